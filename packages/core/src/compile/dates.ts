@@ -1,0 +1,47 @@
+import { DateTime, IANAZone } from 'luxon';
+
+/** Featuris' format, `YYYY-MM-DD HH:mm:ss`, and its minute-precision variant. */
+const FEATURIS_FORMATS = ['yyyy-MM-dd HH:mm:ss', 'yyyy-MM-dd HH:mm'];
+
+export interface ParsedInstant {
+  /** Epoch milliseconds of the first instant the text denotes. */
+  start: number;
+  /** Epoch milliseconds of the last instant it denotes (a date to the second covers the whole second). */
+  end: number;
+}
+
+/** True for `UTC` and every IANA zone name the runtime knows. */
+export function isValidTimezone(zone: string): boolean {
+  return zone === 'UTC' || IANAZone.isValidZone(zone);
+}
+
+/**
+ * Parses a schedule date: ISO 8601 (with or without offset) or `YYYY-MM-DD HH:mm:ss`. Dates without an
+ * offset are wall-clock times in `zone`; a wall time skipped by a DST change moves forward, as clocks do.
+ * Returns `undefined` for text that is not a date.
+ */
+export function parseInstant(text: string, zone = 'UTC'): ParsedInstant | undefined {
+  if (typeof text !== 'string' || !isValidTimezone(zone)) return undefined;
+  const trimmed = text.trim();
+  let dt: DateTime | undefined;
+  let unit: 'second' | 'minute' | 'day' | 'millisecond' = 'millisecond';
+  for (const format of FEATURIS_FORMATS) {
+    const candidate = DateTime.fromFormat(trimmed, format, { zone });
+    if (candidate.isValid) {
+      dt = candidate;
+      unit = format.endsWith('ss') ? 'second' : 'minute';
+      break;
+    }
+  }
+  if (!dt) {
+    const candidate = DateTime.fromISO(trimmed, { zone, setZone: true });
+    if (!candidate.isValid) return undefined;
+    dt = candidate;
+    if (/^\d{4}-\d{2}-\d{2}$/.test(trimmed)) unit = 'day';
+    else if (/T\d{2}:\d{2}(?![:\d])/.test(trimmed)) unit = 'minute';
+    else if (/T\d{2}:\d{2}:\d{2}(?![.,\d])/.test(trimmed)) unit = 'second';
+  }
+  const start = dt.toMillis();
+  const end = unit === 'millisecond' ? start : dt.endOf(unit).toMillis();
+  return { start, end };
+}

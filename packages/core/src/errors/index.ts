@@ -1,0 +1,2 @@
+export * from './evaluation-errors';
+export * from './store-errors';

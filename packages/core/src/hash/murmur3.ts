@@ -1,0 +1,120 @@
+// MurmurHash3 x86_32 over the UTF-8 bytes of a string, computed straight from the UTF-16 code
+// units (no Buffer, no intermediate string), so bucketing allocates nothing.
+
+const C1 = 0xcc9e2d51;
+const C2 = 0x1b873593;
+
+/** Hash state after some bytes: the running hash, the pending (incomplete) block and the byte count. */
+interface State {
+  h: number;
+  k: number;
+  n: number;
+}
+
+function mixBlock(h: number, k: number): number {
+  k = Math.imul(k, C1);
+  k = (k << 15) | (k >>> 17);
+  k = Math.imul(k, C2);
+  h ^= k;
+  h = (h << 13) | (h >>> 19);
+  return (Math.imul(h, 5) + 0xe6546b64) | 0;
+}
+
+function finish(h: number, k: number, n: number): number {
+  if ((n & 3) !== 0) {
+    k = Math.imul(k, C1);
+    k = (k << 15) | (k >>> 17);
+    k = Math.imul(k, C2);
+    h ^= k;
+  }
+  h ^= n;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/** Feeds the UTF-8 encoding of `text` into `s` (mutated). Lone surrogates encode as U+FFFD, as TextEncoder does. */
+function feed(s: State, text: string): void {
+  let { h, k, n } = s;
+  const len = text.length;
+  for (let i = 0; i < len; i++) {
+    let c = text.charCodeAt(i);
+    if (c < 0x80) {
+      k |= c << ((n & 3) << 3);
+      if ((++n & 3) === 0) {
+        h = mixBlock(h, k);
+        k = 0;
+      }
+      continue;
+    }
+    let bytes: number;
+    if (c < 0x800) {
+      bytes = 2;
+    } else if (c >= 0xd800 && c <= 0xdbff && i + 1 < len && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      c = 0x10000 + ((c - 0xd800) << 10) + (text.charCodeAt(++i) - 0xdc00);
+      bytes = 4;
+    } else {
+      if (c >= 0xd800 && c <= 0xdfff) c = 0xfffd;
+      bytes = 3;
+    }
+    for (let b = bytes - 1; b >= 0; b--) {
+      const byte = b === bytes - 1 ? leadByte(c, bytes) : 0x80 | ((c >>> (6 * b)) & 0x3f);
+      k |= byte << ((n & 3) << 3);
+      if ((++n & 3) === 0) {
+        h = mixBlock(h, k);
+        k = 0;
+      }
+    }
+  }
+  s.h = h;
+  s.k = k;
+  s.n = n;
+}
+
+function leadByte(c: number, bytes: number): number {
+  if (bytes === 2) return 0xc0 | (c >>> 6);
+  if (bytes === 3) return 0xe0 | (c >>> 12);
+  return 0xf0 | (c >>> 18);
+}
+
+/** MurmurHash3 x86_32 of the UTF-8 bytes of `text`, as an unsigned 32-bit integer. */
+export function murmur3(text: string, seed = 0): number {
+  const s: State = { h: seed | 0, k: 0, n: 0 };
+  feed(s, text);
+  return finish(s.h, s.k, s.n);
+}
+
+/**
+ * A hasher for `prefix + text` that hashes the fixed prefix once. Equivalent to
+ * `murmur3(prefix + text, seed)`, without building the concatenated string.
+ */
+export function prefixedMurmur3(prefix: string, seed = 0): (text: string) => number {
+  const base: State = { h: seed | 0, k: 0, n: 0 };
+  feed(base, prefix);
+  const { h: h0, k: k0, n: n0 } = base;
+  return (text: string): number => {
+    let h = h0;
+    let k = k0;
+    let n = n0;
+    const len = text.length;
+    let i = 0;
+    // Fast path: ASCII code units, four at a time once the block is aligned.
+    while (i < len) {
+      const c = text.charCodeAt(i);
+      if (c >= 0x80) break;
+      k |= c << ((n & 3) << 3);
+      i++;
+      if ((++n & 3) === 0) {
+        h = mixBlock(h, k);
+        k = 0;
+      }
+    }
+    if (i === len) return finish(h, k, n);
+    const s: State = { h, k, n };
+    feed(s, i === 0 ? text : text.slice(i));
+    return finish(s.h, s.k, s.n);
+  };
+}

@@ -1,0 +1,31 @@
+export type * from './types/values';
+export type * from './types/condition';
+export type * from './types/rule';
+export type * from './types/flag';
+export type * from './types/context';
+export type * from './types/evaluation';
+export type * from './store/store';
+export * from './errors/index';
+export * from './hash/index';
+export * from './operators/index';
+export * from './scope/scope-key';
+export {
+  FLAG_KEY_PATTERN,
+  flagDefinitionSchema,
+  flagKeySchema,
+  flagTypeSchema,
+  flagValueSchema,
+  jsonValueSchema,
+  conditionSchema,
+  ruleSchema,
+  validationSchema,
+  valueMatchesType,
+  invalidTypeMessage,
+  typeOfValue,
+  variantName,
+} from './schema/definition-schema';
+export { definitionIssues, parseDefinition } from './schema/parse-definition';
+export { validateValue, type ValueValidator, type ValidateValueOptions } from './validation/validate-value';
+export { parseInstant, isValidTimezone, type ParsedInstant } from './compile/dates';
+export { validateValueUpdates, applyValueUpdate, applyValueUpdates } from './store/value-updates';
+export { prepareFlagWrite, checkExpectedVersion } from './store/prepare-flag';

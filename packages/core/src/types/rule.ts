@@ -1,0 +1,87 @@
+import type { Condition } from './condition';
+import type { FlagValue, JsonObject } from './values';
+
+/** Serve one value. */
+export interface StaticRule {
+  type: 'static';
+  value: FlagValue;
+  /** Optional variant name reported with the value. */
+  variant?: string;
+}
+
+/** One weighted value of a variant split. */
+export interface WeightedVariant {
+  value: FlagValue;
+  /** Percentage of units that get this value; fractional weights are allowed. All weights sum to 100. */
+  weight: number;
+  /** Variant name; defaults to the value itself for strings, numbers and booleans, else `variant-<index>`. */
+  name?: string;
+}
+
+/** Sticky weighted split (A/B/n test). */
+export interface VariantRule {
+  type: 'variant';
+  variants: WeightedVariant[];
+  /** Context attribute whose value keeps a unit on the same variant. Default `targetingKey`. */
+  stickiness?: string;
+  /** Bucketing seed; default the flag key, so flags bucket independently. */
+  seed?: string;
+}
+
+/** Serve `value` to a sticky `percentage` of units; the rest get `otherwise` (or fall through). */
+export interface RolloutRule {
+  type: 'rollout';
+  percentage: number;
+  value: FlagValue;
+  otherwise?: Rule;
+  stickiness?: string;
+  seed?: string;
+}
+
+/** A time window; both ends inclusive at the precision written (`23:59:59` covers that whole second). */
+export interface ScheduleWindow {
+  /** ISO 8601 or `YYYY-MM-DD HH:mm:ss`; open-ended when absent. */
+  from?: string;
+  to?: string;
+}
+
+/** Serve `value` (default `true`) inside any window, else `otherwise` (default `false` for boolean flags). */
+export interface ScheduleRule {
+  type: 'schedule';
+  windows: ScheduleWindow[];
+  /** IANA time zone for dates written without an offset. Default `UTC`. */
+  timezone?: string;
+  value?: FlagValue;
+  otherwise?: Rule;
+}
+
+/** One targeting rule: when the condition holds, `serve` decides the value. */
+export interface TargetingClause {
+  /** Shown in evaluation metadata (`rule`) to explain why a value was served. */
+  name?: string;
+  when: Condition;
+  serve: Rule;
+}
+
+/** Ordered targeting: the first clause whose condition holds serves; else `otherwise` (or fall through). */
+export interface TargetingRule {
+  type: 'targeting';
+  rules: TargetingClause[];
+  otherwise?: Rule;
+}
+
+/** True when an external source (issue tracker, backlog) reports every listed item in `state`. */
+export interface AcceptanceRule {
+  type: 'acceptance';
+  /** Name of a registered acceptance source, e.g. `pivotal`. */
+  source: string;
+  /** Required state of every item, e.g. `delivered`. */
+  state: string;
+  /** Items as the source understands them, e.g. `{projectId, storyId}`. */
+  items: JsonObject[];
+  value?: FlagValue;
+  otherwise?: Rule;
+}
+
+export type Rule = StaticRule | VariantRule | RolloutRule | ScheduleRule | TargetingRule | AcceptanceRule;
+export type RuleType = Rule['type'];

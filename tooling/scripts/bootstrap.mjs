@@ -1,0 +1,66 @@
+#!/usr/bin/env node
+// Makes `npm start` / `npm test` work on a machine with only Node.js 20 and npm:
+// it fetches the pinned pnpm through corepack (bundled with Node), installs the
+// workspace when the lockfile changed, builds what is stale (turbo caches the rest),
+// then runs the requested task. Under pnpm (`pnpm test`) the same steps are cheap no-ops.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const task = process.argv[2] ?? 'setup';
+const passthrough = process.argv.slice(3);
+const env = {
+  ...process.env,
+  COREPACK_ENABLE_DOWNLOAD_PROMPT: '0',
+  TURBO_TELEMETRY_DISABLED: '1',
+  DO_NOT_TRACK: '1',
+};
+
+function run(cmd, args, options = {}) {
+  const result = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env, ...options });
+  if (result.error) {
+    console.error(`switchyard: could not run ${cmd}: ${result.error.message}`);
+    process.exit(1);
+  }
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}
+
+function pnpm(args) {
+  const agent = process.env.npm_config_user_agent ?? '';
+  if (agent.startsWith('pnpm/')) return run(process.env.npm_execpath ? process.execPath : 'pnpm', process.env.npm_execpath ? [process.env.npm_execpath, ...args] : args);
+  // corepack ships with Node 20 and reads the pinned version (and its hash) from package.json.
+  return run('corepack', ['pnpm', ...args]);
+}
+
+function installIsStale() {
+  const marker = join(root, 'node_modules', '.modules.yaml');
+  if (!existsSync(marker)) return true;
+  const lock = join(root, 'pnpm-lock.yaml');
+  return existsSync(lock) && statSync(lock).mtimeMs > statSync(marker).mtimeMs;
+}
+
+if (installIsStale()) pnpm(['install', '--frozen-lockfile']);
+pnpm(['exec', 'turbo', 'run', 'build', '--output-logs=errors-only']);
+
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+switch (task) {
+  case 'setup':
+    break;
+  case 'test':
+    pnpm(['exec', 'vitest', 'run', ...passthrough]);
+    break;
+  case 'bench':
+    pnpm(['exec', 'tsx', 'bench/run.ts', ...passthrough]);
+    break;
+  case 'start': {
+    const start = pkg.switchyard?.start;
+    if (!start) throw new Error('package.json has no switchyard.start command');
+    run(process.execPath, [...start, ...passthrough]);
+    break;
+  }
+  default:
+    console.error(`switchyard: unknown task "${task}" (expected setup, start, test or bench)`);
+    process.exit(2);
+}
