@@ -1,0 +1,3 @@
+import { packageProject } from '../../tooling/vitest.preset';
+
+export default packageProject('stores');
