@@ -1,3 +1,3 @@
-import { packageProject } from '../../tooling/vitest.preset';
+import { packageProject } from '../../tooling/vitest.preset.ts';
 
 export default packageProject('store-test-suite');

@@ -29,3 +29,8 @@ export { validateValue, type ValueValidator, type ValidateValueOptions } from '.
 export { parseInstant, isValidTimezone, type ParsedInstant } from './compile/dates';
 export { validateValueUpdates, applyValueUpdate, applyValueUpdates } from './store/value-updates';
 export { prepareFlagWrite, checkExpectedVersion } from './store/prepare-flag';
+export { Engine, createEngine, type EngineOptions, type EngineSnapshot, type EngineChange, type LoadOptions } from './engine/engine';
+export type { AcceptanceSource } from './engine/acceptance';
+export { compileCondition, type Predicate } from './compile/compile-condition';
+export { DEFAULT_SCOPE_ORDER } from './compile/compile-scoped';
+export { findPrerequisiteCycle } from './engine/prerequisites';

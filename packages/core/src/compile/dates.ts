@@ -17,7 +17,9 @@ export function isValidTimezone(zone: string): boolean {
 
 /**
  * Parses a schedule date: ISO 8601 (with or without offset) or `YYYY-MM-DD HH:mm:ss`. Dates without an
- * offset are wall-clock times in `zone`; a wall time skipped by a DST change moves forward, as clocks do.
+ * offset are wall-clock times in `zone`; a wall time skipped by a DST change is read with the offset in force
+ * before the change (02:30 on a 02:00→03:00 night is 03:30), and a repeated one is its second occurrence
+ * (after the clocks went back).
  * Returns `undefined` for text that is not a date.
  */
 export function parseInstant(text: string, zone = 'UTC'): ParsedInstant | undefined {

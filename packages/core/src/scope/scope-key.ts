@@ -54,25 +54,3 @@ export function isSubScope(inner: ScopeMap, outer: ScopeMap): boolean {
   for (const k of outerKeys) if (inner[k] !== outer[k]) return false;
   return true;
 }
-
-/**
- * Subsets of `dimensions` (indices), most specific first: larger subsets before smaller ones, and
- * among subsets of one size, those using earlier dimensions first. The empty subset is left out.
- */
-export function scopePrecedence(count: number): number[][] {
-  const out: number[][] = [];
-  for (let size = count; size >= 1; size--) combine(count, size, 0, [], out);
-  return out;
-}
-
-function combine(n: number, size: number, start: number, acc: number[], out: number[][]) {
-  if (acc.length === size) {
-    out.push(acc.slice());
-    return;
-  }
-  for (let i = start; i < n; i++) {
-    acc.push(i);
-    combine(n, size, i + 1, acc, out);
-    acc.pop();
-  }
-}

@@ -24,7 +24,7 @@ export type ErrorCode =
 export type EvaluationMetadata = Readonly<Record<string, string | number | boolean>>;
 
 /** The result of one evaluation. Evaluation never throws; failures come back with `reason: 'ERROR'`. */
-export interface EvaluationDetails<T extends FlagValue = FlagValue> {
+export interface EvaluationDetails<T extends FlagValue | undefined = FlagValue> {
   readonly key: string;
   readonly value: T;
   readonly variant?: string;

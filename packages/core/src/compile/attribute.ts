@@ -1,0 +1,39 @@
+import type { EvaluationContext } from '../types/context';
+
+/** Reads one context attribute; `undefined` when absent. */
+export type AttributeGetter = (context: EvaluationContext) => unknown;
+
+/**
+ * A getter for an attribute name. A name with dots reads the literal key first and then the
+ * nested path (`user.country` → `context.user.country`), so both flat and nested contexts work.
+ */
+export function attributeGetter(name: string): AttributeGetter {
+  if (!name.includes('.')) return directGetter(name);
+  const path = name.split('.');
+  return (context) => {
+    const direct = context[name];
+    if (direct !== undefined) return direct;
+    let current: unknown = context;
+    for (const part of path) {
+      if (current === null || typeof current !== 'object') return undefined;
+      current = (current as Record<string, unknown>)[part];
+    }
+    return current;
+  };
+}
+
+const readTargetingKey: AttributeGetter = (context) => context.targetingKey;
+
+/**
+ * A getter with the property name fixed in its own code, so each attribute read gets its own inline
+ * cache instead of one shared, megamorphic keyed load. Falls back to a closure where code
+ * generation is not allowed (strict CSP).
+ */
+function directGetter(name: string): AttributeGetter {
+  if (name === 'targetingKey') return readTargetingKey;
+  try {
+    return new Function('c', `return c[${JSON.stringify(name)}];`) as AttributeGetter;
+  } catch {
+    return (context) => context[name];
+  }
+}

@@ -1,0 +1,112 @@
+import type { EvaluationContext } from '../types/context';
+import type { EvaluationDetails, EvaluationMetadata } from '../types/evaluation';
+import type { FlagDefinition, MaintainedValues } from '../types/flag';
+import type { AcceptanceRule, Rule } from '../types/rule';
+import type { FlagValue } from '../types/values';
+import { compileRule, type AcceptanceProbe, type RuleEvaluator } from './compile-rule';
+import { compileScoped } from './compile-scoped';
+import { EMPTY_METADATA, result } from './results';
+
+/** Evaluates other flags of the same snapshot (for prerequisites). */
+export interface FlagResolver {
+  evaluate(key: string, context: EvaluationContext, environment: string | undefined): EvaluationDetails<FlagValue | undefined>;
+}
+
+/** A flag compiled for one environment. */
+export type FlagEvaluator = (context: EvaluationContext, environment: string | undefined, resolver: FlagResolver) => EvaluationDetails;
+
+export interface CompiledFlag {
+  readonly key: string;
+  readonly definition: FlagDefinition;
+  readonly values: MaintainedValues | undefined;
+  /** Evaluators of the environments the definition names. */
+  readonly environments: ReadonlyMap<string, FlagEvaluator>;
+  /** Evaluator for any other environment, and for none. */
+  readonly otherwise: FlagEvaluator;
+}
+
+export interface FlagCompileOptions {
+  clock: () => number;
+  acceptance: (rule: AcceptanceRule, flagKey: string) => AcceptanceProbe;
+  scopeOrder?: readonly string[];
+}
+
+/**
+ * Compiles a definition (plus its maintained values) into one evaluator per environment. The order
+ * of decisions is: disabled → fallback (`DISABLED`); prerequisites unmet → fallback
+ * (`PREREQUISITE_FAILED`); most specific scoped value (`SCOPED`), root value (`STATIC`); the
+ * environment's rule (or the default rule); otherwise the fallback (`DEFAULT`).
+ */
+export function compileFlag(definition: FlagDefinition, values: MaintainedValues | undefined, options: FlagCompileOptions): CompiledFlag {
+  const key = definition.key;
+  const metadata = flagMetadata(definition);
+  const fallback = result(key, definition.fallbackValue, 'DEFAULT', metadata);
+  const ruleCtx = {
+    key,
+    type: definition.type,
+    fallbackValue: definition.fallbackValue,
+    metadata,
+    clock: options.clock,
+    acceptance: (rule: AcceptanceRule) => options.acceptance(rule, key),
+  };
+  const scoped = compileScoped(definition, values, metadata, options.scopeOrder);
+  const build = (rule: Rule | undefined) => assemble(definition, metadata, fallback, compileRule(rule, ruleCtx), scoped, rule === undefined || rule.type === 'static');
+  const environments = new Map<string, FlagEvaluator>();
+  for (const [env, rule] of Object.entries(definition.environments ?? {})) environments.set(env, build(rule));
+  return { key, definition, values, environments, otherwise: build(definition.defaultRule) };
+}
+
+function assemble(
+  definition: FlagDefinition,
+  metadata: EvaluationMetadata,
+  fallback: EvaluationDetails,
+  rule: RuleEvaluator,
+  scoped: ((context: EvaluationContext) => EvaluationDetails | undefined) | undefined,
+  constantRule: boolean,
+): FlagEvaluator {
+  if (definition.enabled === false) {
+    const disabled = result(definition.key, definition.fallbackValue, 'DISABLED', metadata);
+    return () => disabled;
+  }
+  const prerequisites = definition.prerequisites ?? [];
+  if (prerequisites.length === 0 && !scoped) {
+    if (constantRule) {
+      // No context can change the answer: decide once.
+      const decided = rule({}) ?? fallback;
+      return () => decided;
+    }
+    return (context) => rule(context) ?? fallback;
+  }
+  const failed = result(definition.key, definition.fallbackValue, 'PREREQUISITE_FAILED', metadata);
+  const checks = prerequisites.map((p) => ({ flag: p.flag, expected: p.value ?? true, json: typeof (p.value ?? true) === 'object' ? JSON.stringify(p.value) : undefined }));
+  return (context, environment, resolver) => {
+    for (let i = 0; i < checks.length; i++) {
+      const c = checks[i]!;
+      const r = resolver.evaluate(c.flag, context, environment);
+      if (r.errorCode !== undefined) return failed;
+      if (c.json === undefined ? r.value !== c.expected : JSON.stringify(r.value) !== c.json) return failed;
+    }
+    if (scoped) {
+      const s = scoped(context);
+      if (s) return s;
+    }
+    return rule(context) ?? fallback;
+  };
+}
+
+/** Evaluation metadata of a flag: its flag set and the primitive entries of its `metadata`. */
+function flagMetadata(definition: FlagDefinition): EvaluationMetadata {
+  const out: Record<string, string | number | boolean> = {};
+  let any = false;
+  if (definition.flagSet !== undefined) {
+    out.flagSet = definition.flagSet;
+    any = true;
+  }
+  for (const [k, v] of Object.entries(definition.metadata ?? {})) {
+    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') {
+      out[k] = v;
+      any = true;
+    }
+  }
+  return any ? Object.freeze(out) : EMPTY_METADATA;
+}

@@ -1,0 +1,114 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { bucketOf, createBucketer } from './bucket';
+import { murmur3, prefixedMurmur3 } from './murmur3';
+
+/** A straightforward byte-array MurmurHash3 x86_32, independent of the code-unit implementation. */
+function reference(bytes: Uint8Array, seed = 0): number {
+  const c1 = 0xcc9e2d51;
+  const c2 = 0x1b873593;
+  let h = seed >>> 0;
+  const blocks = bytes.length >> 2;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (let i = 0; i < blocks; i++) {
+    let k = view.getUint32(i * 4, true);
+    k = Math.imul(k, c1);
+    k = (k << 15) | (k >>> 17);
+    k = Math.imul(k, c2);
+    h ^= k;
+    h = (h << 13) | (h >>> 19);
+    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+  }
+  let k = 0;
+  const tail = blocks * 4;
+  switch (bytes.length & 3) {
+    case 3:
+      k ^= bytes[tail + 2]! << 16;
+    // falls through
+    case 2:
+      k ^= bytes[tail + 1]! << 8;
+    // falls through
+    case 1:
+      k ^= bytes[tail]!;
+      k = Math.imul(k, c1);
+      k = (k << 15) | (k >>> 17);
+      k = Math.imul(k, c2);
+      h ^= k;
+  }
+  h ^= bytes.length;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+const utf8 = (s: string) => new TextEncoder().encode(s);
+
+describe('murmur3 (x86_32 over UTF-8)', () => {
+  it.each([
+    ['', 0, 0x00000000],
+    ['', 1, 0x514e28b7],
+    ['hello', 0, 0x248bfa47],
+    ['test', 0, 0xba6bd213],
+    ['The quick brown fox jumps over the lazy dog', 0, 0x2e4ff723],
+  ])('matches the published vector for %j (seed %d)', (text, seed, expected) => {
+    expect(murmur3(text, seed)).toBe(expected);
+  });
+
+  it.each([
+    ['héllo wörld', 0x97f7f274],
+    ['日本語', 0xa5a47297],
+    ['😀', 0xbeb42efa],
+  ])('hashes the UTF-8 bytes of non-ASCII text %j', (text, expected) => {
+    expect(murmur3(text)).toBe(expected);
+    expect(murmur3(text)).toBe(reference(utf8(text)));
+  });
+
+  it('agrees with a byte-array implementation for any string (lone surrogates encode as U+FFFD)', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), fc.integer({ min: 0, max: 0xffffffff }), (text, seed) => {
+        expect(murmur3(text, seed)).toBe(reference(utf8(text), seed));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('prefixed hashing equals hashing the concatenation', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), fc.string({ unit: 'binary' }), (prefix, text) => {
+        expect(prefixedMurmur3(prefix)(text)).toBe(murmur3(prefix + text));
+      }),
+      { numRuns: 3000 },
+    );
+    // Every alignment of an ASCII prefix against ASCII and multi-byte text.
+    for (const prefix of ['', 'a', 'ab', 'abc', 'abcd', 'é', '€x']) {
+      for (const text of ['', 'x', 'xyzw', 'u-0123456789abcdefgh', 'ü-ok', 'abc😀def']) {
+        expect(prefixedMurmur3(prefix)(text)).toBe(murmur3(prefix + text));
+      }
+    }
+  });
+});
+
+describe('bucketing', () => {
+  it('places units with the documented formula: murmur3(seed + "/" + unit) / 2^32 * 100', () => {
+    expect(bucketOf('new-checkout', 'user-1')).toBeCloseTo(39.75647855550051, 12);
+    expect(bucketOf('new-checkout', 'user-2')).toBeCloseTo(26.121534314006567, 12);
+    expect(bucketOf('purchase_button_component', 'alice')).toBeCloseTo(76.67890503071249, 12);
+    expect(bucketOf('s3-split', 'u-fixed-user-0000001')).toBeCloseTo(46.35850582271814, 12);
+    expect(bucketOf('x', 'y')).toBe((murmur3('x/y') / 2 ** 32) * 100);
+  });
+
+  it('always lands in [0, 100) and is stable for the same unit', () => {
+    fc.assert(
+      fc.property(fc.string(), fc.string(), (seed, unit) => {
+        const b = createBucketer(seed);
+        const p = b(unit);
+        expect(p).toBeGreaterThanOrEqual(0);
+        expect(p).toBeLessThan(100);
+        expect(b(unit)).toBe(p);
+      }),
+    );
+  });
+});
