@@ -34,3 +34,4 @@ export type { AcceptanceSource } from './engine/acceptance';
 export { compileCondition, type Predicate } from './compile/compile-condition';
 export { DEFAULT_SCOPE_ORDER } from './compile/compile-scoped';
 export { findPrerequisiteCycle } from './engine/prerequisites';
+export { EngineSync, type EngineSyncOptions, type EngineSyncStatus } from './sync/engine-sync';

@@ -1,0 +1,209 @@
+import type { Engine } from '../engine/engine';
+import { flagDefinitionSchema } from '../schema/definition-schema';
+import type { FlagStore, StoreChange, StoredFlag, StoredValues } from '../store/store';
+import type { FlagDefinition, MaintainedValues } from '../types/flag';
+
+export interface EngineSyncOptions {
+  /** Called with problems that do not stop syncing: unreachable store, invalid stored rows. */
+  onError?: (error: Error) => void;
+  /** Called after every applied change with the keys it touched (`['*']` after a full resync). */
+  onSync?: (keys: string[]) => void;
+  /** First retry delay after a failed read; doubles up to `maxRetryMs`. Default 100 ms. */
+  retryMs?: number;
+  maxRetryMs?: number;
+}
+
+export interface EngineSyncStatus {
+  /** The engine reflects the store as of the last successful read. */
+  synced: boolean;
+  lastSyncAt?: string;
+  lastError?: string;
+}
+
+/**
+ * Keeps an engine equal to base definitions (manifests, code) merged with a store's definitions
+ * and maintained values, and follows the store's change events. Base definitions win over stored
+ * ones with the same key; stored values win over values seeded by manifests.
+ *
+ * When the store cannot be read, the engine keeps serving the last synchronized snapshot and the
+ * sync retries with backoff; a `reset` event (the adapter reconnected) triggers a full resync.
+ */
+export class EngineSync {
+  private baseDefinitions: FlagDefinition[] = [];
+  private baseValues: Record<string, MaintainedValues> = {};
+  private baseKeySet = new Set<string>();
+  private storedFlags = new Map<string, FlagDefinition>();
+  private storedValues = new Map<string, MaintainedValues>();
+  private unsubscribe: (() => void) | undefined;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private retryDelay: number;
+  private stopped = false;
+  private queue: Promise<void> = Promise.resolve();
+  private readonly state: EngineSyncStatus = { synced: false };
+
+  constructor(
+    readonly engine: Engine,
+    readonly store: FlagStore | undefined,
+    private readonly options: EngineSyncOptions = {},
+  ) {
+    this.retryDelay = options.retryMs ?? 100;
+  }
+
+  /** Loads everything once and starts following changes. Resolves even if the store is down (then it retries). */
+  async start(): Promise<void> {
+    if (this.store && !this.unsubscribe) this.unsubscribe = this.store.subscribe((change) => this.enqueue(() => this.apply(change)));
+    await this.enqueue(() => this.fullSync());
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+  }
+
+  get status(): Readonly<EngineSyncStatus> {
+    return { ...this.state };
+  }
+
+  /** Replaces the base definitions (e.g. after a manifest reload) and rebuilds the engine. */
+  setBase(definitions: readonly FlagDefinition[], values: Readonly<Record<string, MaintainedValues>> = {}): void {
+    this.baseDefinitions = [...definitions];
+    this.baseKeySet = new Set(definitions.map((d) => d.key));
+    this.baseValues = { ...values };
+    this.rebuild();
+  }
+
+  /** Keys defined by the base (read-only for store writes). */
+  baseKeys(): ReadonlySet<string> {
+    return this.baseKeySet;
+  }
+
+  /** The base definition of a key, if any. */
+  baseDefinition(key: string): FlagDefinition | undefined {
+    return this.baseDefinitions.find((d) => d.key === key);
+  }
+
+  /** Serializes work so events and resyncs apply in order. */
+  private enqueue(task: () => Promise<void>): Promise<void> {
+    this.queue = this.queue.then(task, task).catch((err) => this.fail(err));
+    return this.queue;
+  }
+
+  private async fullSync(): Promise<void> {
+    if (this.stopped) return;
+    if (!this.store) {
+      this.rebuild();
+      this.markSynced(['*']);
+      return;
+    }
+    try {
+      const [flags, values] = await Promise.all([this.store.listFlags(), this.store.listValues()]);
+      this.storedFlags = new Map();
+      for (const f of flags) this.acceptStored(f);
+      this.storedValues = new Map(Object.entries(values).map(([k, v]) => [k, stripVersion(v)]));
+      this.rebuild();
+      this.markSynced(['*']);
+    } catch (err) {
+      this.fail(err);
+      this.scheduleRetry();
+    }
+  }
+
+  private async apply(change: StoreChange): Promise<void> {
+    if (this.stopped || !this.store) return;
+    if (change.kind === 'reset' || !this.state.synced) return this.fullSync();
+    try {
+      if (change.kind === 'flags') {
+        const rows = await Promise.all(change.keys.map((k) => this.store!.getFlag(k)));
+        const upserts: FlagDefinition[] = [];
+        const removals: string[] = [];
+        change.keys.forEach((k, i) => {
+          const row = rows[i];
+          if (row) this.acceptStored(row);
+          else this.storedFlags.delete(k);
+          // Base definitions win: a stored change under a base key changes nothing.
+          if (this.baseKeySet.has(k)) return;
+          const stored = this.storedFlags.get(k);
+          if (stored) upserts.push(stored);
+          else removals.push(k);
+        });
+        // Only the changed flags are recompiled.
+        if (upserts.length) this.engine.upsert(upserts, { validate: false });
+        if (removals.length) this.engine.remove(removals);
+        this.markSynced(change.keys);
+      } else if (change.kind === 'values') {
+        const rows = await Promise.all(change.keys.map((k) => this.store!.getValues(k)));
+        change.keys.forEach((k, i) => {
+          const row = rows[i];
+          if (row) this.storedValues.set(k, stripVersion(row));
+          else this.storedValues.delete(k);
+        });
+        const updates: Record<string, MaintainedValues | undefined> = {};
+        for (const k of change.keys) updates[k] = this.mergedValues(k);
+        this.engine.setManyValues(updates);
+        this.markSynced(change.keys);
+      }
+    } catch (err) {
+      this.fail(err);
+      this.state.synced = false;
+      this.scheduleRetry();
+    }
+  }
+
+  private acceptStored(row: StoredFlag): void {
+    const parsed = flagDefinitionSchema.safeParse(row.definition);
+    if (parsed.success) this.storedFlags.set(parsed.data.key, parsed.data);
+    else this.fail(new Error(`stored flag "${row.definition?.key}" is invalid and was skipped: ${parsed.error.issues[0]?.message}`));
+  }
+
+  private mergedValues(key: string): MaintainedValues | undefined {
+    return this.storedValues.get(key) ?? this.baseValues[key];
+  }
+
+  private rebuild(): void {
+    const definitions = new Map<string, FlagDefinition>();
+    for (const d of this.storedFlags.values()) definitions.set(d.key, d);
+    for (const d of this.baseDefinitions) definitions.set(d.key, d);
+    const values: Record<string, MaintainedValues> = { ...this.baseValues };
+    for (const [k, v] of this.storedValues) values[k] = v;
+    try {
+      this.engine.load({ definitions: [...definitions.values()], values }, { validate: false });
+    } catch (err) {
+      // A prerequisite cycle across manifest and stored flags: keep the previous snapshot.
+      this.fail(err);
+    }
+  }
+
+  private markSynced(keys: string[]): void {
+    this.state.synced = true;
+    this.state.lastSyncAt = new Date().toISOString();
+    this.state.lastError = undefined;
+    this.retryDelay = this.options.retryMs ?? 100;
+    this.options.onSync?.(keys);
+  }
+
+  private scheduleRetry(): void {
+    if (this.stopped || this.retryTimer) return;
+    const delay = this.retryDelay;
+    this.retryDelay = Math.min(delay * 2, this.options.maxRetryMs ?? 5000);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      void this.enqueue(() => this.fullSync());
+    }, delay);
+    this.retryTimer.unref?.();
+  }
+
+  private fail(err: unknown): void {
+    const error = err instanceof Error ? err : new Error(String(err));
+    this.state.lastError = error.message;
+    this.options.onError?.(error);
+  }
+}
+
+function stripVersion(v: StoredValues): MaintainedValues {
+  const out: MaintainedValues = {};
+  if (v.rootValue !== undefined) out.rootValue = v.rootValue;
+  if (v.scopedValues !== undefined) out.scopedValues = v.scopedValues;
+  return out;
+}
