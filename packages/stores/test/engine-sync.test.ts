@@ -1,0 +1,104 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createEngine, EngineSync, scopeKey, type FlagDefinition, type FlagStore } from '@switchyard/core';
+import { waitFor } from '@switchyard/store-test-suite';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openStore } from '../src/index';
+
+const manifestFlag: FlagDefinition = { key: 'from-manifest', type: 'boolean', fallbackValue: false, defaultRule: { type: 'static', value: true } };
+const stored = (key: string, value: boolean): FlagDefinition => ({ key, type: 'boolean', fallbackValue: false, defaultRule: { type: 'static', value } });
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()!();
+});
+
+async function sqlitePair(): Promise<[FlagStore, FlagStore]> {
+  const dir = mkdtempSync(join(tmpdir(), 'sy-sync-'));
+  const url = `sqlite:${join(dir, 'flags.db')}`;
+  const a = await openStore(url);
+  await a.migrate();
+  const b = await openStore(url);
+  cleanups.push(async () => {
+    await a.close();
+    await b.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return [a, b];
+}
+
+describe('EngineSync', () => {
+  it('merges base (manifest) definitions with stored ones; the base wins on the same key', async () => {
+    const store = await openStore('memory:');
+    await store.upsertFlag(stored('from-store', true));
+    await store.upsertFlag(stored('from-manifest', false));
+    const engine = createEngine();
+    const sync = new EngineSync(engine, store);
+    sync.setBase([manifestFlag]);
+    await sync.start();
+    cleanups.push(() => sync.stop());
+    expect(engine.evaluate('from-store').value).toBe(true);
+    expect(engine.evaluate('from-manifest').value).toBe(true);
+    expect(sync.status.synced).toBe(true);
+    expect([...sync.baseKeys()]).toEqual(['from-manifest']);
+  });
+
+  it('follows writes made through another client of the same backend (SQLite, separate connection)', async () => {
+    const [writer, reader] = await sqlitePair();
+    const engine = createEngine();
+    const sync = new EngineSync(engine, reader);
+    await sync.start();
+    cleanups.push(() => sync.stop());
+    expect(engine.evaluate('live').errorCode).toBe('FLAG_NOT_FOUND');
+
+    await writer.upsertFlag({ key: 'live', type: 'number', fallbackValue: 0, validations: [{ scopes: ['tenant'] }] });
+    await waitFor(() => engine.has('live'));
+    await writer.setValues([{ key: 'live', value: 7, scope: { tenant: 'acme' } }, { key: 'live', value: 1 }]);
+    await waitFor(() => engine.evaluate('live', { tenant: 'acme' }).value === 7);
+    expect(engine.evaluate('live', { tenant: 'other' })).toMatchObject({ value: 1, reason: 'STATIC' });
+    expect(engine.valuesOf('live')?.scopedValues).toEqual({ [scopeKey({ tenant: 'acme' })]: 7 });
+
+    await writer.deleteFlag('live');
+    await waitFor(() => !engine.has('live'));
+  });
+
+  it('keeps serving the last snapshot when the store fails, and resyncs on reset', async () => {
+    const store = await openStore('memory:');
+    await store.upsertFlag(stored('kept', true));
+    const errors: string[] = [];
+    const engine = createEngine();
+    const sync = new EngineSync(engine, store, { onError: (e) => errors.push(e.message), retryMs: 10 });
+    await sync.start();
+    cleanups.push(() => sync.stop());
+
+    // The store starts failing reads: a change event cannot be applied.
+    const listFlags = store.listFlags.bind(store);
+    const getFlag = store.getFlag.bind(store);
+    let down = true;
+    store.listFlags = async (...args) => (down ? Promise.reject(new Error('backend down')) : listFlags(...args));
+    store.getFlag = async (...args) => (down ? Promise.reject(new Error('backend down')) : getFlag(...args));
+    await store.upsertFlag(stored('added-while-down', true));
+    await waitFor(() => errors.length > 0);
+    expect(engine.evaluate('kept').value).toBe(true);
+    expect(sync.status.synced).toBe(false);
+
+    down = false;
+    await waitFor(() => engine.has('added-while-down'), { timeoutMs: 2000 });
+    expect(sync.status.synced).toBe(true);
+  });
+
+  it('reports invalid stored rows and skips them', async () => {
+    const store = await openStore('memory:');
+    await store.upsertFlag(stored('good', true));
+    const rows = await store.listFlags();
+    store.listFlags = async () => [...rows, { definition: { key: 'bad', type: 'boolean', fallbackValue: 'x' } as never, version: 1, createdAt: '', updatedAt: '' }];
+    const errors: string[] = [];
+    const engine = createEngine();
+    const sync = new EngineSync(engine, store, { onError: (e) => errors.push(e.message) });
+    await sync.start();
+    cleanups.push(() => sync.stop());
+    expect(engine.keys()).toEqual(['good']);
+    expect(errors[0]).toMatch(/stored flag "bad" is invalid and was skipped/);
+  });
+});
