@@ -1,1 +1,7 @@
-export {};
+export { storageTestSuite } from './suite';
+export type { StorageTestSuiteOptions } from './context';
+export { waitFor, sleep, type WaitForOptions } from './wait-for';
+export { rejectionOf } from './expect-error';
+export { resetThroughApi } from './reset';
+export { booleanFlag, numberFlag, stringFlag } from './fixtures';
+export { serviceUrl, uniqueNamespace, SERVICES, type ServiceName } from './services';

@@ -55,6 +55,11 @@ describe('validateValueUpdates', () => {
     expect(() => validateValueUpdates([{ key: priority.key, value: 'test' }], definitionOf)).toThrow('value "test" has invalid type string, must be number');
   });
 
+  it('requires JSON values even for remoteOnly updates', () => {
+    expect(() => validateValueUpdates([{ key: '/legacy', value: undefined as never, remoteOnly: true }], definitionOf)).toThrow('value must be a JSON flag value');
+    expect(() => validateValueUpdates([{ key: '/legacy', value: (() => 1) as never, remoteOnly: true }], definitionOf)).toThrow(ValidationError);
+  });
+
   it('checks scope maps: at most four keys, string values without separators', () => {
     expect(() => validateValueUpdates([{ key: 'x', value: 1, remoteOnly: true, scope: { a: '1', b: '2', c: '3', d: '4', e: '5' } }], definitionOf)).toThrow(
       'scope has 5 keys, at most 4 are allowed',

@@ -1,4 +1,5 @@
 import { ValidationError, type ValidationIssue } from '../errors/store-errors';
+import { flagValueSchema } from '../schema/definition-schema';
 import { isSubScope, parseScopeKey, ROOT_SCOPE_KEY, scopeKey, scopeMapProblems } from '../scope/scope-key';
 import { validateValue, type ValueValidator } from '../validation/validate-value';
 import type { FlagDefinition, MaintainedValues } from '../types/flag';
@@ -23,6 +24,9 @@ export function validateValueUpdates(
     }
     if (u.remoteOnly) {
       for (const problem of scopeMapProblems(u.scope)) issues.push({ path: [i, 'scope'], message: problem });
+      if (u.value !== null && !flagValueSchema.safeParse(u.value).success) {
+        issues.push({ path: [i, 'value'], message: 'value must be a JSON flag value (boolean, string, finite number, object or array) or null' });
+      }
       return;
     }
     const definition = definitionOf(u.key);

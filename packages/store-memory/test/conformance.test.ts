@@ -1,0 +1,12 @@
+import { test } from 'vitest';
+import { storageTestSuite } from '@switchyard/store-test-suite';
+import { createMemoryStore } from '../src/index';
+
+let hub = 'conformance-0';
+let run = 0;
+storageTestSuite(test, async () => createMemoryStore({ hub }), {
+  name: 'memory',
+  cleanup: async () => {
+    hub = `conformance-${++run}`;
+  },
+});

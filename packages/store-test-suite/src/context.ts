@@ -1,0 +1,47 @@
+import type { TestAPI } from 'vitest';
+import type { FlagStore, StoreCapabilities } from '@switchyard/core';
+
+/** Settings of one conformance run. */
+export interface StorageTestSuiteOptions {
+  /** Shown in the suite title, e.g. `sqlite`. */
+  name: string;
+  /**
+   * Called before every test. Afterwards `factory` must yield clients on an EMPTY backend: empty the
+   * tables, or switch the factory to a fresh namespace, file or hub. Without it the suite empties the
+   * backend through the store API (flags, values and feature results; audit entries stay, and the
+   * audit tests only read entries of keys they wrote).
+   */
+  cleanup?: () => Promise<void>;
+  /** Called once after the last test (drop schemas, remove files). */
+  teardown?: () => Promise<void>;
+  /**
+   * Capabilities to test against. Default: those a client from `factory` reports (one client is
+   * opened while the tests are collected to read them).
+   */
+  capabilities?: StoreCapabilities;
+  /**
+   * Names `migrate()` applies, in order, on the first client after `cleanup` (for adapters whose
+   * `cleanup` yields an un-migrated backend). Without it only the result shape and idempotence are checked.
+   */
+  migrations?: string[];
+  /** Clients sharing the backend in the concurrency tests. Default 4. */
+  clients?: number;
+  /** Concurrent scoped writes to one key in the lost-update test. Default 1000. */
+  concurrentWrites?: number;
+  /** How long a write through one client may take to reach another (`propagation`). Default 5000 ms. */
+  propagationTimeoutMs?: number;
+  /** Timeout of the slow tests (concurrency, propagation). Default 60000 ms. */
+  slowTestTimeoutMs?: number;
+}
+
+/** What every group of cases gets. */
+export interface SuiteContext {
+  test: TestAPI;
+  capabilities: StoreCapabilities;
+  options: Required<Pick<StorageTestSuiteOptions, 'clients' | 'concurrentWrites' | 'propagationTimeoutMs' | 'slowTestTimeoutMs'>> &
+    StorageTestSuiteOptions;
+  /** A new client on the shared backend, migrated, closed after the test. */
+  client(): Promise<FlagStore>;
+  /** A new client exactly as the factory returns it (not migrated), closed after the test. */
+  rawClient(): Promise<FlagStore>;
+}
