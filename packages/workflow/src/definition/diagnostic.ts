@@ -1,0 +1,44 @@
+import { ValidationError } from '@switchyard/core';
+
+/**
+ * One problem in a workflow definition. `line`/`column` are 1-based and point at the offending
+ * key; both are 0 for code-defined workflows. `path` is the location inside the workflow, e.g.
+ * `steps[1].url`.
+ */
+export interface WorkflowDiagnostic {
+  file: string;
+  line: number;
+  column: number;
+  path: string;
+  message: string;
+}
+
+/** `file:line:col path: message`. */
+export function formatWorkflowDiagnostic(d: WorkflowDiagnostic): string {
+  const where = d.line > 0 ? `${d.file}:${d.line}:${d.column}` : d.file;
+  return d.path ? `${where} ${d.path}: ${d.message}` : `${where}: ${d.message}`;
+}
+
+/** Workflow definitions were refused; nothing was registered. Rendered as HTTP 422, CLI exit 1. */
+export class WorkflowDefinitionError extends ValidationError {
+  constructor(readonly diagnostics: WorkflowDiagnostic[]) {
+    super(
+      diagnostics.map((d) => ({ path: [d.file, ...(d.path ? [d.path] : [])], message: d.message })),
+      `invalid workflow definition${diagnostics.length === 1 ? '' : 's'}:\n${diagnostics.map(formatWorkflowDiagnostic).join('\n')}`,
+    );
+    this.name = 'WorkflowDefinitionError';
+  }
+}
+
+const PLAIN = /^[A-Za-z0-9_\-/:$.]+$/;
+
+/** `steps[1].headers.authorization` from its segments. */
+export function formatDefinitionPath(path: readonly (string | number)[]): string {
+  let out = '';
+  for (const part of path) {
+    if (typeof part === 'number') out += `[${part}]`;
+    else if (PLAIN.test(part) && !part.includes('.')) out += out ? `.${part}` : part;
+    else out += `[${JSON.stringify(part)}]`;
+  }
+  return out;
+}

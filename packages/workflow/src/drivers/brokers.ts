@@ -1,0 +1,70 @@
+import type { BrokerDriver } from './types';
+import { abortable, loadPeer } from './abortable';
+
+/** Redis: `XADD topic * payload … headers…` (stream mode) or `PUBLISH topic payload` (pub/sub mode). */
+export async function createRedisBroker(url: string, mode: 'stream' | 'pubsub' = 'stream'): Promise<BrokerDriver> {
+  const { createClient } = await loadPeer('redis', () => import('redis'));
+  const client = createClient({ url, socket: { reconnectStrategy: false } });
+  client.on('error', () => undefined);
+  await client.connect();
+  return {
+    async publish(topic, payload, headers, signal) {
+      if (mode === 'pubsub') {
+        const receivers = await abortable(client.publish(topic, payload), signal);
+        return { receivers: Number(receivers) };
+      }
+      const id = await abortable(client.xAdd(topic, '*', { ...headers, payload }), signal);
+      return { id: String(id) };
+    },
+    async close() {
+      await client.close();
+    },
+  };
+}
+
+/** RabbitMQ over AMQP 0-9-1: a confirm channel, so a publish resolves only once the broker has taken the message. */
+export async function createAmqpBroker(url: string, exchange = ''): Promise<BrokerDriver> {
+  const amqp = await loadPeer('amqplib', () => import('amqplib'));
+  const connect = amqp.connect ?? (amqp as unknown as { default: typeof amqp }).default.connect;
+  const connection = await connect(url);
+  connection.on('error', () => undefined);
+  const channel = await connection.createConfirmChannel();
+  channel.on('error', () => undefined);
+  return {
+    async publish(topic, payload, headers, signal) {
+      await abortable(
+        new Promise<void>((resolve, reject) => {
+          channel.publish(exchange, topic, Buffer.from(payload), { contentType: 'application/json', persistent: true, headers }, (err) => (err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve()));
+        }),
+        signal,
+      );
+      return {};
+    },
+    async close() {
+      await channel.close().catch(() => undefined);
+      await connection.close();
+    },
+  };
+}
+
+/** NATS core publish; resolves after a flush, i.e. once the server has the message. */
+export async function createNatsBroker(servers: string | string[]): Promise<BrokerDriver> {
+  const nats = await loadPeer('nats', () => import('nats'));
+  const nc = await nats.connect({ servers, maxReconnectAttempts: 0, timeout: 3000 });
+  return {
+    async publish(topic, payload, headers, signal) {
+      const keys = Object.keys(headers);
+      let h: ReturnType<typeof nats.headers> | undefined;
+      if (keys.length) {
+        h = nats.headers();
+        for (const k of keys) h.set(k, headers[k]!);
+      }
+      nc.publish(topic, new TextEncoder().encode(payload), h ? { headers: h } : undefined);
+      await abortable(nc.flush(), signal);
+      return {};
+    },
+    async close() {
+      await nc.drain();
+    },
+  };
+}

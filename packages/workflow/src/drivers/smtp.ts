@@ -1,0 +1,45 @@
+import type { MailDriver } from './types';
+import { abortable, loadPeer } from './abortable';
+
+export interface SmtpOptions {
+  host: string;
+  port: number;
+  secure?: boolean;
+  auth?: { user: string; pass: string };
+  requireTLS?: boolean;
+  allowSelfSigned?: boolean;
+}
+
+/** Email over SMTP through nodemailer. */
+export async function createSmtpMailer(options: SmtpOptions): Promise<MailDriver> {
+  const mod = await loadPeer('nodemailer', () => import('nodemailer'));
+  const nodemailer = (mod as unknown as { default?: typeof mod }).default ?? mod;
+  const transport = nodemailer.createTransport({
+    host: options.host,
+    port: options.port,
+    secure: options.secure ?? false,
+    requireTLS: options.requireTLS ?? false,
+    ...(options.auth ? { auth: options.auth } : {}),
+    tls: { rejectUnauthorized: !options.allowSelfSigned },
+  });
+  return {
+    async send(message, signal) {
+      const info = await abortable(
+        transport.sendMail({
+          from: message.from,
+          to: message.to,
+          ...(message.cc.length ? { cc: message.cc } : {}),
+          ...(message.bcc.length ? { bcc: message.bcc } : {}),
+          subject: message.subject,
+          ...(message.text !== undefined ? { text: message.text } : {}),
+          ...(message.html !== undefined ? { html: message.html } : {}),
+        }),
+        signal,
+      );
+      return { messageId: String(info.messageId), accepted: info.accepted.map(String), rejected: info.rejected.map(String) };
+    },
+    async close() {
+      transport.close();
+    },
+  };
+}

@@ -1,0 +1,37 @@
+export { createWorkflowRunner, type WorkflowRunner } from './runner/runner';
+export type { FeatureRunInput, RunSession, RunResult, RunRecord, StepReport, StepStatus, WorkflowRunnerOptions, WorkflowLogger } from './runner/types';
+export type { EnvironmentSettings, SessionSettings, DatabaseSettings, BrokerSettings, MailerSettings, StorageSettings } from './settings';
+export {
+  workflowSchema,
+  stepSchema,
+  inputFieldSchema,
+  durationMs,
+  INPUT_TYPES,
+  STEP_TYPES,
+  HTTP_METHODS,
+  type WorkflowDefinition,
+  type StepDefinition,
+  type StepType,
+  type InputField,
+  type InputType,
+  type HttpStep,
+  type DatabaseStep,
+  type WebhookStep,
+  type EmailStep,
+  type StorageStep,
+  type PublishStep,
+  type FeatureStep,
+  type RetryPolicy,
+} from './definition/schema';
+export type { CompiledWorkflow, CompiledStep } from './definition/compiled';
+export { WorkflowDefinitionError, formatWorkflowDiagnostic, type WorkflowDiagnostic } from './definition/diagnostic';
+export { FeatureNotFoundError, SessionError, StepFailure, StepTimeoutError, RunCancelledError } from './errors';
+export { compileInputValidator, type InputValidator } from './input/validate-input';
+export * from './mapping/index';
+export type { DatabaseDriver, QueryResult, StorageDriver, BrokerDriver, PublishReceipt, MailDriver, MailMessage, MailReceipt } from './drivers/types';
+export { createLocalStorage, StoragePathError, StorageNotFoundError } from './drivers/local-storage';
+export { createSqliteDriver } from './drivers/sqlite';
+export { createPostgresDriver } from './drivers/postgres';
+export { createRedisBroker, createAmqpBroker, createNatsBroker } from './drivers/brokers';
+export { createSmtpMailer, type SmtpOptions } from './drivers/smtp';
+export { createRedactor, REDACTED } from './runner/redact';

@@ -1,0 +1,71 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { connect } from 'node:net';
+import type { AddressInfo } from 'node:net';
+
+/** A real HTTP peer on loopback (port 0); records every request it receives. */
+export interface TestServer {
+  url: string;
+  requests: { method: string; url: string; headers: IncomingMessage['headers']; body: string }[];
+  close(): Promise<void>;
+}
+
+export async function startServer(handler: (req: IncomingMessage, body: string, res: ServerResponse) => void | Promise<void>): Promise<TestServer> {
+  const requests: TestServer['requests'] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body });
+      void handler(req, body, res);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+export function json(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
+
+const BROKERS = {
+  amqp: { envVar: 'SWITCHYARD_TEST_AMQP_URL', defaultUrl: 'amqp://guest:guest@127.0.0.1:5672', defaultPort: 5672 },
+  nats: { envVar: 'SWITCHYARD_TEST_NATS_URL', defaultUrl: 'nats://127.0.0.1:4222', defaultPort: 4222 },
+} as const;
+
+/**
+ * The URL of a real RabbitMQ or NATS server, or `undefined` (with a loud message naming the
+ * variable) when it cannot be reached outside CI. Under `CI=true` an unreachable broker throws.
+ */
+export async function brokerUrl(name: keyof typeof BROKERS): Promise<string | undefined> {
+  const b = BROKERS[name];
+  const url = process.env[b.envVar] || b.defaultUrl;
+  const parsed = new URL(url);
+  const host = parsed.hostname || '127.0.0.1';
+  const port = Number(parsed.port || b.defaultPort);
+  const ok = await new Promise<boolean>((resolve) => {
+    const socket = connect({ host, port });
+    const done = (v: boolean) => {
+      socket.destroy();
+      resolve(v);
+    };
+    socket.setTimeout(1500, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+  if (ok) return url;
+  const message = `${name} is not reachable at ${host}:${port}; set ${b.envVar} to a ${name} URL to run these tests`;
+  if (process.env.CI === 'true' || process.env.CI === '1') throw new Error(`${message} (CI=true requires it)`);
+  console.warn(`\n!!! SKIPPING ${name.toUpperCase()} TESTS: ${message}\n`);
+  return undefined;
+}
