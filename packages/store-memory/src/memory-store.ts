@@ -30,7 +30,7 @@ import type {
 } from '@switchyard/core';
 import { createMemoryHub, namedMemoryHub, type MemoryHub } from './hub';
 
-export interface MemoryStoreOptions extends Pick<StoreOptions, 'logger'> {
+export interface MemoryStoreOptions extends Pick<StoreOptions, 'logger' | 'validators'> {
   /** Share state with every client using the same hub: a name (process-wide registry) or a hub object. Default: a fresh hub. */
   hub?: string | MemoryHub;
   /** Audit entries kept (oldest dropped first). Default 10000. */
@@ -52,6 +52,7 @@ export class MemoryStore implements FlagStore {
   private readonly hub: MemoryHub;
   private readonly listeners = new Set<StoreListener>();
   private readonly auditLimit: number;
+  private readonly validators: StoreOptions['validators'];
   private readonly logger: MemoryStoreOptions['logger'];
   private closed = false;
   private readonly member = (change: StoreChange) => {
@@ -62,6 +63,7 @@ export class MemoryStore implements FlagStore {
   constructor(options: MemoryStoreOptions = {}) {
     this.hub = typeof options.hub === 'string' ? namedMemoryHub(options.hub) : (options.hub ?? createMemoryHub());
     this.auditLimit = options.auditLimit ?? 10_000;
+    this.validators = options.validators;
     this.logger = options.logger;
     this.hub.members.add(this.member);
   }
@@ -141,7 +143,7 @@ export class MemoryStore implements FlagStore {
   async setValues(updates: ValueUpdate[], options: SetValuesOptions = {}): Promise<void> {
     this.open();
     const hub = this.hub;
-    validateValueUpdates(updates, (key) => options.definitionOf?.(key) ?? hub.flags.get(key)?.definition);
+    validateValueUpdates(updates, (key) => options.definitionOf?.(key) ?? hub.flags.get(key)?.definition, this.validators);
     for (const u of updates) checkExpectedVersion(u.key, hub.values.get(u.key)?.version ?? 0, u.expectedVersion);
     const next = applyValueUpdates((key) => hub.values.get(key), clone(updates));
     for (const [key, values] of next) {

@@ -1,1 +1,4 @@
-export {};
+export { createPostgresStore, storeFactory } from './factory';
+export { PostgresStore } from './postgres-store';
+export { MIGRATION_NAMES } from './migrations';
+export { DEFAULT_NAMESPACE, DEFAULT_TIMEOUT_MS, type PostgresStoreOptions } from './options';

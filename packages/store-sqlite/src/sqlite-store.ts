@@ -38,7 +38,7 @@ import { runMigrations } from './migrations';
 import { prepareStatements, type AuditRow, type ChangeRow, type FlagRow, type Statements } from './statements';
 import { MEMORY_PATH } from './url';
 
-export interface SqliteStoreOptions extends Pick<StoreOptions, 'timeoutMs' | 'logger'> {
+export interface SqliteStoreOptions extends Pick<StoreOptions, 'timeoutMs' | 'logger' | 'validators'> {
   /** Database file (its folder is created), or `:memory:` for a private in-memory database. */
   path: string;
   /** How often other clients' changes are looked for while someone is subscribed. Default 50 ms. */
@@ -69,6 +69,7 @@ export class SqliteStore implements FlagStore {
   /** One reusable transaction wrapper: runs its callback inside BEGIN … COMMIT (or ROLLBACK on a throw). */
   private readonly transaction: Database.Transaction<(body: () => unknown) => unknown>;
   private readonly logger: StoreOptions['logger'];
+  private readonly validators: StoreOptions['validators'];
   private readonly pollIntervalMs: number;
   private readonly sweepIntervalMs: number;
   private readonly changeLogRetentionMs: number;
@@ -83,6 +84,7 @@ export class SqliteStore implements FlagStore {
   constructor(options: SqliteStoreOptions) {
     this.path = options.path;
     this.logger = options.logger;
+    this.validators = options.validators;
     this.pollIntervalMs = options.pollIntervalMs ?? 50;
     this.sweepIntervalMs = options.sweepIntervalMs ?? 60_000;
     this.changeLogRetentionMs = options.changeLogRetentionMs ?? 10 * 60_000;
@@ -210,7 +212,7 @@ export class SqliteStore implements FlagStore {
           definitions.set(key, text === undefined ? undefined : (JSON.parse(text) as FlagDefinition));
         }
         return definitions.get(key);
-      });
+      }, this.validators);
       const versions = new Map<string, number>();
       const versionOf = (key: string): number => {
         let v = versions.get(key);

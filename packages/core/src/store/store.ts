@@ -1,5 +1,6 @@
 import type { FlagDefinition, MaintainedValues, ScopeMap } from '../types/flag';
 import type { FlagValue, JsonValue } from '../types/values';
+import type { ValueValidator } from '../validation/validate-value';
 
 /** A flag definition as a store keeps it. `version` starts at 1 and grows by one per write. */
 export interface StoredFlag {
@@ -176,4 +177,6 @@ export interface StoreOptions {
   /** Milliseconds before a backend call fails with `StoreUnavailableError`. */
   timeoutMs?: number;
   logger?: { warn(msg: string, data?: object): void; error(msg: string, data?: object): void };
+  /** Custom value validators referenced by definitions' `{ validator: name }` validations. */
+  validators?: Record<string, ValueValidator> | ReadonlyMap<string, ValueValidator>;
 }

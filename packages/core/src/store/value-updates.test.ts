@@ -55,6 +55,10 @@ describe('validateValueUpdates', () => {
     expect(() => validateValueUpdates([{ key: priority.key, value: 'test' }], definitionOf)).toThrow('value "test" has invalid type string, must be number');
   });
 
+  it('refuses entries that are not objects', () => {
+    expect(() => validateValueUpdates([null as never, 5 as never], definitionOf)).toThrow(ValidationError);
+  });
+
   it('requires JSON values even for remoteOnly updates', () => {
     expect(() => validateValueUpdates([{ key: '/legacy', value: undefined as never, remoteOnly: true }], definitionOf)).toThrow('value must be a JSON flag value');
     expect(() => validateValueUpdates([{ key: '/legacy', value: (() => 1) as never, remoteOnly: true }], definitionOf)).toThrow(ValidationError);

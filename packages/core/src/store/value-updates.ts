@@ -18,6 +18,10 @@ export function validateValueUpdates(
 ): void {
   const issues: ValidationIssue[] = [];
   updates.forEach((u, i) => {
+    if (typeof u !== 'object' || u === null || Array.isArray(u)) {
+      issues.push({ path: [i], message: 'update must be an object' });
+      return;
+    }
     if (typeof u.key !== 'string' || u.key.length === 0) {
       issues.push({ path: [i, 'key'], message: 'key must be a non-empty string' });
       return;

@@ -1,0 +1,28 @@
+import { test } from 'vitest';
+import { storageTestSuite, uniqueNamespace } from '@switchyard/store-test-suite';
+import { createPostgresStore, MIGRATION_NAMES } from '../src/index';
+import { dropSchema, pgUrl, recordingLogger } from './helpers';
+
+const namespace = uniqueNamespace('sy_pg_conf');
+
+if (pgUrl) {
+  const connectionString = pgUrl;
+  storageTestSuite(
+    test,
+    async () => {
+      // The suite migrates (and checks migrations) itself; ready() then only waits for the listener.
+      const store = createPostgresStore({ connectionString, namespace, autoMigrate: false, logger: recordingLogger() });
+      await store.ready();
+      return store;
+    },
+    {
+      name: 'postgres',
+      // Every test starts on an empty, un-migrated schema.
+      cleanup: () => dropSchema(namespace),
+      teardown: () => dropSchema(namespace),
+      migrations: [...MIGRATION_NAMES],
+    },
+  );
+} else {
+  test.skip('PostgreSQL conformance (set SWITCHYARD_TEST_POSTGRES_URL to run)', () => undefined);
+}

@@ -1,0 +1,41 @@
+import { createClient } from 'redis';
+import { serviceUrl } from '@switchyard/store-test-suite';
+
+/** The test Redis URL, or undefined (tests skip) when Redis is not reachable outside CI. */
+export const redisUrl = await serviceUrl('redis');
+
+/** Runs commands on a separate admin connection (not through any store under test). */
+export async function admin<T>(fn: (client: ReturnType<typeof createClient>) => Promise<T>): Promise<T> {
+  const client = createClient({ url: redisUrl });
+  client.on('error', () => undefined);
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    client.destroy();
+  }
+}
+
+/** Deletes every key under `prefix:` (SCAN, never KEYS, so the shared server is not blocked). */
+export async function deletePrefix(prefix: string): Promise<number> {
+  return admin(async (client) => {
+    let removed = 0;
+    let cursor = '0';
+    do {
+      const [next, keys] = (await client.sendCommand(['SCAN', cursor, 'MATCH', `${prefix}:*`, 'COUNT', '1000'])) as [string, string[]];
+      cursor = next;
+      if (keys.length) removed += (await client.sendCommand(['UNLINK', ...keys])) as number;
+    } while (cursor !== '0');
+    return removed;
+  });
+}
+
+/** A logger that records instead of printing (failure tests provoke warnings on purpose). */
+export function recordingLogger() {
+  const lines: { level: 'warn' | 'error'; msg: string; data?: object }[] = [];
+  return {
+    lines,
+    warn: (msg: string, data?: object) => void lines.push({ level: 'warn', msg, data }),
+    error: (msg: string, data?: object) => void lines.push({ level: 'error', msg, data }),
+  };
+}
