@@ -52,7 +52,7 @@ switch (task) {
     pnpm(['exec', 'vitest', 'run', ...passthrough]);
     break;
   case 'bench':
-    pnpm(['exec', 'tsx', 'bench/run.ts', ...passthrough]);
+    pnpm(['exec', 'tsx', '--conditions=@switchyard/source', 'bench/run.ts', ...passthrough]);
     break;
   case 'start': {
     const start = pkg.switchyard?.start;

@@ -1,0 +1,61 @@
+import { isRole, type Role } from '../auth/roles';
+import type { ApiKeyCredential, AuthConfig, BasicCredential, JwtConfig } from './server-config';
+import type { ConfigFile } from './config-file';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/**
+ * Credentials from the environment (and the config file's `auth` section):
+ * `SWITCHYARD_API_KEYS="key1:admin,key2:read"`; Workertown's `FLAGS_API_KEY` (admin),
+ * `FLAGS_USERNAME`/`FLAGS_PASSWORD` (admin), `FLAGS_JWT_SECRET`, `FLAGS_JWKS_URL`, `FLAGS_JWT_ISSUER`,
+ * `FLAGS_JWT_AUDIENCE`; `SWITCHYARD_JWT_ROLE_CLAIM`, `SWITCHYARD_JWT_DEFAULT_ROLE`.
+ */
+export function authFromEnv(env: Env, file: ConfigFile['auth'], errors: string[]): AuthConfig {
+  const apiKeys: ApiKeyCredential[] = [...(file?.apiKeys ?? [])];
+  const list = env.SWITCHYARD_API_KEYS?.trim();
+  if (list) {
+    list.split(',').forEach((entry, i) => {
+      const item = entry.trim();
+      const at = item.lastIndexOf(':');
+      const key = at > 0 ? item.slice(0, at) : item;
+      const role = at > 0 ? item.slice(at + 1) : '';
+      // Never echo the key itself: only its position.
+      if (!key || !isRole(role)) errors.push(`SWITCHYARD_API_KEYS entry ${i + 1} must look like KEY:ROLE with ROLE one of read, write, admin`);
+      else apiKeys.push({ key, role });
+    });
+  }
+  if (env.FLAGS_API_KEY) apiKeys.push({ key: env.FLAGS_API_KEY, role: 'admin' });
+
+  const basic: BasicCredential[] = [...(file?.basic ?? [])];
+  if (env.FLAGS_USERNAME || env.FLAGS_PASSWORD) {
+    if (!env.FLAGS_USERNAME || !env.FLAGS_PASSWORD) errors.push('FLAGS_USERNAME and FLAGS_PASSWORD must be set together');
+    else basic.push({ username: env.FLAGS_USERNAME, password: env.FLAGS_PASSWORD, role: 'admin' });
+  }
+
+  const fileJwt = file?.jwt;
+  const secret = env.FLAGS_JWT_SECRET || fileJwt?.secret;
+  const jwksUrl = env.FLAGS_JWKS_URL || fileJwt?.jwksUrl;
+  let jwt: JwtConfig | undefined;
+  if (jwksUrl) {
+    try {
+      new URL(jwksUrl);
+    } catch {
+      errors.push(`FLAGS_JWKS_URL must be a URL, got "${jwksUrl}"`);
+    }
+  }
+  const defaultRole = env.SWITCHYARD_JWT_DEFAULT_ROLE || fileJwt?.defaultRole || 'read';
+  if (!isRole(defaultRole)) errors.push(`SWITCHYARD_JWT_DEFAULT_ROLE must be one of read, write, admin, got "${defaultRole}"`);
+  if (secret || jwksUrl) {
+    jwt = {
+      secret: secret || undefined,
+      jwksUrl: jwksUrl || undefined,
+      issuer: env.FLAGS_JWT_ISSUER || fileJwt?.issuer || undefined,
+      audience: env.FLAGS_JWT_AUDIENCE || fileJwt?.audience || undefined,
+      roleClaim: env.SWITCHYARD_JWT_ROLE_CLAIM || fileJwt?.roleClaim || 'role',
+      defaultRole: (isRole(defaultRole) ? defaultRole : 'read') as Role,
+    };
+  } else if (env.FLAGS_JWT_ISSUER || env.FLAGS_JWT_AUDIENCE) {
+    errors.push('FLAGS_JWT_ISSUER/FLAGS_JWT_AUDIENCE need FLAGS_JWT_SECRET or FLAGS_JWKS_URL');
+  }
+  return { apiKeys, basic, jwt };
+}

@@ -1,0 +1,72 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { formatPath } from '@switchyard/core';
+import { ROLES } from '../auth/roles';
+import { LOG_LEVELS } from './server-config';
+
+const role = z.enum(ROLES);
+
+/** The optional configuration file (JSON or YAML). Every field is optional; flags and environment variables win over it. */
+export const configFileSchema = z
+  .object({
+    port: z.union([z.number(), z.string()]).optional(),
+    host: z.string().optional(),
+    manifests: z.string().optional(),
+    store: z.string().optional(),
+    environment: z.string().optional(),
+    insecure: z.boolean().optional(),
+    bodyLimit: z.union([z.number(), z.string()]).optional(),
+    logLevel: z.enum(LOG_LEVELS as [string, ...string[]]).optional(),
+    watchManifests: z.boolean().optional(),
+    auth: z
+      .object({
+        apiKeys: z.array(z.object({ key: z.string().min(1), role }).strict()).optional(),
+        basic: z.array(z.object({ username: z.string().min(1), password: z.string().min(1), role }).strict()).optional(),
+        jwt: z
+          .object({
+            secret: z.string().min(1).optional(),
+            jwksUrl: z.url().optional(),
+            issuer: z.string().optional(),
+            audience: z.string().optional(),
+            roleClaim: z.string().min(1).optional(),
+            defaultRole: role.optional(),
+          })
+          .strict()
+          .optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+export type ConfigFile = z.infer<typeof configFileSchema>;
+
+/**
+ * Reads and validates a configuration file. A relative `manifests` path is resolved against the
+ * file's directory. Returns problems as one-line messages naming the file and field.
+ */
+export function readConfigFile(file: string): { config: ConfigFile } | { errors: string[] } {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    return { errors: [`cannot read config file ${file}: ${(err as Error).message}`] };
+  }
+  let raw: unknown;
+  try {
+    raw = /\.ya?ml$/i.test(file) ? parseYaml(text) : JSON.parse(text);
+  } catch (err) {
+    return { errors: [`config file ${file} is not valid ${/\.ya?ml$/i.test(file) ? 'YAML' : 'JSON'}: ${(err as Error).message.split('\n')[0]}`] };
+  }
+  const parsed = configFileSchema.safeParse(raw ?? {});
+  if (!parsed.success) {
+    return {
+      errors: parsed.error.issues.map((i) => `config file ${file}: ${i.path.length ? `${formatPath(i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)))}: ` : ''}${i.message}`),
+    };
+  }
+  const config = parsed.data;
+  if (config.manifests !== undefined && !path.isAbsolute(config.manifests)) config.manifests = path.join(path.dirname(file), config.manifests);
+  return { config };
+}

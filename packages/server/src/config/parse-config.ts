@@ -1,0 +1,127 @@
+import { parseArgs } from 'node:util';
+import { parseStoreUrl, DEFAULT_STORE_URL, redactUrl } from '@switchyard/stores';
+import { authFromEnv } from './auth-env';
+import { readConfigFile, type ConfigFile } from './config-file';
+import { authEnabled, isLoopback, LOG_LEVELS, type LogLevel, type ServerConfig } from './server-config';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+export const DEFAULT_PORT = 3000;
+export const DEFAULT_HOST = '127.0.0.1';
+export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+
+/** Command-line options `parseServerConfig` understands. */
+export const SERVER_OPTIONS = {
+  port: { type: 'string', short: 'p' },
+  host: { type: 'string' },
+  manifests: { type: 'string', short: 'm' },
+  store: { type: 'string', short: 's' },
+  env: { type: 'string', short: 'e' },
+  config: { type: 'string', short: 'c' },
+  insecure: { type: 'boolean' },
+  'log-level': { type: 'string' },
+  'body-limit': { type: 'string' },
+  'no-watch': { type: 'boolean' },
+} as const;
+
+export type ParsedServerConfig = { config: ServerConfig; errors?: undefined } | { config?: undefined; errors: string[] };
+
+/**
+ * Builds the server configuration from command-line flags, environment variables, an optional
+ * config file (`--config FILE` / `SWITCHYARD_CONFIG`, JSON or YAML) and `defaults`, in that order of
+ * precedence. Returns every problem as a one-line message instead of throwing.
+ */
+export function parseServerConfig(argv: readonly string[], env: Env = process.env, defaults: Partial<ServerConfig> = {}): ParsedServerConfig {
+  const errors: string[] = [];
+  let flags: Record<string, string | boolean | undefined>;
+  try {
+    flags = parseArgs({ args: [...argv], options: SERVER_OPTIONS, strict: true, allowPositionals: false }).values;
+  } catch (err) {
+    return { errors: [(err as Error).message.split('\n')[0]!] };
+  }
+  const str = (name: string) => (typeof flags[name] === 'string' ? (flags[name] as string) : undefined);
+
+  let file: ConfigFile = {};
+  const configPath = str('config') ?? env.SWITCHYARD_CONFIG;
+  if (configPath) {
+    const read = readConfigFile(configPath);
+    if ('errors' in read) return { errors: read.errors };
+    file = read.config;
+  }
+
+  const port = pick(str('port'), '--port', env.PORT, 'PORT', file.port, 'config port', defaults.port ?? DEFAULT_PORT);
+  const portNumber = Number(port.value);
+  if (!/^\d+$/.test(String(port.value).trim()) || portNumber > 65535) errors.push(`${port.from} must be a port number from 0 to 65535, got "${String(port.value)}"`);
+
+  const host = pick(str('host'), '--host', env.HOST, 'HOST', file.host, 'config host', defaults.host ?? DEFAULT_HOST);
+  if (String(host.value).trim() === '') errors.push(`${host.from} must not be empty`);
+
+  const manifests =
+    str('manifests') ?? (env.SWITCHYARD_MANIFESTS || undefined) ?? (env.DEFAULT_DATA_SOURCE || undefined) ?? file.manifests ?? defaults.manifests;
+  const store = String(pick(str('store'), '--store', env.SWITCHYARD_STORE, 'SWITCHYARD_STORE', file.store, 'config store', defaults.store ?? DEFAULT_STORE_URL).value);
+  try {
+    parseStoreUrl(store);
+  } catch (err) {
+    errors.push((err as Error).message);
+  }
+  const environment = str('env') ?? (env.SWITCHYARD_ENV || undefined) ?? (env.NODE_ENV || undefined) ?? file.environment ?? defaults.environment;
+
+  const logLevel = String(pick(str('log-level'), '--log-level', env.SWITCHYARD_LOG_LEVEL, 'SWITCHYARD_LOG_LEVEL', file.logLevel, 'config logLevel', defaults.logLevel ?? 'info').value);
+  if (!LOG_LEVELS.includes(logLevel as LogLevel)) errors.push(`log level must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
+
+  const limit = pick(str('body-limit'), '--body-limit', env.SWITCHYARD_BODY_LIMIT, 'SWITCHYARD_BODY_LIMIT', file.bodyLimit, 'config bodyLimit', defaults.bodyLimit ?? DEFAULT_BODY_LIMIT);
+  const bodyLimit = Number(limit.value);
+  if (!Number.isInteger(bodyLimit) || bodyLimit < 1) errors.push(`${limit.from} must be a positive number of bytes, got "${String(limit.value)}"`);
+
+  const insecure = flags.insecure === true || env.SWITCHYARD_INSECURE === 'true' || env.SWITCHYARD_INSECURE === '1' || file.insecure === true || defaults.insecure === true;
+  const watchManifests = flags['no-watch'] === true ? false : (file.watchManifests ?? defaults.watchManifests ?? true);
+  const auth = authFromEnv(env, file.auth, errors);
+  if (defaults.auth) {
+    auth.apiKeys.push(...defaults.auth.apiKeys);
+    auth.basic.push(...defaults.auth.basic);
+    auth.jwt ??= defaults.auth.jwt;
+  }
+
+  const hostName = String(host.value).trim();
+  if (errors.length === 0 && !authEnabled(auth) && !isLoopback(hostName) && !insecure) {
+    errors.push(
+      `refusing to listen on ${hostName} without credentials: set SWITCHYARD_API_KEYS (or FLAGS_API_KEY, FLAGS_USERNAME/FLAGS_PASSWORD, FLAGS_JWT_SECRET/FLAGS_JWKS_URL), listen on 127.0.0.1, or pass --insecure`,
+    );
+  }
+  if (errors.length) return { errors };
+  return {
+    config: {
+      port: portNumber,
+      host: hostName,
+      manifests,
+      store,
+      environment,
+      insecure,
+      auth,
+      bodyLimit,
+      logLevel: logLevel as LogLevel,
+      watchManifests,
+    },
+  };
+}
+
+/** The first value given, in precedence order, with where it came from (for error messages). */
+function pick(
+  flag: string | undefined,
+  flagName: string,
+  envValue: string | undefined,
+  envName: string,
+  fileValue: string | number | undefined,
+  fileName: string,
+  fallback: string | number,
+): { value: string | number; from: string } {
+  if (flag !== undefined) return { value: flag, from: flagName };
+  if (envValue !== undefined && envValue !== '') return { value: envValue, from: envName };
+  if (fileValue !== undefined) return { value: fileValue, from: fileName };
+  return { value: fallback, from: 'the default' };
+}
+
+/** The store URL for logs and `/v1/admin/info`, without credentials. */
+export function displayStoreUrl(url: string): string {
+  return redactUrl(url);
+}

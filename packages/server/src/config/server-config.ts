@@ -1,0 +1,68 @@
+import type { Role } from '../auth/roles';
+
+export interface ApiKeyCredential {
+  key: string;
+  role: Role;
+}
+
+export interface BasicCredential {
+  username: string;
+  password: string;
+  role: Role;
+}
+
+export interface JwtConfig {
+  /** Shared secret for HS256/384/512 tokens. */
+  secret?: string;
+  /** JWKS URL for asymmetric tokens (RS*, ES*, EdDSA). */
+  jwksUrl?: string;
+  issuer?: string;
+  audience?: string;
+  /** Claim holding the role (a string or a list; the highest known role wins). Default `role`. */
+  roleClaim: string;
+  /** Role of valid tokens without a known role in `roleClaim`. Default `read`. */
+  defaultRole: Role;
+}
+
+/** Credentials the server accepts; a request passes when any configured strategy accepts it. */
+export interface AuthConfig {
+  apiKeys: ApiKeyCredential[];
+  basic: BasicCredential[];
+  jwt?: JwtConfig;
+}
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+/** Everything `startServer` needs; produced by `parseServerConfig`. */
+export interface ServerConfig {
+  port: number;
+  /** Address to listen on. Default `127.0.0.1`. */
+  host: string;
+  /** Manifest directory (Featuris and native files); none when absent. */
+  manifests?: string;
+  /** Store URL, e.g. `sqlite:./data/switchyard.db`, `postgres://…`, `redis://…`. */
+  store: string;
+  /** Default environment for evaluations that name none; all environments when absent (Featuris). */
+  environment?: string;
+  /** Allow listening on a non-loopback address without credentials. */
+  insecure: boolean;
+  auth: AuthConfig;
+  /** Largest accepted request body, in bytes. Default 1 MiB. */
+  bodyLimit: number;
+  logLevel: LogLevel;
+  /** Reload manifests when their files change. Default `true`. */
+  watchManifests: boolean;
+}
+
+export const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/** True when at least one credential is configured. */
+export function authEnabled(auth: AuthConfig): boolean {
+  return auth.apiKeys.length > 0 || auth.basic.length > 0 || auth.jwt !== undefined;
+}
+
+/** Loopback addresses, where a server without credentials is reachable only from this machine. */
+export function isLoopback(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h) || h === '::ffff:127.0.0.1';
+}

@@ -1,0 +1,111 @@
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import type { Logger } from 'pino';
+import type { Engine, EngineSync, FlagStore } from '@switchyard/core';
+import { Authenticator } from './auth/authenticator';
+import type { AuthConfig } from './config/server-config';
+import { DEFAULT_BODY_LIMIT } from './config/parse-config';
+import { errorHandler, sendError } from './http/error-handler';
+import { notFound } from './http/http-error';
+import { OperationRegistry } from './http/operations';
+import { ChangeFeed } from './live/change-feed';
+import { createLogger, requestLogger } from './observability/logger';
+import { ServerMetrics } from './observability/metrics';
+import { cdsRoutes } from './routes/cds';
+import { featurisRoutes } from './routes/featuris';
+import { nativeRoutes } from './routes/native';
+import { ofrepRoutes } from './routes/ofrep';
+import { publicRoutes } from './routes/public';
+import { StreamConnections, streamRoutes } from './routes/stream';
+import { workertownRoutes } from './routes/workertown';
+import type { SyncTracker } from './runtime/sync-tracker';
+import type { ServerContext } from './server-context';
+import { SERVER_VERSION } from './version';
+
+export interface CreateServerOptions {
+  /** The engine requests evaluate on (no store I/O per evaluation). */
+  engine: Engine;
+  /** Where writes go; reads of stored state (lists, audit) come from here. */
+  store: FlagStore;
+  /** Keeps the engine equal to manifests + store; tells manifest (read-only) keys apart. */
+  sync?: EngineSync;
+  /** Lets writes wait until the engine reflects them (read-your-writes). */
+  tracker?: SyncTracker;
+  /** Credentials; none configured means every request is accepted as admin. */
+  auth?: AuthConfig;
+  logger?: Logger;
+  metrics?: ServerMetrics;
+  /** Log one line per request. Default `true`. */
+  requestLogging?: boolean;
+  /** Largest accepted JSON body in bytes. Default 1 MiB. */
+  bodyLimit?: number;
+  /** Environment for evaluations that name none (also the engine's own default). */
+  environment?: string;
+  /** Shown (without credentials) by `/v1/admin/info`. */
+  storeUrl?: string;
+  manifests?: string;
+}
+
+/** What `createServer` keeps for shutdown and tests, at `app.locals.switchyard`. */
+export interface SwitchyardLocals {
+  context: ServerContext;
+  /** Ends open event streams and stops following the engine. */
+  close(): void;
+}
+
+/**
+ * Builds the express application serving every route group over one engine and store. It does
+ * not listen: hand it to `http.createServer`, supertest, or use `startServer`.
+ */
+export function createServer(options: CreateServerOptions): Express {
+  const logger = options.logger ?? createLogger('info');
+  const feed = new ChangeFeed();
+  const ctx: ServerContext = {
+    engine: options.engine,
+    store: options.store,
+    sync: options.sync,
+    tracker: options.tracker,
+    auth: new Authenticator(options.auth ?? { apiKeys: [], basic: [] }),
+    metrics: options.metrics ?? new ServerMetrics(),
+    logger,
+    feed,
+    operations: new OperationRegistry(),
+    environment: options.environment ?? options.engine.environment,
+    info: { storeUrl: options.storeUrl ?? `${options.store.name}:`, manifests: options.manifests, startedAt: new Date().toISOString(), version: SERVER_VERSION },
+  };
+  const stopFollowing = options.engine.onChange(({ keys }) => feed.publish(keys));
+  const connections = new StreamConnections();
+
+  const app = express();
+  app.disable('x-powered-by');
+  // Responses are computed per request; OFREP's bulk endpoint sets its own ETag.
+  app.set('etag', false);
+  if (options.requestLogging !== false) app.use(requestLogger(logger));
+  app.use(ctx.metrics.middleware());
+  app.use(helmet());
+  app.use(express.json({ limit: options.bodyLimit ?? DEFAULT_BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
+
+  app.use(publicRoutes(ctx));
+  app.use(nativeRoutes(ctx));
+  app.use(streamRoutes(ctx, connections));
+  app.use(workertownRoutes(ctx));
+  app.use(cdsRoutes(ctx));
+  app.use(ofrepRoutes(ctx));
+  const featuris = featurisRoutes(ctx);
+  app.use(featuris.manifests);
+  // Reserved prefixes never fall through to the Featuris root alias.
+  app.use(['/api', '/v1', '/rest', '/ofrep', '/manifests'], (req, res) => sendError(req, res, notFound(`no route for ${req.method} ${req.originalUrl.split('?')[0]}`)));
+  app.use(featuris.rootAlias);
+  app.use((req, res) => sendError(req, res, notFound(`no route for ${req.method} ${req.path}`)));
+  app.use(errorHandler(logger));
+
+  const locals: SwitchyardLocals = {
+    context: ctx,
+    close: () => {
+      stopFollowing();
+      connections.closeAll();
+    },
+  };
+  app.locals.switchyard = locals;
+  return app;
+}

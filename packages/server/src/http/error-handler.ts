@@ -1,0 +1,59 @@
+import type { ErrorRequestHandler, Request, Response } from 'express';
+import type { Logger } from 'pino';
+import { toHttpError, type HttpError } from './http-error';
+
+/** How each API surface shapes its errors. */
+export type ErrorStyle = 'native' | 'workertown' | 'cds' | 'ofrep';
+
+/** The surface a path belongs to; compatibility surfaces keep their own error bodies. */
+export function errorStyleFor(path: string): ErrorStyle {
+  if (path.startsWith('/ofrep/')) return 'ofrep';
+  if (path.startsWith('/rest/feature')) return 'cds';
+  if (path.startsWith('/v1/') && !path.startsWith('/v1/stream')) return 'workertown';
+  return 'native';
+}
+
+/** Writes `error` in the shape of the surface `req` addressed. */
+export function sendError(req: Request, res: Response, error: HttpError): void {
+  if (error.headers) res.set(error.headers);
+  res.status(error.status);
+  switch (errorStyleFor(pathOf(req))) {
+    case 'workertown':
+      res.json({ status: error.status, success: false, data: null, error: error.message });
+      return;
+    case 'cds':
+      res.json({ error: { message: error.message, code: String(error.status), '@Common.numericSeverity': 4 } });
+      return;
+    case 'ofrep':
+      res.json({ errorCode: ofrepCode(error), errorDetails: error.message });
+      return;
+    default:
+      res.json({ error: { code: error.code, message: error.message, ...(error.issues ? { issues: error.issues } : {}) } });
+  }
+}
+
+function ofrepCode(error: HttpError): string {
+  if (error.code === 'VALIDATION' || error.code === 'BAD_REQUEST') return 'PARSE_ERROR';
+  if (error.code === 'NOT_FOUND') return 'FLAG_NOT_FOUND';
+  return 'GENERAL';
+}
+
+/** The last middleware: typed errors keep their status; anything unexpected is logged and becomes a 500 without details. */
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (err, req, res, next) => {
+    if (res.headersSent) return next(err);
+    const error = toHttpError(err);
+    if (error.status >= 500) {
+      const log = (req as { log?: Logger }).log ?? logger;
+      log.error({ err }, 'request failed');
+    }
+    sendError(req, res, error);
+  };
+}
+
+/** The request path without the query, independent of where a middleware is mounted. */
+function pathOf(req: Request): string {
+  const url = req.originalUrl ?? req.url;
+  const q = url.indexOf('?');
+  return q === -1 ? url : url.slice(0, q);
+}

@@ -1,0 +1,99 @@
+import type { RequestHandler, Response, Router } from 'express';
+import type { z } from 'zod';
+import { ValidationError, formatPath } from '@switchyard/core';
+import type { Authenticator } from '../auth/authenticator';
+import { requireRole } from '../auth/require-role';
+import type { Role } from '../auth/roles';
+import { HttpError } from './http-error';
+
+export type Method = 'get' | 'post' | 'put' | 'delete';
+
+export interface ResponseSpec {
+  description: string;
+  /** Id of a registered schema, or a schema registered under `${operationId}Response${status}`. */
+  schema?: z.ZodType | string;
+  contentType?: string;
+}
+
+/** One HTTP operation: how it is routed, who may call it, and the zod schemas that validate its input. */
+export interface OperationSpec {
+  operationId: string;
+  method: Method;
+  /** Express path, e.g. `/v1/flags/:name`; a `*name` segment matches several segments. */
+  path: string;
+  summary: string;
+  description?: string;
+  tag: string;
+  /** Least role needed; public when absent. */
+  role?: Role;
+  /** Validates `req.body`; the parsed value is `res.locals.body`. */
+  body?: z.ZodType;
+  /** The handler validates `body` itself (to answer in its protocol's error shape); it is still documented. */
+  handlerValidatesBody?: boolean;
+  /** Validates `req.query`; the parsed value is `res.locals.query`. */
+  query?: z.ZodType;
+  headers?: { name: string; description: string }[];
+  responses: Record<number, ResponseSpec | string>;
+}
+
+/** Every operation the server serves, kept for the OpenAPI document. */
+export class OperationRegistry {
+  readonly operations: OperationSpec[] = [];
+
+  /** Routes `spec` on `router`: role check, then input validation, then the handlers. */
+  route(router: Router, auth: Authenticator, spec: OperationSpec, ...handlers: RequestHandler[]): void {
+    this.operations.push(spec);
+    const chain: RequestHandler[] = [];
+    if (spec.role) chain.push(requireRole(auth, spec.role));
+    if ((spec.body && !spec.handlerValidatesBody) || spec.query) chain.push(validator(spec));
+    router[spec.method](spec.path, ...chain, ...handlers);
+  }
+}
+
+function validator(spec: OperationSpec): RequestHandler {
+  const { query } = spec;
+  const body = spec.handlerValidatesBody ? undefined : spec.body;
+  return (req, res, next) => {
+    if (query) res.locals.query = parseOrThrow(query, req.query, 'query');
+    if (body) res.locals.body = parseOrThrow(body, req.body ?? {}, 'body');
+    next();
+  };
+}
+
+/** Parses input with a schema; failures become a 422 naming every offending field. */
+export function parseOrThrow<T>(schema: z.ZodType<T>, input: unknown, where: 'body' | 'query'): T {
+  const parsed = schema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const issues = flatten(parsed.error.issues, []);
+  const message = issues.map((i) => `${where}${i.path.length ? (typeof i.path[0] === 'number' ? '' : '.') + formatPath(i.path) : ''}: ${i.message}`).join('; ');
+  throw new HttpError('VALIDATION', message, new ValidationError(issues).issues);
+}
+
+/** The validated body of the current request. */
+export function bodyOf<T>(res: Response): T {
+  return res.locals.body as T;
+}
+
+/** The validated query of the current request. */
+export function queryOf<T>(res: Response): T {
+  return res.locals.query as T;
+}
+
+type Issue = { code?: string; path: PropertyKey[]; message: string; errors?: Issue[][] };
+
+/** Issues with plain paths; a failed union reports the branch that came closest (fewest issues), not just "Invalid input". */
+function flatten(issues: readonly Issue[], prefix: (string | number)[]): { path: (string | number)[]; message: string }[] {
+  const out: { path: (string | number)[]; message: string }[] = [];
+  for (const issue of issues) {
+    const path = [...prefix, ...issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))];
+    if (issue.code === 'invalid_union' && issue.errors?.length) {
+      const closest = [...issue.errors].sort((a, b) => a.length - b.length)[0]!;
+      if (closest.length) {
+        out.push(...flatten(closest, path));
+        continue;
+      }
+    }
+    out.push({ path, message: issue.message });
+  }
+  return out;
+}

@@ -1,0 +1,16 @@
+export { createServer, type CreateServerOptions, type SwitchyardLocals } from './create-server';
+export { startServer, type RunningServer, type StartServerOptions } from './runtime/start-server';
+export { createRuntime, StartupError, type ServerRuntime, type RuntimeOptions } from './runtime/runtime';
+export { SyncTracker } from './runtime/sync-tracker';
+export { parseServerConfig, SERVER_OPTIONS, DEFAULT_PORT, DEFAULT_HOST, DEFAULT_BODY_LIMIT, type ParsedServerConfig } from './config/parse-config';
+export { configFileSchema, type ConfigFile } from './config/config-file';
+export { authEnabled, isLoopback, type ServerConfig, type AuthConfig, type ApiKeyCredential, type BasicCredential, type JwtConfig, type LogLevel } from './config/server-config';
+export { Authenticator, type AuthResult } from './auth/authenticator';
+export { ROLES, hasRole, type Role, type Principal } from './auth/roles';
+export { ServerMetrics } from './observability/metrics';
+export { createLogger, REDACTED_PATHS } from './observability/logger';
+export { ChangeFeed, type ChangeEvent } from './live/change-feed';
+export { buildOpenApiDocument } from './openapi/openapi-document';
+export { HttpError, ERROR_STATUS, type ErrorCodeName } from './http/http-error';
+export { workertownToDefinition, definitionToWorkertown, type WorkertownFlag } from './compat/workertown-flag';
+export { SERVER_VERSION } from './version';

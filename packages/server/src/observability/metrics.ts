@@ -1,0 +1,63 @@
+import type { RequestHandler } from 'express';
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { EvaluationDetails, FlagValue } from '@switchyard/core';
+
+/** Prometheus metrics of one server: HTTP requests and latencies, evaluations by flag and reason. */
+export class ServerMetrics {
+  readonly registry = new Registry();
+  private readonly requests: Counter<'method' | 'route' | 'status'>;
+  private readonly latency: Histogram<'method' | 'route'>;
+  private readonly evaluations: Counter<'flag' | 'reason'>;
+  private readonly evaluationChildren = new Map<string, { inc(): void }>();
+
+  constructor(options: { defaultMetrics?: boolean } = {}) {
+    if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry, prefix: 'switchyard_' });
+    this.requests = new Counter({ name: 'switchyard_http_requests_total', help: 'HTTP requests by method, route and status', labelNames: ['method', 'route', 'status'], registers: [this.registry] });
+    this.latency = new Histogram({
+      name: 'switchyard_http_request_duration_seconds',
+      help: 'HTTP request latency by method and route',
+      labelNames: ['method', 'route'],
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [this.registry],
+    });
+    this.evaluations = new Counter({ name: 'switchyard_evaluations_total', help: 'Flag evaluations by flag and reason', labelNames: ['flag', 'reason'], registers: [this.registry] });
+  }
+
+  /** Counts requests and observes latency once the response is finished, labelled by the matched route pattern. */
+  middleware(): RequestHandler {
+    return (req, res, next) => {
+      const start = performance.now();
+      res.once('finish', () => {
+        const route = req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched';
+        this.requests.inc({ method: req.method, route, status: res.statusCode });
+        this.latency.observe({ method: req.method, route }, (performance.now() - start) / 1000);
+      });
+      next();
+    };
+  }
+
+  /** Counts one evaluation; unknown flags share one label so callers cannot inflate the series count. */
+  evaluation(result: EvaluationDetails<FlagValue | undefined>): void {
+    const flag = result.errorCode === 'FLAG_NOT_FOUND' ? '(unknown)' : result.key;
+    const id = `${flag}\u0000${result.reason}`;
+    let child = this.evaluationChildren.get(id);
+    if (!child) {
+      child = this.evaluations.labels({ flag, reason: result.reason });
+      this.evaluationChildren.set(id, child);
+    }
+    child.inc();
+  }
+
+  /** Counts a batch of evaluations. */
+  evaluationBatch(results: readonly EvaluationDetails<FlagValue | undefined>[]): void {
+    for (const r of results) this.evaluation(r);
+  }
+
+  text(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+}

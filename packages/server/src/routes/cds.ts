@@ -1,0 +1,131 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { flagValueSchema, StoreUnavailableError, validateValueUpdates } from '@switchyard/core';
+import type { FlagValue, ValueUpdate } from '@switchyard/core';
+import { principalOf } from '../auth/require-role';
+import { cdsToggleState, type CdsToggleState } from '../compat/cds-state';
+import { HttpError } from '../http/http-error';
+import { bodyOf } from '../http/operations';
+import { writeAndSync, type ServerContext } from '../server-context';
+
+const TAG = 'cds-feature-toggles compatible (/rest/feature)';
+
+const cdsUpdateEntry = z.object({
+  key: z.string().min(1),
+  value: flagValueSchema.nullable(),
+  scope: z.record(z.string(), z.string()).optional(),
+  options: z.object({ clearSubScopes: z.boolean().optional(), remoteOnly: z.boolean().optional() }).optional(),
+});
+const cdsUpdateBody = z.union([cdsUpdateEntry, z.array(cdsUpdateEntry).min(1)]);
+const sendCommandBody = z.object({ command: z.array(z.string()).min(1) });
+const stateSchema = z.record(z.string(), z.object({ fallbackValue: flagValueSchema.optional(), rootValue: flagValueSchema.optional(), scopedValues: z.record(z.string(), flagValueSchema).optional(), config: z.record(z.string(), z.unknown()) }));
+
+type CdsUpdate = z.infer<typeof cdsUpdateEntry>;
+
+/** cds-feature-toggles' FeatureService: state, redisRead, redisUpdate, redisSendCommand. */
+export function cdsRoutes(ctx: ServerContext): Router {
+  const router = Router();
+  const { operations, auth, store, engine } = ctx;
+
+  operations.route(
+    router,
+    auth,
+    {
+      operationId: 'cdsState',
+      method: 'get',
+      path: '/rest/feature/state',
+      summary: 'Every configured toggle with its fallback, maintained values and configuration',
+      tag: TAG,
+      role: 'read',
+      responses: { 200: { description: 'Toggles by key', schema: stateSchema } },
+    },
+    (_req, res) => {
+      const out: Record<string, CdsToggleState> = {};
+      for (const definition of engine.definitions()) out[definition.key] = cdsToggleState(definition, engine.valuesOf(definition.key));
+      res.json(out);
+    },
+  );
+
+  operations.route(
+    router,
+    auth,
+    {
+      operationId: 'cdsRedisRead',
+      method: 'post',
+      path: '/rest/feature/redisRead',
+      summary: 'Maintained values as the store holds them, including keys without a definition (SOURCE NONE)',
+      tag: TAG,
+      role: 'read',
+      responses: { 200: { description: 'Toggles with maintained values', schema: stateSchema } },
+    },
+    async (_req, res) => {
+      const values = await store.listValues();
+      const out: Record<string, CdsToggleState> = {};
+      for (const key of Object.keys(values).sort()) out[key] = cdsToggleState(engine.get(key), values[key]);
+      res.json(out);
+    },
+  );
+
+  operations.route(
+    router,
+    auth,
+    {
+      operationId: 'cdsRedisUpdate',
+      method: 'post',
+      path: '/rest/feature/redisUpdate',
+      summary: 'Maintain one value or a list of values, all or nothing; propagated to every instance',
+      tag: TAG,
+      role: 'write',
+      body: cdsUpdateBody,
+      responses: { 204: 'Applied', 422: 'Invalid value; nothing was applied' },
+    },
+    async (_req, res) => {
+      const body = bodyOf<CdsUpdate | CdsUpdate[]>(res);
+      const updates: ValueUpdate[] = (Array.isArray(body) ? body : [body]).map((u) => ({
+        key: u.key,
+        value: u.value as FlagValue | null,
+        ...(u.scope && Object.keys(u.scope).length ? { scope: u.scope } : {}),
+        ...(u.options?.clearSubScopes ? { clearSubScopes: true } : {}),
+        ...(u.options?.remoteOnly ? { remoteOnly: true } : {}),
+      }));
+      const definitionOf = (key: string) => engine.get(key);
+      validateValueUpdates(updates, definitionOf, engine.valueValidators);
+      const keys = [...new Set(updates.map((u) => u.key))];
+      await writeAndSync(ctx, keys, () => store.setValues(updates, { actor: principalOf(res)?.id, definitionOf }));
+      res.status(204).end();
+    },
+  );
+
+  operations.route(
+    router,
+    auth,
+    {
+      operationId: 'cdsRedisSendCommand',
+      method: 'post',
+      path: '/rest/feature/redisSendCommand',
+      summary: 'Send a raw command to the Redis store (admin only; Redis stores only)',
+      tag: TAG,
+      role: 'admin',
+      body: sendCommandBody,
+      responses: { 200: 'The reply: text for string replies, else JSON', 400: 'The store is not Redis' },
+    },
+    async (_req, res) => {
+      if (!store.capabilities.sendCommand || !store.sendCommand) {
+        throw new HttpError('BAD_REQUEST', `redisSendCommand needs a Redis store; this server uses the ${store.name} store`);
+      }
+      const { command } = bodyOf<z.infer<typeof sendCommandBody>>(res);
+      let reply: unknown;
+      try {
+        reply = await store.sendCommand(command);
+      } catch (err) {
+        if (err instanceof StoreUnavailableError) throw err;
+        // Redis refused the command (unknown command, wrong arguments): the caller's mistake.
+        throw new HttpError('BAD_REQUEST', `redis refused the command: ${err instanceof Error ? err.message : String(err)}`);
+      }
+      if (typeof reply === 'string') res.type('text/plain').send(reply);
+      else res.json(reply ?? null);
+    },
+  );
+
+  return router;
+}

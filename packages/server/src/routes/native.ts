@@ -1,0 +1,302 @@
+import { Router, type Request } from 'express';
+import { z } from 'zod';
+import { findPrerequisiteCycle, flagDefinitionSchema, flagValueSchema, ValidationError, validateValueUpdates } from '@switchyard/core';
+import type { EvaluationContext, FlagDefinition, StoredFlag, ValueUpdate } from '@switchyard/core';
+import { principalOf } from '../auth/require-role';
+import { HttpError } from '../http/http-error';
+import { bodyOf, parseOrThrow, queryOf } from '../http/operations';
+import { baseDefinition, isBaseKey, writeAndSync, type ServerContext } from '../server-context';
+
+const TAG = 'Switchyard native API (/api/v1)';
+
+const flagEntrySchema = z.object({
+  definition: flagDefinitionSchema,
+  version: z.number(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  source: z.enum(['store', 'manifest']),
+  readOnly: z.boolean(),
+});
+type FlagEntry = z.infer<typeof flagEntrySchema>;
+
+const booleanText = z.enum(['true', 'false', '1', '0']);
+const listQuery = z.object({ flagSet: z.string().optional(), includeDisabled: booleanText.optional() });
+const valueUpdateSchema = z.object({
+  key: z.string().min(1),
+  value: flagValueSchema.nullable(),
+  scope: z.record(z.string(), z.string()).optional(),
+  clearSubScopes: z.boolean().optional(),
+  remoteOnly: z.boolean().optional(),
+  expectedVersion: z.number().int().min(0).optional(),
+});
+const valuesBody = z.object({ updates: z.array(valueUpdateSchema).min(1) });
+const evaluateBody = z.object({ context: z.record(z.string(), z.unknown()).optional(), environment: z.string().min(1).optional(), flags: z.array(z.string()).optional() });
+const auditQuery = z.object({
+  key: z.string().optional(),
+  limit: z.coerce.number().int().min(1).max(1000).optional(),
+  beforeId: z.coerce.number().int().min(1).optional(),
+});
+const purgeBody = z.object({ features: z.array(z.string()).optional(), except: z.array(z.string()).optional() });
+const ifMatch = { name: 'If-Match', description: 'Version last read; `0` = create only. A stale version is refused with 409.' };
+
+/** `If-Match: <version>` as a number, or `undefined`; anything else is a 400. */
+function expectedVersion(req: Request): number | undefined {
+  const raw = req.headers['if-match'];
+  if (raw === undefined || raw === '') return undefined;
+  const text = raw.replace(/^W\//, '').replace(/^"(.*)"$/, '$1');
+  if (!/^\d+$/.test(text)) throw new HttpError('BAD_REQUEST', `If-Match must be a flag version (a whole number), got "${raw}"`);
+  return Number(text);
+}
+
+/** Switchyard's own API, shared with the CLI (`--server URL`). */
+export function nativeRoutes(ctx: ServerContext): Router {
+  const router = Router();
+  const { operations, auth, store, engine } = ctx;
+  const manifestEntry = (definition: FlagDefinition): FlagEntry => ({
+    definition,
+    version: 0,
+    createdAt: ctx.info.startedAt,
+    updatedAt: ctx.info.startedAt,
+    source: 'manifest',
+    readOnly: true,
+  });
+  const storedEntry = (s: StoredFlag): FlagEntry => ({ ...s, source: 'store', readOnly: false });
+
+  operations.route(
+    router,
+    auth,
+    {
+      operationId: 'listFlags',
+      method: 'get',
+      path: '/api/v1/flags',
+      summary: 'Every flag: manifest flags (read-only, version 0) and stored ones',
+      description: 'Disabled flags are listed only with `includeDisabled=true`.',
+      tag: TAG,
+      role: 'read',
+      query: listQuery,
+      responses: { 200: { description: 'Flags', schema: z.object({ flags: z.array(flagEntrySchema) }) } },
+    },
+    async (_req, res) => {
+      const q = queryOf<z.infer<typeof listQuery>>(res);
+      const includeDisabled = q.includeDisabled === 'true' || q.includeDisabled === '1';
+      const stored = await store.listFlags({ includeDisabled, ...(q.flagSet !== undefined ? { flagSet: q.flagSet } : {}) });
+      const flags: FlagEntry[] = [];
+      for (const definition of engine.definitions()) {
+        if (!isBaseKey(ctx, definition.key)) continue;
+        if (!includeDisabled && definition.enabled === false) continue;
+        if (q.flagSet !== undefined && definition.flagSet !== q.flagSet) continue;
+        flags.push(manifestEntry(definition));
+      }
+      for (const s of stored) if (!isBaseKey(ctx, s.definition.key)) flags.push(storedEntry(s));
+      flags.sort((a, b) => (a.definition.key < b.definition.key ? -1 : a.definition.key > b.definition.key ? 1 : 0));
+      res.json({ flags });
+    },
+  );
+
+  operations.route(
+    router,
+    auth,
+    {
+      operationId: 'getFlag',
+      method: 'get',
+      path: '/api/v1/flags/:key',
+      summary: 'One flag',
+      tag: TAG,
+      role: 'read',
+      responses: { 200: { description: 'The flag', schema: flagEntrySchema }, 404: 'No such flag' },
+    },
+    async (req, res) => {
+      const key = String(req.params.key);
+      const base = baseDefinition(ctx, key);
+      if (base) return void res.json(manifestEntry(base));
+      const stored = await store.getFlag(key);
+      if (!stored) throw new HttpError('NOT_FOUND', `flag "${key}" not found`);
+      res.json(storedEntry(stored));
+    },
+  );
+
+  operations.route(
+    router,
+    auth,
+    {
+      operationId: 'putFlag',
+      method: 'put',
+      path: '/api/v1/flags/:key',
+      summary: 'Create or replace a flag definition',
+      description: 'The key in the body must equal the path key or be absent.',
+      tag: TAG,
+      role: 'write',
+      body: flagDefinitionSchema,
+      handlerValidatesBody: true,
+      headers: [ifMatch],
+      responses: {
+        200: { description: 'The stored flag', schema: z.object({ flag: flagEntrySchema }) },
+        409: 'CONFLICT (stale If-Match) or READ_ONLY (a manifest flag)',
+        422: 'VALIDATION',
+      },
+    },
+    async (req, res) => {
+      const key = String(req.params.key);
+      const input: unknown = req.body;
+      if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new HttpError('VALIDATION', 'body: expected a flag definition object');
+      const given = (input as { key?: unknown }).key;
+      if (given !== undefined && given !== key) throw new HttpError('VALIDATION', `body.key "${String(given)}" does not match the key in the path "${key}"`, [{ path: ['key'], message: 'does not match the path' }]);
+      const { source: _ignored, ...rest } = input as Record<string, unknown>;
+      const definition = parseOrThrow(flagDefinitionSchema, { ...rest, key }, 'body');
+      if (isBaseKey(ctx, key)) throw new HttpError('READ_ONLY', `flag "${key}" is defined by a manifest and cannot be changed through the API`);
+      const others = engine.definitions().filter((d) => d.key !== key);
+      const cycle = findPrerequisiteCycle([...others, definition]);
+      if (cycle) throw new ValidationError([{ path: ['prerequisites'], message: `prerequisite cycle: ${cycle.join(' → ')}` }]);
+      const version = expectedVersion(req);
+      const stored = await writeAndSync(ctx, [key], () =>
+        store.upsertFlag(definition, { actor: principalOf(res)?.id, ...(version !== undefined ? { expectedVersion: version } : {}) }),
+      );
+      res.json({ flag: storedEntry(stored) });
+    },
+  );
+
+  operations.route(
+    router,
+    auth,
+    {
+      operationId: 'deleteFlag',
+      method: 'delete',
+      path: '/api/v1/flags/:key',
+      summary: 'Delete a flag and its maintained values',
+      tag: TAG,
+      role: 'write',
+      headers: [ifMatch],
+      responses: { 200: { description: 'Deleted', schema: z.object({ deleted: z.literal(true) }) }, 404: 'No such flag', 409: 'CONFLICT or READ_ONLY' },
+    },
+    async (req, res) => {
+      const key = String(req.params.key);
+      if (isBaseKey(ctx, key)) throw new HttpError('READ_ONLY', `flag "${key}" is defined by a manifest and cannot be deleted through the API`);
+      const version = expectedVersion(req);
+      const deleted = await writeAndSync(ctx, [key], () => store.deleteFlag(key, { actor: principalOf(res)?.id, ...(version !== undefined ? { expectedVersion: version } : {}) }), (d) => d);
+      if (!deleted) throw new HttpError('NOT_FOUND', `flag "${key}" not found`);
+      res.json({ deleted: true });
+    },
+  );
+
+  operations.route(
+    router,
+    auth,
+    {
+      operationId: 'listValues',
+      method: 'get',
+      path: '/api/v1/values',
+      summary: 'Maintained values in the store, by key (including keys without a definition)',
+      tag: TAG,
+      role: 'read',
+      responses: { 200: 'Values by key' },
+    },
+    async (_req, res) => {
+      res.json({ values: await store.listValues() });
+    },
+  );
+
+  operations.route(
+    router,
+    auth,
+    {
+      operationId: 'updateValues',
+      method: 'post',
+      path: '/api/v1/values',
+      summary: 'Apply value updates atomically (all or nothing)',
+      tag: TAG,
+      role: 'write',
+      body: valuesBody,
+      responses: { 204: 'Applied', 409: 'CONFLICT (expectedVersion)', 422: 'VALIDATION, listing every problem; nothing applied' },
+    },
+    async (_req, res) => {
+      const { updates } = bodyOf<{ updates: ValueUpdate[] }>(res);
+      const definitionOf = (key: string) => engine.get(key);
+      validateValueUpdates(updates, definitionOf, engine.valueValidators);
+      await writeAndSync(ctx, [...new Set(updates.map((u) => u.key))], () => store.setValues(updates, { actor: principalOf(res)?.id, definitionOf }));
+      res.status(204).end();
+    },
+  );
+
+  operations.route(
+    router,
+    auth,
+    {
+      operationId: 'evaluate',
+      method: 'post',
+      path: '/api/v1/evaluate',
+      summary: 'Evaluate flags for a context (all flags unless `flags` lists some)',
+      tag: TAG,
+      role: 'read',
+      body: evaluateBody,
+      responses: { 200: 'Evaluation details, one per flag' },
+    },
+    (_req, res) => {
+      const { context, environment, flags } = bodyOf<z.infer<typeof evaluateBody>>(res);
+      const c = (context ?? {}) as EvaluationContext;
+      const options = environment !== undefined ? { environment } : undefined;
+      const results = flags ? flags.map((k) => engine.evaluate(k, c, options)) : engine.evaluateAll(c, options);
+      ctx.metrics.evaluationBatch(results);
+      res.json({ results });
+    },
+  );
+
+  operations.route(
+    router,
+    auth,
+    {
+      operationId: 'listAudit',
+      method: 'get',
+      path: '/api/v1/audit',
+      summary: 'Applied changes, newest first',
+      tag: TAG,
+      role: 'read',
+      query: auditQuery,
+      responses: { 200: 'Audit entries' },
+    },
+    async (_req, res) => {
+      const q = queryOf<z.infer<typeof auditQuery>>(res);
+      res.json({ entries: await store.listAudit(q) });
+    },
+  );
+
+  operations.route(
+    router,
+    auth,
+    {
+      operationId: 'listFeatures',
+      method: 'get',
+      path: '/api/v1/features',
+      summary: 'Code-defined features with stored per-scope results',
+      tag: TAG,
+      role: 'admin',
+      responses: { 200: 'Feature names' },
+    },
+    async (_req, res) => {
+      res.json({ features: await store.listFeatures() });
+    },
+  );
+
+  operations.route(
+    router,
+    auth,
+    {
+      operationId: 'purgeFeatures',
+      method: 'post',
+      path: '/api/v1/features/purge',
+      summary: 'Remove stored results of code-defined features (all, the listed ones, or all but `except`)',
+      tag: TAG,
+      role: 'admin',
+      body: purgeBody,
+      responses: { 200: 'How many results were removed' },
+    },
+    async (_req, res) => {
+      const { features, except } = bodyOf<z.infer<typeof purgeBody>>(res);
+      if (!features && !except) return void res.json({ purged: await store.purgeFeatures() });
+      const excluded = new Set(except ?? []);
+      const targets = (features ?? (await store.listFeatures())).filter((f) => !excluded.has(f));
+      res.json({ purged: targets.length ? await store.purgeFeatures(targets) : 0 });
+    },
+  );
+
+  return router;
+}

@@ -1,0 +1,155 @@
+import { createHash } from 'node:crypto';
+import { Router, type Request } from 'express';
+import { z } from 'zod';
+import type { EvaluateOptions, EvaluationContext, EvaluationDetails, FlagValue } from '@switchyard/core';
+import type { ServerContext } from '../server-context';
+
+const TAG = 'OpenFeature Remote Evaluation Protocol (OFREP)';
+
+const evaluationRequest = z.object({ context: z.record(z.string(), z.unknown()).optional() });
+const metadataSchema = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]));
+const success = z.object({ key: z.string(), value: z.unknown(), reason: z.string(), variant: z.string().optional(), metadata: metadataSchema.optional() });
+const failure = z.object({ key: z.string(), errorCode: z.string(), errorDetails: z.string().optional() });
+const bulkFailure = z.object({ errorCode: z.string(), errorDetails: z.string().optional() });
+
+type OfrepSuccess = { key: string; value: FlagValue | undefined; reason: string; variant?: string; metadata?: EvaluationDetails['metadata'] };
+type OfrepFailure = { key: string; errorCode: string; errorDetails?: string };
+
+/** An engine result in OFREP's shape. */
+export function toOfrep(r: EvaluationDetails<FlagValue | undefined>): OfrepSuccess | OfrepFailure {
+  if (r.errorCode !== undefined) return { key: r.key, errorCode: r.errorCode, errorDetails: r.errorMessage ?? r.errorCode };
+  const out: OfrepSuccess = { key: r.key, value: r.value, reason: r.reason };
+  if (r.variant !== undefined) out.variant = r.variant;
+  if (r.metadata !== undefined) out.metadata = r.metadata;
+  return out;
+}
+
+/** The context's `environment` attribute selects the environment; else the server default. */
+function optionsFor(context: EvaluationContext): EvaluateOptions | undefined {
+  const env = context.environment;
+  return typeof env === 'string' && env !== '' ? { environment: env } : undefined;
+}
+
+/** Evaluates the request body's context; an invalid context is a 400 with `INVALID_CONTEXT`. */
+function contextOf(req: Request): EvaluationContext | string {
+  const body: unknown = req.body;
+  if (body === undefined || body === null) return {};
+  if (typeof body !== 'object' || Array.isArray(body)) return 'the request body must be a JSON object';
+  const parsed = evaluationRequest.safeParse(body);
+  if (!parsed.success) return 'context must be a JSON object of attributes';
+  return (parsed.data.context ?? {}) as EvaluationContext;
+}
+
+/** `POST /ofrep/v1/evaluate/flags/:key`, bulk `POST /ofrep/v1/evaluate/flags` with ETag, and `GET /ofrep/v1/configuration`. */
+export function ofrepRoutes(ctx: ServerContext): Router {
+  const router = Router();
+  const { operations, auth, engine, metrics } = ctx;
+
+  operations.route(
+    router,
+    auth,
+    {
+      operationId: 'ofrepEvaluateFlag',
+      method: 'post',
+      path: '/ofrep/v1/evaluate/flags/:key',
+      summary: 'Evaluate one flag',
+      description: 'The context attribute `environment` selects the environment; other attributes feed conditions, splits and scoped values.',
+      tag: TAG,
+      role: 'read',
+      body: evaluationRequest,
+      handlerValidatesBody: true,
+      responses: {
+        200: { description: 'Evaluation result', schema: success },
+        400: { description: 'Evaluation failed (PARSE_ERROR, TARGETING_KEY_MISSING, INVALID_CONTEXT, GENERAL)', schema: failure },
+        404: { description: 'FLAG_NOT_FOUND', schema: failure },
+      },
+    },
+    (req, res) => {
+      const key = String(req.params.key);
+      const context = contextOf(req);
+      if (typeof context === 'string') {
+        res.status(400).json({ key, errorCode: 'INVALID_CONTEXT', errorDetails: context });
+        return;
+      }
+      const r = engine.evaluate(key, context, optionsFor(context));
+      metrics.evaluation(r);
+      const body = toOfrep(r);
+      if (r.errorCode === undefined) res.json(body);
+      else res.status(r.errorCode === 'FLAG_NOT_FOUND' ? 404 : 400).json(body);
+    },
+  );
+
+  operations.route(
+    router,
+    auth,
+    {
+      operationId: 'ofrepEvaluateFlags',
+      method: 'post',
+      path: '/ofrep/v1/evaluate/flags',
+      summary: 'Evaluate every flag (bulk)',
+      tag: TAG,
+      role: 'read',
+      body: evaluationRequest,
+      handlerValidatesBody: true,
+      headers: [{ name: 'If-None-Match', description: 'ETag of a previous response; 304 when nothing changed' }],
+      responses: {
+        200: { description: 'Results of every flag; `ETag` header', schema: z.object({ flags: z.array(z.union([success, failure])) }) },
+        304: 'Not modified',
+        400: { description: 'Invalid context', schema: bulkFailure },
+      },
+    },
+    (req, res) => {
+      const context = contextOf(req);
+      if (typeof context === 'string') {
+        res.status(400).json({ errorCode: 'INVALID_CONTEXT', errorDetails: context });
+        return;
+      }
+      const results = engine.evaluateAll(context, optionsFor(context));
+      metrics.evaluationBatch(results);
+      const text = JSON.stringify({ flags: results.map(toOfrep) });
+      const etag = `"${createHash('sha1').update(text).digest('base64url')}"`;
+      res.setHeader('ETag', etag);
+      res.setHeader('Cache-Control', 'no-cache');
+      if (matchesEtag(req.headers['if-none-match'], etag)) {
+        res.status(304).end();
+        return;
+      }
+      res.type('application/json').send(text);
+    },
+  );
+
+  operations.route(
+    router,
+    auth,
+    {
+      operationId: 'ofrepConfiguration',
+      method: 'get',
+      path: '/ofrep/v1/configuration',
+      summary: 'Provider configuration (OFREP extension)',
+      tag: TAG,
+      role: 'read',
+      responses: { 200: 'Capabilities' },
+    },
+    (_req, res) => {
+      res.json({
+        name: 'switchyard',
+        capabilities: {
+          cacheInvalidation: { polling: { enabled: true, minPollingIntervalMs: 1000 } },
+          flagEvaluation: { supportedTypes: ['boolean', 'string', 'int', 'float', 'object'] },
+        },
+      });
+    },
+  );
+
+  return router;
+}
+
+/** `If-None-Match` handling: a list of (weak or strong) tags, or `*`. */
+export function matchesEtag(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  for (const raw of header.split(',')) {
+    const tag = raw.trim();
+    if (tag === '*' || tag === etag || tag === `W/${etag}`) return true;
+  }
+  return false;
+}

@@ -1,0 +1,145 @@
+import path from 'node:path';
+import { stat } from 'node:fs/promises';
+import type { Express } from 'express';
+import type { Logger } from 'pino';
+import { createEngine, EngineSync, type Engine, type FlagStore } from '@switchyard/core';
+import { formatDiagnostic, watch, loadManifests, type ManifestWatcher } from '@switchyard/manifest';
+import { openStore, redactUrl } from '@switchyard/stores';
+import { createServer, type SwitchyardLocals } from '../create-server';
+import type { ServerConfig } from '../config/server-config';
+import { createLogger } from '../observability/logger';
+import { ServerMetrics } from '../observability/metrics';
+import { SyncTracker } from './sync-tracker';
+
+/** Engine, store, sync, manifests and the app, wired together but not listening. */
+export interface ServerRuntime {
+  app: Express;
+  engine: Engine;
+  store: FlagStore;
+  sync: EngineSync;
+  logger: Logger;
+  /** Stops watching, following and streaming, then closes the store. */
+  close(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  logger?: Logger;
+  /** Log one line per request. Default `true`. */
+  requestLogging?: boolean;
+  /** Node's default process metrics in `/metrics`. Default `true`. */
+  defaultMetrics?: boolean;
+}
+
+/** Thrown when the runtime cannot start (store unreachable, manifests invalid); the message is one line. */
+export class StartupError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StartupError';
+  }
+}
+
+/**
+ * Opens the store, loads (and watches) the manifests, synchronizes the engine with both and builds
+ * the app. Invalid manifests at startup stop it with a `StartupError`; later invalid edits are
+ * logged and the last good set stays in force.
+ */
+export async function createRuntime(config: ServerConfig, options: RuntimeOptions = {}): Promise<ServerRuntime> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  let store: FlagStore;
+  try {
+    store = await openStore(config.store, {
+      logger: { warn: (msg, data) => logger.warn(data ?? {}, msg), error: (msg, data) => logger.error(data ?? {}, msg) },
+    });
+  } catch (err) {
+    throw new StartupError(`cannot open store ${redactUrl(config.store)}: ${(err as Error).message}`, { cause: err });
+  }
+  const engine = createEngine({ environment: config.environment });
+  const tracker = new SyncTracker();
+  const sync = new EngineSync(engine, store, {
+    onSync: tracker.onSync,
+    onError: (err) => logger.warn({ err: err.message }, 'store sync problem; serving the last snapshot'),
+  });
+
+  let watcher: ManifestWatcher | undefined;
+  try {
+    if (config.manifests) watcher = await loadBase(config, sync, logger);
+    await sync.start();
+  } catch (err) {
+    await watcher?.close();
+    sync.stop();
+    await store.close().catch(() => undefined);
+    throw err;
+  }
+
+  const app = createServer({
+    engine,
+    store,
+    sync,
+    tracker,
+    auth: config.auth,
+    logger,
+    metrics: new ServerMetrics({ defaultMetrics: options.defaultMetrics }),
+    requestLogging: options.requestLogging,
+    bodyLimit: config.bodyLimit,
+    environment: config.environment,
+    storeUrl: redactUrl(config.store),
+    manifests: config.manifests,
+  });
+
+  let closed: Promise<void> | undefined;
+  return {
+    app,
+    engine,
+    store,
+    sync,
+    logger,
+    close: () =>
+      (closed ??= (async () => {
+        (app.locals.switchyard as SwitchyardLocals).close();
+        await watcher?.close();
+        sync.stop();
+        await store.close();
+      })()),
+  };
+}
+
+async function loadBase(config: ServerConfig, sync: EngineSync, logger: Logger): Promise<ManifestWatcher | undefined> {
+  const dir = path.resolve(config.manifests!);
+  const isDir = await stat(dir).then((s) => s.isDirectory(), () => false);
+  if (!isDir) throw new StartupError(`manifest directory ${config.manifests} does not exist`);
+  if (!config.watchManifests) {
+    const loaded = await loadManifests(dir);
+    if (loaded.errors.length) throw manifestError(config.manifests!, loaded.errors.map(formatDiagnostic), logger);
+    for (const w of loaded.warnings) logger.warn(formatDiagnostic(w));
+    sync.setBase(loaded.definitions, loaded.values);
+    return undefined;
+  }
+  let firstErrors: string[] | undefined;
+  let ready = false;
+  const watcher = await watch(
+    dir,
+    (change) => {
+      sync.setBase(change.definitions, change.values);
+      for (const w of change.warnings) logger.warn(formatDiagnostic(w));
+      logger.info({ flags: change.definitions.length, changed: change.changedKeys.length }, 'manifests loaded');
+    },
+    {
+      onError: (diagnostics) => {
+        const lines = diagnostics.map(formatDiagnostic);
+        if (!ready) firstErrors = lines;
+        else for (const line of lines) logger.error(`manifest rejected, keeping the last good set: ${line}`);
+      },
+    },
+  );
+  ready = true;
+  if (!watcher.current()) {
+    await watcher.close();
+    throw manifestError(config.manifests!, firstErrors ?? ['no valid manifest set'], logger);
+  }
+  return watcher;
+}
+
+function manifestError(dir: string, lines: string[], logger: Logger): StartupError {
+  for (const line of lines) logger.error(line);
+  return new StartupError(`manifests in ${dir} are invalid: ${lines[0]}${lines.length > 1 ? ` (and ${lines.length - 1} more problem${lines.length > 2 ? 's' : ''})` : ''}`);
+}

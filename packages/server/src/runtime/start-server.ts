@@ -1,0 +1,84 @@
+import { createServer as createHttpServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { authEnabled, isLoopback, type ServerConfig } from '../config/server-config';
+import { redactUrl } from '@switchyard/stores';
+import { createRuntime, type RuntimeOptions, type ServerRuntime } from './runtime';
+
+export interface RunningServer {
+  /** Base URL, e.g. `http://127.0.0.1:3000`. */
+  url: string;
+  server: Server;
+  runtime: ServerRuntime;
+  /** Stops accepting connections, lets in-flight requests finish (up to `graceMs`), then closes everything. */
+  close(): Promise<void>;
+}
+
+export interface StartServerOptions extends RuntimeOptions {
+  /** Close on SIGTERM and SIGINT and exit. Default `true`. */
+  handleSignals?: boolean;
+  /** How long in-flight requests may take to finish on shutdown. Default 10 s. */
+  graceMs?: number;
+}
+
+/**
+ * Builds the runtime (store, manifests, engine, app), listens on `config.host:config.port` and
+ * resolves once listening. Without credentials it warns loudly (the configuration parser already
+ * refused non-loopback addresses unless `insecure`).
+ */
+export async function startServer(config: ServerConfig, options: StartServerOptions = {}): Promise<RunningServer> {
+  const runtime = await createRuntime(config, options);
+  const { logger } = runtime;
+  const server = createHttpServer(runtime.app);
+  server.keepAliveTimeout = 65_000;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, config.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (err) {
+    await runtime.close();
+    throw err;
+  }
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${host}:${address.port}`;
+
+  if (!authEnabled(config.auth)) {
+    const where = isLoopback(config.host) ? 'only this machine can reach it' : 'ANYONE WHO CAN REACH THIS ADDRESS HAS ADMIN ACCESS (--insecure)';
+    logger.warn(`!!! NO CREDENTIALS CONFIGURED: every request is treated as admin; ${where}. Set SWITCHYARD_API_KEYS="key:admin,..." to require credentials.`);
+  }
+  logger.info({ url, store: redactUrl(config.store), manifests: config.manifests ?? null, environment: config.environment ?? null }, `switchyard listening on ${url}`);
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      logger.info('shutting down');
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      // Event streams never finish on their own.
+      await runtime.close();
+      const timer = setTimeout(() => server.closeAllConnections(), options.graceMs ?? 10_000);
+      timer.unref();
+      await closed;
+      clearTimeout(timer);
+    })());
+
+  if (options.handleSignals !== false) {
+    const onSignal = (signal: NodeJS.Signals) => {
+      logger.info({ signal }, 'received signal');
+      close().then(
+        () => process.exit(0),
+        (err: unknown) => {
+          logger.error({ err }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
+    };
+    process.once('SIGTERM', onSignal);
+    process.once('SIGINT', onSignal);
+  }
+  return { url, server, runtime, close };
+}

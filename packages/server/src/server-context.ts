@@ -1,0 +1,49 @@
+import type { Engine, EngineSync, FlagDefinition, FlagStore } from '@switchyard/core';
+import type { Logger } from 'pino';
+import type { Authenticator } from './auth/authenticator';
+import type { OperationRegistry } from './http/operations';
+import type { ChangeFeed } from './live/change-feed';
+import type { ServerMetrics } from './observability/metrics';
+import type { SyncTracker } from './runtime/sync-tracker';
+
+/** What every route module works with. */
+export interface ServerContext {
+  engine: Engine;
+  store: FlagStore;
+  sync: EngineSync | undefined;
+  tracker: SyncTracker | undefined;
+  auth: Authenticator;
+  metrics: ServerMetrics;
+  logger: Logger;
+  feed: ChangeFeed;
+  operations: OperationRegistry;
+  /** Default environment for evaluations that name none. */
+  environment: string | undefined;
+  info: ServerInfo;
+}
+
+export interface ServerInfo {
+  /** Store URL without credentials. */
+  storeUrl: string;
+  manifests: string | undefined;
+  startedAt: string;
+  version: string;
+}
+
+/** True when `key` is defined by a manifest (or code): such flags cannot be changed through the API. */
+export function isBaseKey(ctx: ServerContext, key: string): boolean {
+  if (ctx.sync) return ctx.sync.baseKeys().has(key);
+  const kind = ctx.engine.get(key)?.source?.kind;
+  return kind === 'manifest' || kind === 'code';
+}
+
+/** The base (manifest) definition of a key. */
+export function baseDefinition(ctx: ServerContext, key: string): FlagDefinition | undefined {
+  if (ctx.sync) return ctx.sync.baseDefinition(key);
+  return isBaseKey(ctx, key) ? ctx.engine.get(key) : undefined;
+}
+
+/** Runs a store write and waits until the engine reflects it, so a following read sees it. */
+export function writeAndSync<T>(ctx: ServerContext, keys: readonly string[], write: () => Promise<T>, changed?: (result: T) => boolean): Promise<T> {
+  return ctx.tracker ? ctx.tracker.write(keys, write, changed) : write();
+}

@@ -1,0 +1,76 @@
+import { serviceUrl, uniqueNamespace } from '@switchyard/store-test-suite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testServer, type TestServer } from './helpers';
+
+const redisUrl = await serviceUrl('redis');
+const postgresUrl = await serviceUrl('postgres');
+
+describe.skipIf(!redisUrl)('two instances on one Redis store', () => {
+  let a: TestServer;
+  let b: TestServer;
+  beforeAll(async () => {
+    const store = `${redisUrl}/?prefix=${uniqueNamespace('sy_server')}`;
+    a = await testServer({ store });
+    b = await testServer({ store });
+  });
+  afterAll(async () => {
+    await a.runtime.store.sendCommand?.(['FLUSHDB']).catch(() => undefined);
+    await a.close();
+    await b.close();
+  });
+
+  it('each instance sees the other one writes, live', async () => {
+    expect((await a.http.put('/v1/flags/shared_flag').send({ description: 'from a' })).status).toBe(200);
+    await expect.poll(async () => (await b.http.post('/v1/ask').send({ flags: ['shared_flag'] })).body.data, { timeout: 5000 }).toEqual(['shared_flag']);
+    expect((await b.http.post('/rest/feature/redisUpdate').send({ key: '/check/priority', value: 42 })).status).toBe(204);
+    await expect
+      .poll(async () => (await a.http.post('/ofrep/v1/evaluate/flags/%2Fcheck%2Fpriority').send({})).body.value, { timeout: 5000 })
+      .toBe(42);
+    expect((await b.http.delete('/v1/flags/shared_flag')).status).toBe(200);
+    await expect.poll(async () => (await a.http.get('/v1/flags/shared_flag')).status, { timeout: 5000 }).toBe(404);
+  });
+
+  it('streams the other instance writes to its SSE clients', async () => {
+    const feed = b.runtime.app.locals.switchyard.context.feed;
+    const seen: string[][] = [];
+    const stop = feed.subscribe((e: { keys: string[] }) => seen.push(e.keys));
+    await a.http.put('/v1/flags/streamed_across').send({});
+    await expect.poll(() => seen.some((k) => k.includes('streamed_across')), { timeout: 5000 }).toBe(true);
+    stop();
+  });
+
+  it('redisSendCommand passes commands to Redis for admins', async () => {
+    const ping = await a.http.post('/rest/feature/redisSendCommand').send({ command: ['PING'] });
+    expect(ping.status).toBe(200);
+    expect(ping.text).toBe('PONG');
+    const bad = await a.http.post('/rest/feature/redisSendCommand').send({ command: ['NOSUCHCOMMAND'] });
+    expect(bad.status).toBe(400);
+  });
+});
+
+describe.skipIf(!postgresUrl)('routes on Postgres', () => {
+  let a: TestServer;
+  let b: TestServer;
+  beforeAll(async () => {
+    const store = `${postgresUrl}?schema=${uniqueNamespace('sy_server')}`;
+    a = await testServer({ store });
+    b = await testServer({ store });
+  });
+  afterAll(async () => {
+    await a.close();
+    await b.close();
+  });
+
+  it('serves Workertown, cds and native writes and propagates them to a second instance', async () => {
+    const put = await a.http.put('/v1/flags/pg_flag').send({ conditions: [{ field: 'plan', operator: 'in', value: ['pro'] }] });
+    expect(put.body.data).toMatchObject({ name: 'pg_flag', enabled: true, conditions: [{ field: 'plan', operator: 'in', value: ['pro'] }] });
+    expect((await a.http.post('/v1/ask').send({ context: { plan: 'pro' }, flags: ['pg_flag'] })).body.data).toEqual(['pg_flag']);
+    expect((await a.http.post('/rest/feature/redisUpdate').send({ key: '/check/priority', value: 7, scope: { user: 'bob' } })).status).toBe(204);
+    await expect.poll(async () => (await b.http.post('/v1/ask').send({ context: { plan: 'pro' } })).body.data, { timeout: 5000 }).toContain('pg_flag');
+    await expect
+      .poll(async () => (await b.http.post('/ofrep/v1/evaluate/flags/%2Fcheck%2Fpriority').send({ context: { user: 'bob' } })).body.value, { timeout: 5000 })
+      .toBe(7);
+    const conflict = await b.http.put('/api/v1/flags/pg_flag').set('If-Match', '5').send({ type: 'boolean', fallbackValue: false });
+    expect(conflict.status).toBe(409);
+  });
+});
