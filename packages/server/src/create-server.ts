@@ -18,6 +18,8 @@ import { ofrepRoutes } from './routes/ofrep';
 import { publicRoutes } from './routes/public';
 import { StreamConnections, streamRoutes } from './routes/stream';
 import { workertownRoutes } from './routes/workertown';
+import { workflowRoutes } from './routes/workflows';
+import type { WorkflowRunner } from '@switchyard/workflow';
 import type { SyncTracker } from './runtime/sync-tracker';
 import type { ServerContext } from './server-context';
 import { SERVER_VERSION } from './version';
@@ -44,6 +46,8 @@ export interface CreateServerOptions {
   /** Shown (without credentials) by `/v1/admin/info`. */
   storeUrl?: string;
   manifests?: string;
+  /** Runs workflow features for `POST /v1/features/run`; without it that route answers 404. */
+  workflows?: WorkflowRunner;
 }
 
 /** What `createServer` keeps for shutdown and tests, at `app.locals.switchyard`. */
@@ -88,6 +92,7 @@ export function createServer(options: CreateServerOptions): Express {
   app.use(publicRoutes(ctx));
   app.use(nativeRoutes(ctx));
   app.use(streamRoutes(ctx, connections));
+  app.use(workflowRoutes(ctx, options.workflows));
   app.use(workertownRoutes(ctx));
   app.use(cdsRoutes(ctx));
   app.use(ofrepRoutes(ctx));

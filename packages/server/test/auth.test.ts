@@ -60,6 +60,9 @@ const ROUTES: RouteCase[] = [
   { method: 'post', path: '/ofrep/v1/evaluate/flags/checkout_page', role: 'read', body: {} },
   { method: 'post', path: '/ofrep/v1/evaluate/flags', role: 'read', body: {} },
   { method: 'get', path: '/ofrep/v1/configuration', role: 'read' },
+  { method: 'get', path: '/api/v1/whoami', role: 'read' },
+  { method: 'post', path: '/v1/features/run', role: 'write', body: { env: 'dev', product: 'p', feature_tag: 'f', input: {} } },
+  { method: 'get', path: '/v1/features/runs/none', role: 'read' },
 ];
 
 const RANK = { public: 0, read: 1, write: 2, admin: 3 } as const;
@@ -132,6 +135,11 @@ describe('auth strategies', () => {
     expect((await s.http.get('/v1/flags').set('Authorization', `Bearer ${await sign({}, 'https://evil.example')}`)).status).toBe(401);
     expect((await s.http.get('/v1/flags').set('Authorization', `Bearer ${await sign({}, undefined, 'other')}`)).status).toBe(401);
     expect((await s.http.get('/v1/flags').set('Authorization', `Bearer ${await sign({}, undefined, undefined, '-1m')}`)).status).toBe(401);
+  });
+
+  it('whoami reports the principal and its role', async () => {
+    expect((await s.http.get('/api/v1/whoami').set('Authorization', `Bearer ${KEYS.write}`)).body).toEqual({ id: expect.any(String), role: 'write', via: 'api-key' });
+    expect((await s.http.get('/api/v1/whoami').auth('ops', 'pa:ss')).body).toMatchObject({ role: 'admin', via: 'basic' });
   });
 
   it('streams need read', async () => {

@@ -20,6 +20,17 @@ export const configFileSchema = z
     bodyLimit: z.union([z.number(), z.string()]).optional(),
     logLevel: z.enum(LOG_LEVELS as [string, ...string[]]).optional(),
     watchManifests: z.boolean().optional(),
+    workflows: z
+      .object({
+        /** Folder of workflow definitions (YAML/JSON). */
+        dir: z.string().optional(),
+        /** Per-environment settings (base URLs, connections, secrets), as `@switchyard/workflow` takes them. */
+        environments: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
+        /** Session tags and how their JWTs are verified. */
+        sessions: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
+      })
+      .strict()
+      .optional(),
     auth: z
       .object({
         apiKeys: z.array(z.object({ key: z.string().min(1), role }).strict()).optional(),
@@ -68,5 +79,6 @@ export function readConfigFile(file: string): { config: ConfigFile } | { errors:
   }
   const config = parsed.data;
   if (config.manifests !== undefined && !path.isAbsolute(config.manifests)) config.manifests = path.join(path.dirname(file), config.manifests);
+  if (config.workflows?.dir !== undefined && !path.isAbsolute(config.workflows.dir)) config.workflows.dir = path.join(path.dirname(file), config.workflows.dir);
   return { config };
 }

@@ -22,6 +22,7 @@ export const SERVER_OPTIONS = {
   'log-level': { type: 'string' },
   'body-limit': { type: 'string' },
   'no-watch': { type: 'boolean' },
+  workflows: { type: 'string', short: 'w' },
 } as const;
 
 export type ParsedServerConfig = { config: ServerConfig; errors?: undefined } | { config?: undefined; errors: string[] };
@@ -64,6 +65,7 @@ export function parseServerConfig(argv: readonly string[], env: Env = process.en
   } catch (err) {
     errors.push((err as Error).message);
   }
+  const workflows = str('workflows') ?? (env.SWITCHYARD_WORKFLOWS || undefined) ?? file.workflows?.dir ?? defaults.workflows;
   const environment = str('env') ?? (env.SWITCHYARD_ENV || undefined) ?? (env.NODE_ENV || undefined) ?? file.environment ?? defaults.environment;
 
   const logLevel = String(pick(str('log-level'), '--log-level', env.SWITCHYARD_LOG_LEVEL, 'SWITCHYARD_LOG_LEVEL', file.logLevel, 'config logLevel', defaults.logLevel ?? 'info').value);
@@ -101,6 +103,8 @@ export function parseServerConfig(argv: readonly string[], env: Env = process.en
       bodyLimit,
       logLevel: logLevel as LogLevel,
       watchManifests,
+      workflows,
+      workflowSettings: file.workflows ? { environments: file.workflows.environments, sessions: file.workflows.sessions } : defaults.workflowSettings,
     },
   };
 }

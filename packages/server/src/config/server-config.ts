@@ -52,6 +52,10 @@ export interface ServerConfig {
   logLevel: LogLevel;
   /** Reload manifests when their files change. Default `true`. */
   watchManifests: boolean;
+  /** Folder of workflow features served by `POST /v1/features/run`; none when absent. */
+  workflows?: string;
+  /** Environments and sessions of the workflow runner (from the config file: they hold secrets). */
+  workflowSettings?: { environments?: Record<string, Record<string, unknown>>; sessions?: Record<string, Record<string, unknown>> };
 }
 
 export const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];

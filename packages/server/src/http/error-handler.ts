@@ -9,7 +9,8 @@ export type ErrorStyle = 'native' | 'workertown' | 'cds' | 'ofrep';
 export function errorStyleFor(path: string): ErrorStyle {
   if (path.startsWith('/ofrep/')) return 'ofrep';
   if (path.startsWith('/rest/feature')) return 'cds';
-  if (path.startsWith('/v1/') && !path.startsWith('/v1/stream')) return 'workertown';
+  // Workflow runs (`/v1/features/…`) are Switchyard's own: native errors with every issue listed.
+  if (path.startsWith('/v1/') && !path.startsWith('/v1/stream') && !path.startsWith('/v1/features/')) return 'workertown';
   return 'native';
 }
 

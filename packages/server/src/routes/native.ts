@@ -298,5 +298,24 @@ export function nativeRoutes(ctx: ServerContext): Router {
     },
   );
 
+  operations.route(
+    router,
+    auth,
+    {
+      operationId: 'whoami',
+      method: 'get',
+      path: '/api/v1/whoami',
+      summary: 'Who the credentials are and what role they carry',
+      description: 'Lets clients (the console) adapt to the role: `read` sees no edit controls.',
+      tag: TAG,
+      role: 'read',
+      responses: { 200: '`{ id, role, via }`' },
+    },
+    (_req, res) => {
+      const principal = principalOf(res)!;
+      res.json({ id: principal.id, role: principal.role, via: principal.via });
+    },
+  );
+
   return router;
 }

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { createEngine, EngineSync, type Engine, type FlagStore } from '@switchyard/core';
 import { formatDiagnostic, watch, loadManifests, type ManifestWatcher } from '@switchyard/manifest';
 import { openStore, redactUrl } from '@switchyard/stores';
+import { createWorkflowRunner, formatWorkflowDiagnostic, WorkflowDefinitionError, type WorkflowRunner, type WorkflowRunnerOptions } from '@switchyard/workflow';
 import { createServer, type SwitchyardLocals } from '../create-server';
 import type { ServerConfig } from '../config/server-config';
 import { createLogger } from '../observability/logger';
@@ -61,11 +62,14 @@ export async function createRuntime(config: ServerConfig, options: RuntimeOption
   });
 
   let watcher: ManifestWatcher | undefined;
+  let workflows: WorkflowRunner | undefined;
   try {
     if (config.manifests) watcher = await loadBase(config, sync, logger);
     await sync.start();
+    if (config.workflows) workflows = await loadWorkflows(config, store, engine, logger);
   } catch (err) {
     await watcher?.close();
+    await workflows?.close();
     sync.stop();
     await store.close().catch(() => undefined);
     throw err;
@@ -84,6 +88,7 @@ export async function createRuntime(config: ServerConfig, options: RuntimeOption
     environment: config.environment,
     storeUrl: redactUrl(config.store),
     manifests: config.manifests,
+    workflows,
   });
 
   let closed: Promise<void> | undefined;
@@ -97,6 +102,7 @@ export async function createRuntime(config: ServerConfig, options: RuntimeOption
       (closed ??= (async () => {
         (app.locals.switchyard as SwitchyardLocals).close();
         await watcher?.close();
+        await workflows?.close();
         sync.stop();
         await store.close();
       })()),
@@ -142,4 +148,31 @@ async function loadBase(config: ServerConfig, sync: EngineSync, logger: Logger):
 function manifestError(dir: string, lines: string[], logger: Logger): StartupError {
   for (const line of lines) logger.error(line);
   return new StartupError(`manifests in ${dir} are invalid: ${lines[0]}${lines.length > 1 ? ` (and ${lines.length - 1} more problem${lines.length > 2 ? 's' : ''})` : ''}`);
+}
+
+/** Loads every workflow of `config.workflows`; invalid definitions stop the server like invalid manifests. */
+async function loadWorkflows(config: ServerConfig, store: FlagStore, engine: Engine, logger: Logger): Promise<WorkflowRunner> {
+  const dir = path.resolve(config.workflows!);
+  const isDir = await stat(dir).then((s) => s.isDirectory(), () => false);
+  if (!isDir) throw new StartupError(`workflow directory ${config.workflows} does not exist`);
+  const runner = createWorkflowRunner({
+    store,
+    engine,
+    environments: (config.workflowSettings?.environments ?? {}) as unknown as WorkflowRunnerOptions['environments'],
+    sessions: (config.workflowSettings?.sessions ?? {}) as unknown as WorkflowRunnerOptions['sessions'],
+    logger: { warn: (msg: string, data?: object) => logger.warn(data ?? {}, msg), error: (msg: string, data?: object) => logger.error(data ?? {}, msg) },
+  });
+  try {
+    await runner.loadWorkflows(dir);
+  } catch (err) {
+    await runner.close();
+    if (err instanceof WorkflowDefinitionError) {
+      const lines = err.diagnostics.map(formatWorkflowDiagnostic);
+      for (const line of lines) logger.error(line);
+      throw new StartupError(`workflows in ${config.workflows} are invalid: ${lines[0]}${lines.length > 1 ? ` (and ${lines.length - 1} more)` : ''}`);
+    }
+    throw new StartupError(`cannot load workflows from ${config.workflows}: ${(err as Error).message}`, { cause: err });
+  }
+  logger.info({ workflows: runner.list().length }, 'workflows loaded');
+  return runner;
 }

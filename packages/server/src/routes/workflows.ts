@@ -1,0 +1,81 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import type { WorkflowRunner } from '@switchyard/workflow';
+import { HttpError } from '../http/http-error';
+import type { ServerContext } from '../server-context';
+
+const TAG = 'Workflow features (Ductape)';
+
+/** The seed's `IFeatureProcessorInput`; the runner validates it again, naming every bad field. */
+const runBody = z.object({
+  env: z.string().min(1),
+  product: z.string().min(1),
+  feature_tag: z.string().min(1),
+  input: z.record(z.string(), z.unknown()),
+  cache: z.string().min(1).optional(),
+  session: z.object({ tag: z.string().min(1), token: z.string().min(1) }).optional(),
+});
+
+/** Runner errors that carry a stable code, rendered as the native API's errors. */
+function toHttp(err: unknown): unknown {
+  const code = (err as { code?: unknown } | null)?.code;
+  const message = err instanceof Error ? err.message : String(err);
+  if (code === 'FEATURE_NOT_FOUND') return new HttpError('NOT_FOUND', message);
+  if (code === 'SESSION_INVALID') return new HttpError('UNAUTHORIZED', message);
+  return err;
+}
+
+/** `POST /v1/features/run` and run records, over the workflow runner when one is configured. */
+export function workflowRoutes(ctx: ServerContext, runner: WorkflowRunner | undefined): Router {
+  const router = Router();
+  const { operations, auth } = ctx;
+  const needRunner = (): WorkflowRunner => {
+    if (!runner) throw new HttpError('NOT_FOUND', 'no workflows are configured: start the server with --workflows DIR (or SWITCHYARD_WORKFLOWS)');
+    return runner;
+  };
+
+  operations.route(
+    router,
+    auth,
+    {
+      operationId: 'runFeature',
+      method: 'post',
+      path: '/v1/features/run',
+      summary: 'Run a workflow feature',
+      description: 'Runs `feature_tag` of `product` in `env` with `input` (and an optional JWT `session` and `cache` tag). A run whose steps fail answers 200 with `status: "failed"` and the failing step.',
+      tag: TAG,
+      role: 'write',
+      body: runBody,
+      handlerValidatesBody: true,
+      responses: { 200: 'The run result: status, output and per-step reports', 401: 'Invalid session token', 404: 'Unknown feature, or no workflows configured', 422: 'Invalid request or input (every bad field named)' },
+    },
+    async (req, res) => {
+      const r = needRunner();
+      try {
+        res.json(await r.run(req.body));
+      } catch (err) {
+        throw toHttp(err);
+      }
+    },
+  );
+
+  operations.route(
+    router,
+    auth,
+    {
+      operationId: 'getFeatureRun',
+      method: 'get',
+      path: '/v1/features/runs/:id',
+      summary: 'A recorded workflow run',
+      tag: TAG,
+      role: 'read',
+      responses: { 200: 'The run record', 404: 'No such run (records expire)' },
+    },
+    async (req, res) => {
+      const record = await needRunner().getRun(String(req.params.id));
+      if (!record) throw new HttpError('NOT_FOUND', `no run "${req.params.id}"`);
+      res.json(record);
+    },
+  );
+  return router;
+}

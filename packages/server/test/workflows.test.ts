@@ -1,0 +1,135 @@
+import { createServer as createHttpServer, type Server } from 'node:http';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { SignJWT } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger, createRuntime, parseServerConfig, StartupError } from '../src/index';
+import { testServer, type TestServer } from './helpers';
+
+const SECRET = 'workflow-session-secret-0123456789abcdef';
+let peer: Server;
+let peerUrl: string;
+let dir: string;
+let s: TestServer;
+
+beforeAll(async () => {
+  // A real HTTP peer the workflow calls.
+  peer = createHttpServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      res.setHeader('content-type', 'application/json');
+      if (req.url?.startsWith('/users/')) res.end(JSON.stringify({ id: req.url.slice(7), name: 'Ada', auth: req.headers.authorization }));
+      else res.end(JSON.stringify({ received: JSON.parse(body || '{}') }));
+    });
+  });
+  await new Promise<void>((r) => peer.listen(0, '127.0.0.1', r));
+  peerUrl = `http://127.0.0.1:${(peer.address() as AddressInfo).port}`;
+
+  dir = mkdtempSync(path.join(tmpdir(), 'sy-wf-server-'));
+  mkdirSync(path.join(dir, 'workflows'));
+  writeFileSync(
+    path.join(dir, 'workflows', 'greet.yaml'),
+    [
+      'tag: greet_user',
+      'product: demo',
+      'input:',
+      '  userId: { type: string, required: true }',
+      'steps:',
+      '  - tag: user',
+      '    type: http',
+      '    base: users',
+      '    url: /users/$Input{userId}',
+      '    headers:',
+      '      authorization: Bearer $Secret{TOKEN}',
+      '  - tag: echo',
+      '    type: http',
+      '    method: POST',
+      '    base: users',
+      '    url: /echo',
+      '    body:',
+      "      greeting: $Concat('Hello, ', $Sequence{user}{body}{name})",
+      '      seller: $Session{user}{email}',
+      'output:',
+      '  message: $Sequence{echo}{body}{received}{greeting}',
+      '  seller: $Sequence{echo}{body}{received}{seller}',
+    ].join('\n'),
+  );
+  const config = path.join(dir, 'switchyard.yaml');
+  writeFileSync(
+    config,
+    JSON.stringify({
+      workflows: {
+        dir: 'workflows',
+        environments: { dev: { baseUrls: { users: peerUrl }, secrets: { TOKEN: 'tok-secret-value' } } },
+        sessions: { 'user-session': { secret: SECRET, claims: ['email'], key: 'user' } },
+      },
+    }),
+  );
+  s = await testServer({ argv: ['--config', config] });
+});
+
+afterAll(async () => {
+  await s?.close();
+  await new Promise((r) => peer.close(r));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const token = () => new SignJWT({ email: 'ada@example.com' }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('5m').sign(new TextEncoder().encode(SECRET));
+
+describe('POST /v1/features/run', () => {
+  it('runs a workflow feature with a session, records the run and never shows secrets', async () => {
+    const res = await s.http
+      .post('/v1/features/run')
+      .send({ env: 'dev', product: 'demo', feature_tag: 'greet_user', input: { userId: 'u1' }, session: { tag: 'user-session', token: await token() } });
+    expect(res.status).toBe(200);
+    expect(res.body.status).toBe('completed');
+    expect(res.body.output).toEqual({ message: 'Hello, Ada', seller: 'ada@example.com' });
+    expect(res.body.steps.map((st: { tag: string; status: string }) => [st.tag, st.status])).toEqual([
+      ['user', 'completed'],
+      ['echo', 'completed'],
+    ]);
+    expect(JSON.stringify(res.body)).not.toContain('tok-secret-value');
+    const record = await s.http.get(`/v1/features/runs/${res.body.runId}`);
+    expect(record.status).toBe(200);
+    expect(JSON.stringify(record.body)).not.toContain('tok-secret-value');
+  });
+
+  it('answers 422 naming bad input, 404 for unknown features and runs, 401 for bad sessions', async () => {
+    const bad = await s.http.post('/v1/features/run').send({ env: 'dev', product: 'demo', feature_tag: 'greet_user', input: {}, session: { tag: 'user-session', token: await token() } });
+    expect(bad.status).toBe(422);
+    expect(bad.body.error.issues).toContainEqual({ path: ['input', 'userId'], message: 'is required' });
+    const missing = await s.http.post('/v1/features/run').send({ env: 'dev', product: 'demo', feature_tag: 'nope', input: {} });
+    expect(missing.status).toBe(404);
+    expect((await s.http.get('/v1/features/runs/unknown-run')).status).toBe(404);
+    const session = await s.http.post('/v1/features/run').send({ env: 'dev', product: 'demo', feature_tag: 'greet_user', input: { userId: 'u1' }, session: { tag: 'user-session', token: 'not.a.jwt' } });
+    expect(session.status).toBe(401);
+    expect((await s.http.post('/v1/features/run').send('{not json').set('content-type', 'application/json')).status).toBe(400);
+  });
+
+  it('answers 404 when the server has no workflows', async () => {
+    const plain = await testServer();
+    try {
+      const res = await plain.http.post('/v1/features/run').send({ env: 'dev', product: 'demo', feature_tag: 'greet_user', input: {} });
+      expect(res.status).toBe(404);
+      expect(res.body.error.message).toMatch(/--workflows DIR/);
+    } finally {
+      await plain.close();
+    }
+  });
+
+  it('refuses to start with invalid workflow definitions, naming file:line:col', async () => {
+    const broken = mkdtempSync(path.join(tmpdir(), 'sy-wf-broken-'));
+    try {
+      writeFileSync(path.join(broken, 'bad.yaml'), 'tag: bad\nproduct: demo\nsteps:\n  - tag: a\n    type: http\n    url: /x/$Input{missing}\n');
+      const parsed = parseServerConfig(['--store', 'memory:', '--workflows', broken], {});
+      const err = await createRuntime(parsed.config!, { logger: createLogger('silent'), defaultMetrics: false }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(StartupError);
+      expect((err as Error).message).toMatch(/workflows in .* are invalid: .*bad\.yaml:\d+:\d+/);
+    } finally {
+      rmSync(broken, { recursive: true, force: true });
+    }
+  });
+});
