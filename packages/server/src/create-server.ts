@@ -89,13 +89,14 @@ export function createServer(options: CreateServerOptions): Express {
   app.use(helmet());
   app.use(express.json({ limit: options.bodyLimit ?? DEFAULT_BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
 
+  // Evaluation routes first: they are the hot path and should not walk the other routers.
+  app.use(ofrepRoutes(ctx));
   app.use(publicRoutes(ctx));
   app.use(nativeRoutes(ctx));
   app.use(streamRoutes(ctx, connections));
   app.use(workflowRoutes(ctx, options.workflows));
   app.use(workertownRoutes(ctx));
   app.use(cdsRoutes(ctx));
-  app.use(ofrepRoutes(ctx));
   const featuris = featurisRoutes(ctx);
   app.use(featuris.manifests);
   // Reserved prefixes never fall through to the Featuris root alias.
