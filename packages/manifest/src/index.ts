@@ -1,1 +1,14 @@
-export {};
+export { formatDiagnostic, formatDocumentPath, compareDiagnostics } from './diagnostic';
+export type { Diagnostic, DiagnosticCode, DiagnosticSeverity } from './diagnostic';
+export type { ManifestFormat, ManifestResult, ParsedManifest, ParseManifestOptions } from './types';
+export { parseManifest, flagSetName } from './parse-manifest';
+export { detectFormat } from './detect-format';
+export { NATIVE_FORMAT_VERSION } from './native';
+export { nativeManifestSchema, nativeFlagSchema, seededValuesSchema } from './native-schema';
+export { manifestJsonSchema, renderManifestJsonSchema, MANIFEST_SCHEMA_FILE } from './json-schema';
+export { loadManifests, listManifestFiles, isManifestFile } from './load-manifests';
+export type { LoadManifestsOptions, LoadedManifests } from './load-manifests';
+export { exportManifest } from './export-manifest';
+export type { ExportManifestOptions } from './export-manifest';
+export { watch, watchIntoEngine } from './watch';
+export type { ManifestChange, ManifestWatcher, WatchOptions, WatchIntoEngineOptions, LoadableEngine } from './watch';

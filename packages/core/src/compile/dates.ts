@@ -1,7 +1,7 @@
 import { DateTime, IANAZone } from 'luxon';
 
 /** Featuris' format, `YYYY-MM-DD HH:mm:ss`, and its minute-precision variant. */
-const FEATURIS_FORMATS = ['yyyy-MM-dd HH:mm:ss', 'yyyy-MM-dd HH:mm'];
+const FEATURIS_DATE = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2})(?::(\d{2}))?$/;
 
 export interface ParsedInstant {
   /** Epoch milliseconds of the first instant the text denotes. */
@@ -27,13 +27,17 @@ export function parseInstant(text: string, zone = 'UTC'): ParsedInstant | undefi
   const trimmed = text.trim();
   let dt: DateTime | undefined;
   let unit: 'second' | 'minute' | 'day' | 'millisecond' = 'millisecond';
-  for (const format of FEATURIS_FORMATS) {
-    const candidate = DateTime.fromFormat(trimmed, format, { zone });
-    if (candidate.isValid) {
-      dt = candidate;
-      unit = format.endsWith('ss') ? 'second' : 'minute';
-      break;
-    }
+  // Matched directly: luxon's fromFormat builds a token parser on every call, which dominated
+  // loading large manifests.
+  const m = FEATURIS_DATE.exec(trimmed);
+  if (m) {
+    const candidate = DateTime.fromObject(
+      { year: +m[1]!, month: +m[2]!, day: +m[3]!, hour: +m[4]!, minute: +m[5]!, second: m[6] === undefined ? 0 : +m[6] },
+      { zone },
+    );
+    if (!candidate.isValid) return undefined;
+    dt = candidate;
+    unit = m[6] === undefined ? 'minute' : 'second';
   }
   if (!dt) {
     const candidate = DateTime.fromISO(trimmed, { zone, setZone: true });
@@ -44,6 +48,6 @@ export function parseInstant(text: string, zone = 'UTC'): ParsedInstant | undefi
     else if (/T\d{2}:\d{2}:\d{2}(?![.,\d])/.test(trimmed)) unit = 'second';
   }
   const start = dt.toMillis();
-  const end = unit === 'millisecond' ? start : dt.endOf(unit).toMillis();
+  const end = unit === 'millisecond' ? start : unit === 'second' ? start + 999 : unit === 'minute' ? start + 59_999 : dt.endOf(unit).toMillis();
   return { start, end };
 }

@@ -1,0 +1,123 @@
+import type { FlagDefinition, FlagType } from '@switchyard/core';
+import { compileFlag, PathLinks } from './compile-flag';
+import { hasErrors, isPlainObject, setOwn, sourceOf } from './document-result';
+import type { ReadContext } from './document-result';
+import { describeValue } from './schema-issues';
+import { readSeededValues } from './seeded-values';
+import type { DocPath } from './yaml-document';
+
+/** The format version this reader understands (`switchyard: 1`). */
+export const NATIVE_FORMAT_VERSION = 1;
+
+const ROOT_KEYS = new Set(['switchyard', 'flags', '$schema']);
+/** Definition fields that come from the manifest itself, never from the author. */
+const DERIVED_KEYS: Record<string, string> = {
+  key: 'the flag key is the map key',
+  flagSet: 'the flag set is the file path',
+  source: 'the source is the position in the file',
+};
+
+/** The flag type a fallback value implies; `undefined` for values no flag can serve. */
+function impliedType(value: unknown): FlagType | undefined {
+  switch (typeof value) {
+    case 'boolean':
+      return 'boolean';
+    case 'string':
+      return 'string';
+    case 'number':
+      return 'number';
+    case 'object':
+      return value === null ? undefined : 'object';
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Reads a native manifest: `switchyard: 1` and `flags:` (flag key → definition). Shorthands are
+ * expanded before core's schema checks the definition: a plain value where a rule is expected is
+ * `{type: static, value}`, `fallback` is `fallbackValue`, and a missing `type` is the fallback's type.
+ */
+export function readNative(root: Record<string, unknown>, ctx: ReadContext): void {
+  const { doc, out } = ctx;
+  if (root.switchyard !== NATIVE_FORMAT_VERSION) {
+    out.diagnostics.push(doc.diagnostic(['switchyard'], `unsupported format version ${describeValue(root.switchyard, false)}, this reader understands ${NATIVE_FORMAT_VERSION}`, 'invalid-format'));
+    return;
+  }
+  for (const key of Object.keys(root)) {
+    if (!ROOT_KEYS.has(key)) out.diagnostics.push(doc.diagnostic([key], `unknown key "${key}" (ignored)`, 'unknown-key', 'warning'));
+  }
+  const flags = root.flags;
+  if (flags === undefined || flags === null) return;
+  if (!isPlainObject(flags)) {
+    out.diagnostics.push(doc.diagnostic(['flags'], `expected a map of flag keys to definitions, got ${describeValue(flags)}`, 'invalid-definition'));
+    return;
+  }
+  for (const [key, raw] of ctx.doc.entriesAt(['flags'], flags)) readFlag(key, raw, ['flags', key], ctx);
+}
+
+function readFlag(key: string, raw: unknown, at: DocPath, ctx: ReadContext): void {
+  const { doc, out } = ctx;
+  if (!isPlainObject(raw)) {
+    out.diagnostics.push(doc.diagnostic(at, `expected a flag definition (a map), got ${describeValue(raw)}`, 'invalid-definition'));
+    return;
+  }
+  const before = out.diagnostics.length;
+  const links = new PathLinks(at);
+  links.link(['key'], at);
+  const { fallback, values, ...fields } = raw;
+  for (const [name, why] of Object.entries(DERIVED_KEYS)) {
+    if (!Object.prototype.hasOwnProperty.call(fields, name)) continue;
+    out.diagnostics.push(doc.diagnostic([...at, name], `"${name}" cannot be set here, ${why} (ignored)`, 'unknown-key', 'warning'));
+    delete fields[name];
+  }
+  const candidate: Record<string, unknown> = { key, ...fields };
+  // `fallback` is the spelling problems are reported under, unless the author wrote `fallbackValue`.
+  if (fields.fallbackValue === undefined) links.link(['fallbackValue'], [...at, 'fallback']);
+  if (fallback !== undefined) {
+    if (fields.fallbackValue !== undefined) {
+      out.diagnostics.push(doc.diagnostic([...at, 'fallback'], 'fallback and fallbackValue are the same setting, keep one', 'invalid-definition'));
+      return;
+    }
+    candidate.fallbackValue = fallback;
+  }
+  if (candidate.type === undefined) {
+    const implied = impliedType(candidate.fallbackValue);
+    if (implied) {
+      candidate.type = implied;
+      links.link(['type'], at);
+    }
+  }
+  if (isPlainObject(fields.environments)) {
+    const environments: Record<string, unknown> = {};
+    for (const [env, rule] of Object.entries(fields.environments)) setOwn(environments, env, expandRule(rule, ['environments', env], links, at));
+    candidate.environments = environments;
+  }
+  if (fields.defaultRule !== undefined) candidate.defaultRule = expandRule(fields.defaultRule, ['defaultRule'], links, at);
+  candidate.flagSet = ctx.flagSet;
+  candidate.source = sourceOf(ctx, at);
+  // Without a fallback there is no type to infer either; "fallback: required" says all there is.
+  const noFallback = candidate.type === undefined && candidate.fallbackValue === undefined;
+  const definition: FlagDefinition | undefined = compileFlag(candidate, links, doc, out.diagnostics, undefined, (f) => noFallback && f.path.length === 1 && f.path[0] === 'type');
+  if (!definition) return;
+  if (values !== undefined) readSeededValues(definition, values, [...at, 'values'], ctx);
+  if (hasErrors(out.diagnostics, before) || doc.hasDuplicateWithin(at)) out.values.delete(key);
+  else out.flags.push({ definition, docPath: at });
+}
+
+/** Expands plain values to static rules, at any depth (`otherwise`, targeting `serve`). */
+function expandRule(rule: unknown, corePath: DocPath, links: PathLinks, at: DocPath): unknown {
+  if (typeof rule === 'string' || typeof rule === 'number' || typeof rule === 'boolean' || Array.isArray(rule)) {
+    links.link([...corePath, 'value'], [...at, ...corePath]);
+    return { type: 'static', value: rule };
+  }
+  if (!isPlainObject(rule)) return rule;
+  const out: Record<string, unknown> = { ...rule };
+  if (rule.otherwise !== undefined) out.otherwise = expandRule(rule.otherwise, [...corePath, 'otherwise'], links, at);
+  if (rule.type === 'targeting' && Array.isArray(rule.rules)) {
+    out.rules = rule.rules.map((clause, i) =>
+      isPlainObject(clause) && clause.serve !== undefined ? { ...clause, serve: expandRule(clause.serve, [...corePath, 'rules', i, 'serve'], links, at) } : clause,
+    );
+  }
+  return out;
+}

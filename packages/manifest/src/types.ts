@@ -1,0 +1,31 @@
+import type { FlagDefinition, MaintainedValues, ValueValidator } from '@switchyard/core';
+import type { Diagnostic } from './diagnostic';
+
+/** The two manifest formats. */
+export type ManifestFormat = 'native' | 'featuris';
+
+/** Definitions and seeded values read from manifests, with every problem found. */
+export interface ManifestResult {
+  /** Every flag that is valid on its own, in file and document order. Use the set only when `errors` is empty. */
+  definitions: FlagDefinition[];
+  /** Seeded maintained values by flag key; `scopedValues` are keyed by core's `scopeKey`. */
+  values: Record<string, MaintainedValues>;
+  errors: Diagnostic[];
+  warnings: Diagnostic[];
+}
+
+export interface ParseManifestOptions {
+  /** Name used in diagnostics and `definition.source.file`. */
+  file: string;
+  /** Skip detection and read the text as this format. */
+  format?: ManifestFormat;
+  /** Flag set of the definitions; default the file name without extension (`team/payments.yaml` → `team/payments`). */
+  flagSet?: string;
+  /** Custom validators referenced by `validations`, applied to seeded values. Without them such validations are left to the store. */
+  validators?: Record<string, ValueValidator> | ReadonlyMap<string, ValueValidator>;
+}
+
+export interface ParsedManifest extends ManifestResult {
+  /** The format the document was read as; `undefined` when it could not be read at all. */
+  format: ManifestFormat | undefined;
+}
