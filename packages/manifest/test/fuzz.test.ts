@@ -7,7 +7,8 @@ import { readExample } from './helpers';
 
 /** What every parse must give, whatever the input: diagnostics with positions, never an exception. */
 function checkShape(result: ParsedManifest, text: string): void {
-  const lines = text.split('\n').length;
+  // YAML line breaks are \n, \r\n and a lone \r.
+  const lines = text.split(/\r\n|\r|\n/).length;
   for (const d of [...result.errors, ...result.warnings]) {
     expect(d.file).toBe('fuzz.yaml');
     expect(d.line).toBeGreaterThanOrEqual(1);
