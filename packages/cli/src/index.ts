@@ -1,0 +1,14 @@
+export { runCli, createProgram, VERSION } from './program';
+export { EXIT, ExitError, BackendError, toExitError, usageError, type ExitCode } from './exit-error';
+export { COMMANDS, type CommandSpec, type OptionSpec } from './registry';
+export type { CommandContext, CommandInput, CommandModule } from './context';
+export { colorEnabled, processIo, type CliIo, type OutputStream } from './io';
+export type { Backend, FlagEntry } from './backend/backend';
+export { StoreBackend } from './backend/store-backend';
+export { HttpBackend } from './backend/http-backend';
+export { ApiError } from './backend/api-error';
+export { parseAttributeValue, parseContext, parseScope } from './input/parse-pairs';
+export { parseFlagValue } from './input/parse-flag-value';
+export { loadManifestPaths, type LoadedPaths } from './input/load-manifest-paths';
+export { planImport, type ImportPlan, type FlagChange, type ValueChange } from './plan/import-plan';
+export { applyPlan } from './plan/apply-plan';
