@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { consoleDistDir } from '@switchyard/console';
 import { parseServerConfig, startServer, StartupError } from '@switchyard/server';
 
 const USAGE = `Usage: switchyard-server [options]
@@ -33,7 +34,7 @@ if (parsed.errors) {
   process.exit(2);
 }
 
-startServer(parsed.config).catch((err: unknown) => {
+startServer(parsed.config, { consoleDir: consoleDistDir }).catch((err: unknown) => {
   const message = err instanceof StartupError || err instanceof Error ? err.message : String(err);
   console.error(`switchyard-server: cannot start: ${message}`);
   process.exit(1);

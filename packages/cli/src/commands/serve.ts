@@ -20,7 +20,8 @@ export async function run(ctx: CommandContext, input: CommandInput): Promise<voi
   if (parsed.errors) throw new ExitError(EXIT.USAGE, `invalid server configuration: ${parsed.errors.join('; ')}`);
   let running;
   try {
-    running = await startServer(parsed.config, { handleSignals: false });
+    const { consoleDistDir } = await import('@switchyard/console');
+    running = await startServer(parsed.config, { handleSignals: false, consoleDir: consoleDistDir });
   } catch (err) {
     const unavailable = err instanceof StoreUnavailableError || (err instanceof Error && err.cause instanceof StoreUnavailableError);
     const message = `cannot start the server: ${err instanceof Error ? err.message : String(err)}`;

@@ -318,7 +318,11 @@ describe('Engine: snapshots and changes', () => {
   it('upserts, removes and sets values with change events', () => {
     const engine = createEngine();
     const seen: string[][] = [];
-    engine.onChange((c) => seen.push(c.keys));
+    const causes: string[] = [];
+    engine.onChange((c) => {
+      seen.push(c.keys);
+      causes.push(c.cause);
+    });
     engine.onChange(() => {
       throw new Error('listener failures are contained');
     });
@@ -330,5 +334,6 @@ describe('Engine: snapshots and changes', () => {
     engine.remove(['b']);
     expect(engine.evaluate('b').errorCode).toBe('FLAG_NOT_FOUND');
     expect(seen).toEqual([['a', 'b'], ['b'], ['a'], ['b']]);
+    expect(causes).toEqual(['load', 'definitions', 'values', 'definitions']);
   });
 });

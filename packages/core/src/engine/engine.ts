@@ -37,9 +37,11 @@ export interface LoadOptions {
   validate?: boolean;
 }
 
-/** Keys whose evaluation may have changed. */
+/** Keys whose evaluation may have changed, and why. */
 export interface EngineChange {
   keys: string[];
+  /** `load`: everything was replaced (keys = old and new keys); `definitions`: upsert/remove; `values`: maintained values; `acceptance`: an acceptance answer changed. */
+  cause: 'load' | 'definitions' | 'values' | 'acceptance';
 }
 
 const EMPTY_CONTEXT: EvaluationContext = Object.freeze({});
@@ -65,7 +67,7 @@ export class Engine {
     this.scopeOrder = options.scopeOrder ?? DEFAULT_SCOPE_ORDER;
     this.validators = options.validators ?? {};
     this.acceptance = new AcceptanceCache(options.acceptanceSources ?? {}, this.clock, options.acceptanceTtlMs ?? 60_000, (keys) =>
-      this.emit(keys),
+      this.emit(keys, 'acceptance'),
     );
     this.snapshot = new Snapshot(new Map(), this.environment);
   }
@@ -80,7 +82,7 @@ export class Engine {
     for (const d of definitions) flags.set(d.key, this.compile(d));
     this.swap(flags);
     const changed = new Set<string>([...previous.keys(), ...flags.keys()]);
-    this.emit([...changed]);
+    this.emit([...changed], 'load');
   }
 
   /** Adds or replaces definitions (validated unless told otherwise). */
@@ -91,7 +93,7 @@ export class Engine {
     const cycle = findPrerequisiteCycle([...flags.values()].map((f) => f.definition));
     if (cycle) throw new ValidationError([{ path: [cycle[0]!, 'prerequisites'], message: `prerequisite cycle: ${cycle.join(' → ')}` }]);
     this.swap(flags);
-    this.emit(checked.map((d) => d.key));
+    this.emit(checked.map((d) => d.key), 'definitions');
   }
 
   /** Removes definitions; their maintained values are kept for when they come back. */
@@ -100,7 +102,7 @@ export class Engine {
     const removed = keys.filter((k) => flags.delete(k));
     if (removed.length === 0) return;
     this.swap(flags);
-    this.emit(removed);
+    this.emit(removed, 'definitions');
   }
 
   /** Sets (or with `undefined`, forgets) the maintained values of one key. */
@@ -120,7 +122,7 @@ export class Engine {
       if (flag) flags.set(key, this.compile(flag.definition));
     }
     this.swap(flags);
-    this.emit(keys);
+    this.emit(keys, 'values');
   }
 
   /** Evaluates one flag. Never throws. */
@@ -288,9 +290,9 @@ export class Engine {
     return out;
   }
 
-  private emit(keys: string[]): void {
+  private emit(keys: string[], cause: EngineChange['cause']): void {
     if (keys.length === 0) return;
-    const change = { keys };
+    const change: EngineChange = { keys, cause };
     for (const listener of this.listeners) {
       try {
         listener(change);

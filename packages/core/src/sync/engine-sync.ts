@@ -55,6 +55,11 @@ export class EngineSync {
     await this.enqueue(() => this.fullSync());
   }
 
+  /** Reads everything again now (e.g. after a health check saw the store come back). */
+  resync(): Promise<void> {
+    return this.enqueue(() => this.fullSync());
+  }
+
   stop(): void {
     this.stopped = true;
     this.unsubscribe?.();

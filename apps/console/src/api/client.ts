@@ -1,0 +1,117 @@
+import type { ApiIssue } from './types';
+
+/** How the console signs its requests; kept in memory and, at most, in sessionStorage. */
+export type Credentials = { kind: 'api-key'; key: string } | { kind: 'basic'; username: string; password: string };
+
+/** A refused request, with the server's error code and (for 422) every issue it listed. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly issues: ApiIssue[] = [],
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+/** The `Authorization` header value for a set of credentials. */
+export function authorization(credentials: Credentials): string {
+  if (credentials.kind === 'api-key') return `Bearer ${credentials.key}`;
+  const bytes = new TextEncoder().encode(`${credentials.username}:${credentials.password}`);
+  let binary = '';
+  for (const b of bytes) binary += String.fromCharCode(b);
+  return `Basic ${btoa(binary)}`;
+}
+
+/** `/api/v1/flags/<key>` with the key encoded, since keys may contain `/`. */
+export function flagPath(key: string): string {
+  return `/api/v1/flags/${encodeURIComponent(key)}`;
+}
+
+let current: Credentials | null = null;
+let onUnauthorized: () => void = () => undefined;
+
+/** Sets the credentials every request carries, and what to do when the server stops accepting them. */
+export function configureClient(credentials: Credentials | null, unauthorized?: () => void): void {
+  current = credentials;
+  if (unauthorized) onUnauthorized = unauthorized;
+}
+
+export function currentCredentials(): Credentials | null {
+  return current;
+}
+
+export interface RequestOptions {
+  body?: unknown;
+  headers?: Record<string, string>;
+  signal?: AbortSignal;
+  /** Use these credentials instead of the configured ones (signing in). */
+  credentials?: Credentials;
+}
+
+/** Sends a JSON request to the server the console was loaded from; non-2xx answers throw `ApiError`. */
+export async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+  const credentials = options.credentials ?? current;
+  const headers: Record<string, string> = { Accept: 'application/json', ...options.headers };
+  if (credentials) headers.Authorization = authorization(credentials);
+  if (options.body !== undefined) headers['Content-Type'] = 'application/json';
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers,
+      body: options.body === undefined ? null : JSON.stringify(options.body),
+      signal: options.signal ?? null,
+      credentials: 'omit',
+      cache: 'no-store',
+    });
+  } catch (err) {
+    if ((err as Error).name === 'AbortError') throw err;
+    throw new ApiError(0, 'NETWORK', 'the server cannot be reached');
+  }
+  if (response.status === 204) return undefined as T;
+  const text = await response.text();
+  const data: unknown = text ? safeJson(text) : undefined;
+  if (!response.ok) {
+    const error = errorOf(response.status, data);
+    if (response.status === 401 && !options.credentials) onUnauthorized();
+    throw error;
+  }
+  return data as T;
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/** Reads the native (`{error: {code, message, issues}}`) and cds (`{error: {message}}`) error shapes. */
+function errorOf(status: number, data: unknown): ApiError {
+  const error = (data as { error?: { code?: unknown; message?: unknown; issues?: unknown } } | undefined)?.error;
+  const code = typeof error?.code === 'string' && !/^\d+$/.test(error.code) ? error.code : codeOfStatus(status);
+  const message = typeof error?.message === 'string' ? error.message : `the server answered ${status}`;
+  const issues = Array.isArray(error?.issues) ? (error.issues as ApiIssue[]) : [];
+  return new ApiError(status, code, message, issues);
+}
+
+function codeOfStatus(status: number): string {
+  switch (status) {
+    case 401:
+      return 'UNAUTHORIZED';
+    case 403:
+      return 'FORBIDDEN';
+    case 404:
+      return 'NOT_FOUND';
+    case 409:
+      return 'CONFLICT';
+    case 422:
+      return 'VALIDATION';
+    default:
+      return status >= 500 ? 'INTERNAL' : 'BAD_REQUEST';
+  }
+}

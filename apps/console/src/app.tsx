@@ -1,0 +1,76 @@
+import { lazy, Suspense } from 'preact/compat';
+import { useEffect, useState } from 'preact/hooks';
+import { Route, Router, Switch } from 'wouter-preact';
+import { configureClient } from './api/client';
+import { session, signIn, storedCredentials } from './auth/session';
+import { loadAll } from './state/flags';
+import { AuditLog } from './views/audit';
+import { FlagList } from './views/flag-list';
+import { Playground } from './views/playground';
+import { Shell } from './views/shell';
+import { SignIn } from './views/sign-in';
+
+// The editor (and the shared definition schema it validates with) loads on first use.
+const loadDetail = () => import('./views/flag-detail');
+const FlagDetail = lazy(loadDetail);
+
+function decodeKey(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
+}
+
+function Loading() {
+  return (
+    <div class="page">
+      <p class="muted">Loading…</p>
+    </div>
+  );
+}
+
+/** Signs in again from this tab's session, then routes between the console's screens under `/ui`. */
+export function App() {
+  const [restoring, setRestoring] = useState(() => storedCredentials() !== null && session.value === null);
+  const [restoreError, setRestoreError] = useState<string | undefined>();
+  useEffect(() => {
+    const stored = storedCredentials();
+    if (!restoring || !stored) return;
+    // Fetch the flags while the role is being checked: one round trip less before the list shows.
+    configureClient(stored);
+    void loadAll();
+    signIn(stored, true)
+      .catch((err: unknown) => setRestoreError(`Please sign in again: ${(err as Error).message}`))
+      .finally(() => setRestoring(false));
+  }, []);
+  useEffect(() => {
+    if (!session.value) return;
+    const idle = window.requestIdleCallback ?? ((fn: () => void) => setTimeout(fn, 500));
+    idle(() => void loadDetail());
+  }, [session.value !== null]);
+
+  if (restoring) return <Loading />;
+  if (!session.value) return <SignIn initialError={restoreError} />;
+  return (
+    <Router base="/ui">
+      <Shell>
+        <Suspense fallback={<Loading />}>
+          <Switch>
+            <Route path="/" component={FlagList} />
+            <Route path="/new">{() => <FlagDetail flagKey={undefined} />}</Route>
+            <Route path="/flags/:key">{(params: { key: string }) => <FlagDetail key={params.key} flagKey={decodeKey(params.key)} />}</Route>
+            <Route path="/playground" component={Playground} />
+            <Route path="/audit" component={AuditLog} />
+            <Route>
+              <div class="page">
+                <h1>Not found</h1>
+                <p>This page does not exist.</p>
+              </div>
+            </Route>
+          </Switch>
+        </Suspense>
+      </Shell>
+    </Router>
+  );
+}

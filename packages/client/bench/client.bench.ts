@@ -1,0 +1,55 @@
+// Cost of evaluating through the client against the raw engine (a local snapshot, no network on
+// the hot path), next to one OFREP round trip of the remote-only mode on loopback for scale.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { bench, do_not_optimize, run, summary } from 'mitata';
+import { createEngine, type FlagDefinition } from '@switchyard/core';
+import { createLogger, parseServerConfig, startServer } from '@switchyard/server';
+import { createClient, createRemoteClient } from '../src/index';
+
+export default async function clientBench(): Promise<void> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'sy-client-bench-'));
+  const parsed = parseServerConfig(['--port', '0', '--store', `sqlite:${path.join(dir, 'bench.db')}`, '--log-level', 'silent'], {});
+  if (parsed.errors) throw new Error(parsed.errors.join('; '));
+  const server = await startServer(parsed.config, { handleSignals: false, requestLogging: false, defaultMetrics: false, logger: createLogger('silent') });
+  const definitions: FlagDefinition[] = [
+    {
+      key: 'rule',
+      type: 'boolean',
+      fallbackValue: false,
+      defaultRule: {
+        type: 'targeting',
+        rules: [{ when: { all: [{ attribute: 'country', operator: 'in', value: ['US', 'CA'] }, { attribute: 'age', operator: 'gte', value: 18 }] }, serve: { type: 'static', value: true } }],
+      },
+    },
+    { key: 'split', type: 'string', fallbackValue: 'A', defaultRule: { type: 'variant', variants: [{ value: 'A', weight: 50 }, { value: 'B', weight: 50 }] } },
+  ];
+  for (const d of definitions) {
+    await fetch(`${server.url}/api/v1/flags/${d.key}`, { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(d) });
+  }
+  const client = createClient({ url: server.url });
+  await client.ready();
+  const remote = createRemoteClient({ url: server.url });
+  const engine = createEngine();
+  engine.load({ definitions });
+  const ids = Array.from({ length: 1024 }, (_, i) => ({ targetingKey: `user-${i}`, country: i % 2 ? 'US' : 'DE', age: 16 + (i % 10) }));
+  let i = 0;
+  const next = () => ids[(i = (i + 1) & 1023)]!;
+
+  summary(() => {
+    bench('engine.boolean (raw engine)', () => do_not_optimize(engine.boolean('rule', false, next())));
+    bench("client.engine.boolean (the client's engine, loaded from the server)", () => do_not_optimize(client.engine.boolean('rule', false, next())));
+    bench('client.isEnabled', () => do_not_optimize(client.isEnabled('rule', next())));
+    bench('client.getValue (string split)', () => do_not_optimize(client.getValue('split', 'x', next())));
+    bench('client.evaluate', () => do_not_optimize(client.evaluate('rule', next())));
+  });
+  bench('remote.isEnabled (OFREP round trip, loopback)', async () => do_not_optimize(await remote.isEnabled('rule', next())));
+  try {
+    await run();
+  } finally {
+    await client.close();
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
