@@ -27,14 +27,14 @@ import {
   type ValueUpdate,
   type WriteOptions,
 } from '@switchyard/core';
-import { ChangeHub, decodeChange, encodeChange } from './changes';
+import { encodeChange } from './changes';
 import { isDeadConnection, isUnavailable, translateError } from './errors';
 import { runMigrations } from './migrations';
 import { NotifyListener } from './notify-listener';
 import { DEFAULT_NAMESPACE, DEFAULT_TIMEOUT_MS, namespaceProblem, type PostgresStoreOptions } from './options';
 import { tablesFor, type Tables } from './tables';
 import { maintained, ValueWriter, type GroupCommitHooks, type ValuesRow } from './value-writer';
-import { auditLimit, checkFeatureArgs, checkKey, checkTtl, toJson } from './validate-args';
+import { auditLimit, ChangeHub, checkFeatureArgs, checkKey, checkTtl, decodeChange, toJson } from '@switchyard/core';
 
 interface FlagRow {
   definition: FlagDefinition;

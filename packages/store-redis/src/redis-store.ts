@@ -30,11 +30,10 @@ import {
   type ValueUpdate,
   type WriteOptions,
 } from '@switchyard/core';
-import { ChangeHub, decodeChange } from './changes';
 import { backoff, isUnavailable, Script, translateError, type RedisClient } from './connection';
 import { DELETE_FEATURE, MIGRATE, PURGE_FEATURES, SET_FEATURE, SET_VALUES, UPDATE_FEATURE, WRITE_FLAG } from './lua';
 import { DEFAULT_NAMESPACE, DEFAULT_TIMEOUT_MS, namespaceProblem, type RedisStoreOptions } from './options';
-import { auditLimit, checkFeatureArgs, checkKey, checkTtl, toJson } from './validate-args';
+import { auditLimit, ChangeHub, checkFeatureArgs, checkKey, checkTtl, decodeChange, toJson } from '@switchyard/core';
 
 /** Migrations of the key layout, in order. `0001` records the layout described in the README. */
 export const MIGRATION_NAMES: readonly string[] = ['0001_key_layout_v1'];

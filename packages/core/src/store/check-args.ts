@@ -1,4 +1,5 @@
-import { ValidationError, type AuditQuery } from '@switchyard/core';
+import { ValidationError } from '../errors/store-errors';
+import type { AuditQuery } from './store';
 
 /** Argument checks shared by every method, so bad input fails with a precise error before any I/O. */
 

@@ -1,6 +1,8 @@
-import type { StoreChange, StoreListener, StoreOptions } from '@switchyard/core';
+import type { StoreChange, StoreListener, StoreOptions } from './store';
+// Building blocks for storage adapters: change payloads, subscriber fan-out and argument checks,
+// so every adapter parses and refuses the same things the same way.
 
-/** Parses a payload published on the changes channel; anything else is ignored. */
+/** Parses a change payload published by an adapter (JSON of a `StoreChange`); anything else is `undefined`. */
 export function decodeChange(payload: string): StoreChange | undefined {
   let value: unknown;
   try {

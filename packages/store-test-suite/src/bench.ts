@@ -1,0 +1,70 @@
+// Measurements shared by the adapters' benchmarks (propagation latency and write throughput), so
+// every backend is measured the same way.
+import { connect } from 'node:net';
+import type { FlagStore, StoreChange } from '@switchyard/core';
+
+/** Milliseconds from issuing each write on A to its change event on B, one write at a time. */
+export async function propagationLatency(a: FlagStore, b: FlagStore, writes = 500): Promise<number[]> {
+  const total: number[] = [];
+  let arrived: ((at: number) => void) | undefined;
+  b.subscribe((change: StoreChange) => {
+    if (change.kind === 'values' && change.origin === a.clientId) arrived?.(performance.now());
+  });
+  for (let i = 0; i < writes; i++) {
+    const event = new Promise<number>((resolve) => (arrived = resolve));
+    const started = performance.now();
+    await a.setValues([{ key: 'bench', value: i }]);
+    total.push((await event) - started);
+  }
+  return total;
+}
+
+/** Upserts/s, value updates/s and hot-key scoped writes/s through one client, 64 calls in flight. */
+export async function writeThroughput(name: string, a: FlagStore): Promise<void> {
+  const upserts = 1000;
+  let started = performance.now();
+  await inFlight(upserts, 64, (i) => a.upsertFlag({ key: `bench-${i}`, type: 'number', fallbackValue: i }));
+  console.log(`${name} upserts: ${rate(upserts, started)} /s (${upserts} flags, 64 in flight)`);
+
+  const updates = 5000;
+  started = performance.now();
+  await inFlight(updates, 64, (i) => a.setValues([{ key: `bench-${i % upserts}`, value: i, scope: { tenant: `t${i % 7}` } }]));
+  console.log(`${name} value updates: ${rate(updates, started)} /s (${updates} setValues calls on ${upserts} keys, 64 in flight)`);
+
+  started = performance.now();
+  await inFlight(1000, 64, (i) => a.setValues([{ key: 'bench', value: i, scope: { user: `u${i}` } }]));
+  console.log(`${name} value updates, one hot key: ${rate(1000, started)} /s (1000 scoped writes, 64 in flight)`);
+}
+
+async function inFlight(n: number, width: number, op: (i: number) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < n) await op(next++);
+  };
+  await Promise.all(Array.from({ length: width }, worker));
+}
+
+function rate(n: number, started: number): string {
+  return Math.round((n / (performance.now() - started)) * 1000).toLocaleString('en-US');
+}
+
+/** Prints p50, p99 and max of latency samples in milliseconds. */
+export function reportLatency(label: string, samples: number[]): void {
+  const sorted = [...samples].sort((x, y) => x - y);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!.toFixed(2);
+  console.log(`${label}: p50 ${at(0.5)} ms, p99 ${at(0.99)} ms, max ${at(1)} ms over ${samples.length} writes`);
+}
+
+/** True when something accepts TCP connections at host:port (benchmarks skip otherwise). */
+export function reachable(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(1500, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
