@@ -31,9 +31,18 @@ const readTargetingKey: AttributeGetter = (context) => context.targetingKey;
  */
 function directGetter(name: string): AttributeGetter {
   if (name === 'targetingKey') return readTargetingKey;
+  // One getter per attribute name, shared by every flag that reads it: fewer functions to warm up,
+  // and one inline cache that sees the callers' context shapes.
+  let getter = getters.get(name);
+  if (getter) return getter;
   try {
-    return new Function('c', `return c[${JSON.stringify(name)}];`) as AttributeGetter;
+    getter = new Function('c', `return c[${JSON.stringify(name)}];`) as AttributeGetter;
   } catch {
-    return (context) => context[name];
+    getter = (context) => context[name];
   }
+  if (getters.size < MAX_CACHED_GETTERS) getters.set(name, getter);
+  return getter;
 }
+
+const MAX_CACHED_GETTERS = 10_000;
+const getters = new Map<string, AttributeGetter>();

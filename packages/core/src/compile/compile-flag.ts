@@ -43,6 +43,7 @@ export function compileFlag(definition: FlagDefinition, values: MaintainedValues
   const fallback = result(key, definition.fallbackValue, 'DEFAULT', metadata);
   const ruleCtx = {
     key,
+    fallback,
     type: definition.type,
     fallbackValue: definition.fallbackValue,
     metadata,
@@ -72,10 +73,10 @@ function assemble(
   if (prerequisites.length === 0 && !scoped) {
     if (constantRule) {
       // No context can change the answer: decide once.
-      const decided = rule({}) ?? fallback;
+      const decided = rule({});
       return () => decided;
     }
-    return (context) => rule(context) ?? fallback;
+    return rule;
   }
   const failed = result(definition.key, definition.fallbackValue, 'PREREQUISITE_FAILED', metadata);
   const checks = prerequisites.map((p) => ({ flag: p.flag, expected: p.value ?? true, json: typeof (p.value ?? true) === 'object' ? JSON.stringify(p.value) : undefined }));
@@ -90,7 +91,7 @@ function assemble(
       const s = scoped(context);
       if (s) return s;
     }
-    return rule(context) ?? fallback;
+    return rule(context);
   };
 }
 

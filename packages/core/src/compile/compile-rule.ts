@@ -16,8 +16,8 @@ import { compileCondition, type Predicate } from './compile-condition';
 import { parseInstant } from './dates';
 import { result, withMetadata } from './results';
 
-/** A compiled rule: the decided result, or `undefined` to fall through to the next layer. */
-export type RuleEvaluator = (context: EvaluationContext) => EvaluationDetails | undefined;
+/** A compiled rule: the decided result; a rule that decides nothing returns the flag's fallback (`DEFAULT`). */
+export type RuleEvaluator = (context: EvaluationContext) => EvaluationDetails;
 
 /** Answers whether an acceptance rule's items are all in the required state; `undefined` while unknown. */
 export type AcceptanceProbe = () => boolean | undefined;
@@ -29,15 +29,15 @@ export interface RuleCompileContext {
   metadata: EvaluationMetadata;
   clock: () => number;
   acceptance: (rule: AcceptanceRule) => AcceptanceProbe;
+  /** The flag's fallback result (`DEFAULT`), served when no rule decides. */
+  fallback: EvaluationDetails;
   /** Reason reported for static values: `STATIC`, or `TARGETING_MATCH` when served by a matching condition. */
   staticReason?: 'STATIC' | 'TARGETING_MATCH';
 }
 
-const FALL_THROUGH: RuleEvaluator = () => undefined;
-
 /** Compiles one rule (and the rules nested in it) into an evaluator. */
 export function compileRule(rule: Rule | undefined, ctx: RuleCompileContext): RuleEvaluator {
-  if (!rule) return FALL_THROUGH;
+  if (!rule) return constant(ctx.fallback);
   switch (rule.type) {
     case 'static': {
       const r = result(ctx.key, rule.value, ctx.staticReason ?? 'STATIC', ctx.metadata, rule.variant);
@@ -54,20 +54,25 @@ export function compileRule(rule: Rule | undefined, ctx: RuleCompileContext): Ru
     case 'acceptance':
       return compileAcceptance(rule, ctx);
     default:
-      return FALL_THROUGH;
+      return constant(ctx.fallback);
   }
+}
+
+/** The unit a split buckets on, from the stickiness attribute's value; `undefined` when unusable. */
+function unitOf(v: unknown): string | undefined {
+  if (typeof v === 'string') return v.length > 0 ? v : undefined;
+  if (typeof v === 'number' && Number.isFinite(v)) return String(v);
+  return undefined;
 }
 
 /** Reads the unit a split buckets on; `undefined` when the context lacks it. */
 function unitReader(stickiness: string | undefined): (context: EvaluationContext) => string | undefined {
-  const get = attributeGetter(stickiness ?? 'targetingKey');
-  return (context) => {
-    const v = get(context);
-    if (typeof v === 'string') return v.length > 0 ? v : undefined;
-    if (typeof v === 'number' && Number.isFinite(v)) return String(v);
-    return undefined;
-  };
+  if (stickiness === undefined || stickiness === 'targetingKey') return readTargetingKey;
+  const get = attributeGetter(stickiness);
+  return (context) => unitOf(get(context));
 }
+
+const readTargetingKey = (context: EvaluationContext): string | undefined => unitOf(context.targetingKey);
 
 function missingUnit(ctx: RuleCompileContext, stickiness: string | undefined): EvaluationDetails {
   const attribute = stickiness ?? 'targetingKey';
@@ -97,8 +102,8 @@ function compileVariant(rule: VariantRule, ctx: RuleCompileContext): RuleEvaluat
     const u = unit(context);
     if (u === undefined) return missing;
     const point = bucket(u);
-    for (let i = 0; i < n; i++) if (point < bounds[i]!) return results[i];
-    return results[n - 1];
+    for (let i = 0; i < n; i++) if (point < bounds[i]!) return results[i]!;
+    return results[n - 1]!;
   };
 }
 
@@ -133,7 +138,7 @@ function compileSchedule(rule: ScheduleRule, ctx: RuleCompileContext): RuleEvalu
     ? compileRule(rule.otherwise, ctx)
     : ctx.type === 'boolean'
       ? constant(result(ctx.key, false, 'SCHEDULE', ctx.metadata))
-      : FALL_THROUGH;
+      : constant(ctx.fallback);
   const clock = ctx.clock;
   const n = starts.length;
   return (context) => {
@@ -169,7 +174,7 @@ function compileAcceptance(rule: AcceptanceRule, ctx: RuleCompileContext): RuleE
     ? compileRule(rule.otherwise, ctx)
     : ctx.type === 'boolean'
       ? constant(result(ctx.key, false, 'DEFAULT', withMetadata(ctx.metadata, { acceptance: rule.source })))
-      : FALL_THROUGH;
+      : constant(ctx.fallback);
   return (context) => (probe() === true ? accepted : otherwise(context));
 }
 

@@ -63,6 +63,26 @@ describe('variant splits (properties)', () => {
     );
   });
 
+  it('different flags split the same units independently (joint shares = products of the weights)', () => {
+    const engine = createEngine();
+    engine.load({ definitions: [split('first', [50, 50]), split('second', [30, 70]), split('third', [50, 50], 'first-but-not-quite')] });
+    const n = 100_000;
+    const joint = new Map<string, number>();
+    for (let i = 0; i < n; i++) {
+      const ctx = { targetingKey: `user-${i}` };
+      const cell = ['first', 'second', 'third'].map((k) => engine.evaluate(k, ctx).value).join('');
+      joint.set(cell, (joint.get(cell) ?? 0) + 1);
+    }
+    for (const [a, pa] of [['a', 0.5], ['b', 0.5]] as const) {
+      for (const [b, pb] of [['a', 0.3], ['b', 0.7]] as const) {
+        for (const [c, pc] of [['a', 0.5], ['b', 0.5]] as const) {
+          const share = (joint.get(a + b + c) ?? 0) / n;
+          expect(Math.abs(share - pa * pb * pc), `${a}${b}${c}: ${share}`).toBeLessThan(0.005);
+        }
+      }
+    }
+  });
+
   it('growing one variant\'s weight only moves units into that variant (monotone buckets)', () => {
     const before = createEngine();
     before.load({ definitions: [split('grow', [10, 90])] });

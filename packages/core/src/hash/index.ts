@@ -1,2 +1,2 @@
-export { murmur3, prefixedMurmur3 } from './murmur3';
+export { murmur3 } from './murmur3';
 export { createBucketer, bucketOf } from './bucket';

@@ -82,61 +82,33 @@ function leadByte(c: number, bytes: number): number {
 
 /** MurmurHash3 x86_32 of the UTF-8 bytes of `text`, as an unsigned 32-bit integer. */
 export function murmur3(text: string, seed = 0): number {
-  const s: State = { h: seed | 0, k: 0, n: 0 };
-  feed(s, text);
-  return finish(s.h, s.k, s.n);
-}
-
-/**
- * A hasher for `prefix + text` that hashes the fixed prefix once. Equivalent to
- * `murmur3(prefix + text, seed)`, without building the concatenated string.
- */
-export function prefixedMurmur3(prefix: string, seed = 0): (text: string) => number {
-  const base: State = { h: seed | 0, k: 0, n: 0 };
-  feed(base, prefix);
-  const { h: h0, k: k0, n: n0 } = base;
-  // Bytes of `text` needed to complete the prefix's last partial block.
-  const lead = (4 - (n0 & 3)) & 3;
-  return (text: string): number => {
-    let h = h0;
-    let k = k0;
-    let n = n0;
-    const len = text.length;
-    let i = 0;
-    for (; i < lead && i < len; i++) {
-      const c = text.charCodeAt(i);
-      if (c >= 0x80) return slow(h, k, n, text, i);
-      k |= c << ((n & 3) << 3);
-      if ((++n & 3) === 0) {
-        h = mixBlock(h, k);
-        k = 0;
-      }
-    }
-    // Aligned now: four ASCII code units make one block.
-    const end = len - 3;
-    for (; i < end; i += 4) {
-      const c0 = text.charCodeAt(i);
-      const c1 = text.charCodeAt(i + 1);
-      const c2 = text.charCodeAt(i + 2);
-      const c3 = text.charCodeAt(i + 3);
-      if ((c0 | c1 | c2 | c3) >= 0x80) return slow(h, k, n, text, i);
-      let b = c0 | (c1 << 8) | (c2 << 16) | (c3 << 24);
-      b = Math.imul(b, C1);
-      b = (b << 15) | (b >>> 17);
-      b = Math.imul(b, C2);
-      h ^= b;
-      h = (h << 13) | (h >>> 19);
-      h = (Math.imul(h, 5) + 0xe6546b64) | 0;
-      n += 4;
-    }
-    for (; i < len; i++) {
-      const c = text.charCodeAt(i);
-      if (c >= 0x80) return slow(h, k, n, text, i);
-      k |= c << ((n & 3) << 3);
-      n++;
-    }
-    return finish(h, k, n);
-  };
+  let h = seed | 0;
+  const len = text.length;
+  let i = 0;
+  // Fast path: four ASCII code units make one block.
+  const end = len - 3;
+  for (; i < end; i += 4) {
+    const c0 = text.charCodeAt(i);
+    const c1 = text.charCodeAt(i + 1);
+    const c2 = text.charCodeAt(i + 2);
+    const c3 = text.charCodeAt(i + 3);
+    if ((c0 | c1 | c2 | c3) >= 0x80) return slow(h, 0, i, text, i);
+    let b = c0 | (c1 << 8) | (c2 << 16) | (c3 << 24);
+    b = Math.imul(b, C1);
+    b = (b << 15) | (b >>> 17);
+    b = Math.imul(b, C2);
+    h ^= b;
+    h = (h << 13) | (h >>> 19);
+    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+  }
+  let k = 0;
+  for (let n = i; i < len; i++) {
+    const c = text.charCodeAt(i);
+    // The pending bytes so far are all ASCII: `i` bytes are fed in total.
+    if (c >= 0x80) return slow(h, k, i, text, i);
+    k |= c << ((i - n) << 3);
+  }
+  return finish(h, k, len);
 }
 
 /** Continues a hash from code unit `i` through the general UTF-8 path. */
