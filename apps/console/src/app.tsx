@@ -7,6 +7,7 @@ import { loadAll } from './state/flags';
 import { AuditLog } from './views/audit';
 import { FlagList } from './views/flag-list';
 import { Playground } from './views/playground';
+import { Runs } from './views/runs';
 import { Shell } from './views/shell';
 import { SignIn } from './views/sign-in';
 
@@ -62,6 +63,7 @@ export function App() {
             <Route path="/flags/:key">{(params: { key: string }) => <FlagDetail key={params.key} flagKey={decodeKey(params.key)} />}</Route>
             <Route path="/playground" component={Playground} />
             <Route path="/audit" component={AuditLog} />
+            <Route path="/runs" component={Runs} />
             <Route>
               <div class="page">
                 <h1>Not found</h1>

@@ -1,4 +1,8 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -46,6 +50,9 @@ const SEED: FlagDefinition[] = [
 ];
 
 let harness: Harness;
+/** A real HTTP peer the test workflow calls: `/status/<code>` answers with that status. */
+let peer: Server;
+let workflowDir: string;
 let browser: Browser;
 let admin: BrowserContext;
 let page: Page;
@@ -69,7 +76,17 @@ function row(p: Page, key: string) {
 describe.skipIf(!HAVE_CHROMIUM)('console in Chromium against the reference server', () => {
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
-    harness = await startHarness();
+    peer = createHttpServer((req, res) => {
+      const code = Number(/^\/status\/(\d{3})$/.exec(req.url ?? '')?.[1] ?? 404);
+      res.writeHead(code, { 'content-type': 'application/json' }).end(JSON.stringify({ code }));
+    });
+    await new Promise<void>((resolve) => peer.listen(0, '127.0.0.1', resolve));
+    workflowDir = mkdtempSync(join(tmpdir(), 'switchyard-console-wf-'));
+    writeFileSync(
+      join(workflowDir, 'sync.yaml'),
+      ['tag: sync_orders', 'product: shop', 'input:', '  code: { type: integer, required: true }', 'steps:', '  - tag: ping', '    type: http', '    base: peer', '    url: /status/200', '  - tag: push', '    type: http', '    base: peer', '    url: /status/$Input{code}', '  - tag: notify', '    type: http', '    base: peer', '    url: /status/200'].join('\n'),
+    );
+    harness = await startHarness({ workflows: { dir: workflowDir, environments: { dev: { baseUrls: { peer: `http://127.0.0.1:${(peer.address() as AddressInfo).port}` } } } } });
     for (const definition of SEED) {
       const res = await harness.api('PUT', `/api/v1/flags/${encodeURIComponent(definition.key)}`, definition);
       expect(res.status).toBe(200);
@@ -82,6 +99,8 @@ describe.skipIf(!HAVE_CHROMIUM)('console in Chromium against the reference serve
   afterAll(async () => {
     await browser?.close();
     await harness?.close();
+    if (peer) await new Promise((resolve) => peer.close(resolve));
+    if (workflowDir) rmSync(workflowDir, { recursive: true, force: true });
   });
 
   it('is served at /ui with an SPA fallback for deep links', async () => {
@@ -275,6 +294,49 @@ describe.skipIf(!HAVE_CHROMIUM)('console in Chromium against the reference serve
     await audit.locator('li').first().getByText('Before / after').click();
     expect(await audit.locator('li').first().locator('pre').nth(1).textContent()).toContain('49.5');
     await shot(page, '08-audit');
+  });
+
+  it('lists recent workflow runs with per-step status', async () => {
+    await page.getByRole('link', { name: 'Runs' }).click();
+    await page.getByRole('heading', { name: 'Workflow runs' }).waitFor();
+    await page.getByText('No workflow runs are recorded').waitFor();
+    expect(await page.locator('.empty').textContent()).toContain('--workflows');
+
+    const ok = await harness.api<{ runId: string; status: string }>('POST', '/v1/features/run', { env: 'dev', product: 'shop', feature_tag: 'sync_orders', input: { code: 200 } });
+    const failed = await harness.api<{ runId: string; status: string }>('POST', '/v1/features/run', { env: 'dev', product: 'shop', feature_tag: 'sync_orders', input: { code: 503 } });
+    expect([ok.body.status, failed.body.status]).toEqual(['completed', 'failed']);
+
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    const runs = page.getByTestId('runs');
+    await runs.locator('tbody.run').nth(1).waitFor();
+    expect(await runs.locator('tbody.run').evaluateAll((els) => els.map((e) => e.getAttribute('data-run')))).toEqual([failed.body.runId, ok.body.runId]);
+    const failedRun = runs.locator(`tbody[data-run="${failed.body.runId}"]`);
+    const okRun = runs.locator(`tbody[data-run="${ok.body.runId}"]`);
+    expect(await failedRun.locator('tr').first().locator('td').allTextContents()).toEqual([expect.stringContaining('sync_orders'), 'shop', 'dev', 'failed at push', expect.stringMatching(/^\d+(\.\d+)? m?s$/), expect.any(String)]);
+    expect(await okRun.locator('.badge').first().textContent()).toBe('completed');
+
+    const stepsOf = (run: typeof okRun) => run.locator('.steps-table tbody tr').evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent ?? '')));
+    expect(await failedRun.locator('.run-detail').isVisible()).toBe(false);
+    await failedRun.getByRole('button', { name: /sync_orders/ }).click();
+    expect(await failedRun.getByRole('button', { name: /sync_orders/ }).getAttribute('aria-expanded')).toBe('true');
+    expect(await failedRun.locator('.run-detail').isVisible()).toBe(true);
+    const failedSteps = await stepsOf(failedRun);
+    expect(failedSteps.map(([tag, status, attempts]) => [tag, status, attempts])).toEqual([
+      ['ping', 'completed', '1'],
+      ['push', 'failed', '1'],
+      ['notify', 'skipped', '0'],
+    ]);
+    expect(failedSteps[1]![4]).toMatch(/503/);
+    await okRun.getByRole('button', { name: /sync_orders/ }).click();
+    expect((await stepsOf(okRun)).map(([tag, status]) => [tag, status])).toEqual([
+      ['ping', 'completed'],
+      ['push', 'completed'],
+      ['notify', 'completed'],
+    ]);
+    await shot(page, '12-runs');
+
+    await page.getByLabel('Product').fill('other');
+    await page.getByText('No workflow runs match these filters.').waitFor();
   });
 
   it('gives a read-only user no edit controls', async () => {

@@ -23,11 +23,16 @@ export interface Harness {
   close(): Promise<void>;
 }
 
+export interface HarnessOptions {
+  /** Serve the workflow features in `dir`, with these per-environment settings (as the config file's `workflows`). */
+  workflows?: { dir: string; environments: Record<string, Record<string, unknown>> };
+}
+
 /**
  * The reference server on a fresh SQLite file with the example checkout manifest, and the console
  * mounted at `/ui` exactly as the server is to mount it (static files + SPA fallback, helmet's CSP).
  */
-export async function startHarness(): Promise<Harness> {
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'switchyard-console-'));
   const manifests = join(dir, 'manifests');
   mkdirSync(manifests);
@@ -48,6 +53,7 @@ export async function startHarness(): Promise<Harness> {
     bodyLimit: 1024 * 1024,
     logLevel: 'silent',
     watchManifests: false,
+    ...(options.workflows ? { workflows: options.workflows.dir, workflowSettings: { environments: options.workflows.environments } } : {}),
   };
   const runtime = await createRuntime(config, { requestLogging: false, defaultMetrics: false });
   const whoami = { enabled: true };

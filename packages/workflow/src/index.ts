@@ -1,5 +1,5 @@
 export { createWorkflowRunner, type WorkflowRunner } from './runner/runner';
-export type { FeatureRunInput, RunSession, RunResult, RunRecord, StepReport, StepStatus, WorkflowRunnerOptions, WorkflowLogger } from './runner/types';
+export type { FeatureRunInput, ListRunsOptions, RunSession, RunResult, RunRecord, RunSummary, StepReport, StepStatus, WorkflowRunnerOptions, WorkflowLogger } from './runner/types';
 export type { EnvironmentSettings, SessionSettings, DatabaseSettings, BrokerSettings, MailerSettings, StorageSettings } from './settings';
 export {
   workflowSchema,

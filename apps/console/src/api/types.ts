@@ -43,3 +43,31 @@ export interface ApiIssue {
   path: (string | number)[];
   message: string;
 }
+
+/** One step of a workflow run, as `GET /v1/features/runs` reports it. */
+export interface RunStep {
+  tag: string;
+  status: 'completed' | 'failed' | 'skipped' | 'cancelled';
+  attempts: number;
+  durationMs: number;
+  error?: string;
+  reason?: string;
+  allowedFailure?: true;
+}
+
+/** A recent workflow run (secrets redacted by the server). */
+export interface RunSummary {
+  runId: string;
+  env: string;
+  product: string;
+  feature_tag: string;
+  status: 'completed' | 'failed';
+  steps: RunStep[];
+  error?: { step: string; message: string };
+  startedAt: string;
+  finishedAt: string;
+  durationMs: number;
+}
+export interface RunsResponse {
+  runs: RunSummary[];
+}

@@ -92,7 +92,6 @@ export function AuditLog() {
           Load older changes
         </button>
       )}
-      <p class="muted small-text">Workflow runs are not listed yet: the server has no API for them.</p>
     </div>
   );
 }

@@ -42,6 +42,7 @@ export function Shell({ children }: { children: ComponentChildren }) {
           <NavLink href="/">Flags</NavLink>
           <NavLink href="/playground">Playground</NavLink>
           <NavLink href="/audit">Audit log</NavLink>
+          <NavLink href="/runs">Runs</NavLink>
         </nav>
         <div class="topbar-end">
           <span class={`live live-${status}`} role="status" aria-live="polite" data-testid="live-status">

@@ -12,9 +12,10 @@ import { compileValue, type MappingProblem } from '../mapping/compile-value';
 import { SessionVerifier } from '../session/verify-session';
 import type { EnvironmentSettings } from '../settings';
 import { executeWorkflow, type Execution } from './execute';
+import { RecentRuns } from './recent-runs';
 import { createRedactor } from './redact';
 import { Resources } from './resources';
-import type { FeatureRunInput, RunRecord, RunResult, WorkflowRunnerOptions } from './types';
+import type { FeatureRunInput, ListRunsOptions, RunRecord, RunResult, RunSummary, WorkflowRunnerOptions } from './types';
 
 const DAY = 86_400_000;
 
@@ -36,6 +37,12 @@ export interface WorkflowRunner {
   list(): { product: string; tag: string; description?: string; input: WorkflowDefinition['input'] }[];
   /** A recorded run, by the `runId` of its result. */
   getRun(runId: string): Promise<RunRecord | undefined>;
+  /**
+   * The most recent runs of this runner instance (not of other processes sharing the store), newest
+   * first, without input and output; secrets are redacted. Runs answered from the cache are not listed.
+   * Throws `ValidationError` when `limit` is not a positive integer.
+   */
+  listRuns(options?: ListRunsOptions): RunSummary[];
   /** Forgets a cached output. */
   clearCache(request: Pick<FeatureRunInput, 'env' | 'product' | 'feature_tag' | 'cache'>): Promise<void>;
   /** Closes the connections opened by steps (the store stays open: it belongs to the caller). */
@@ -52,8 +59,12 @@ class Runner implements WorkflowRunner {
   private readonly resources: Resources;
   private readonly verifier: SessionVerifier;
   private readonly clock: () => number;
+  private readonly recent: RecentRuns;
 
   constructor(private readonly options: WorkflowRunnerOptions) {
+    const capacity = options.recentRuns ?? 200;
+    if (!Number.isInteger(capacity) || capacity < 0) throw new ValidationError([{ path: ['recentRuns'], message: 'must be a non-negative integer' }]);
+    this.recent = new RecentRuns(capacity);
     this.environments = options.environments ?? {};
     this.resources = new Resources(this.environments);
     this.verifier = new SessionVerifier(options.sessions ?? {});
@@ -100,6 +111,10 @@ class Runner implements WorkflowRunner {
 
   async getRun(runId: string): Promise<RunRecord | undefined> {
     return (await this.options.store.cacheGet(`workflow:run:${runId}`)) as RunRecord | undefined;
+  }
+
+  listRuns(options?: ListRunsOptions): RunSummary[] {
+    return this.recent.list(options);
   }
 
   async clearCache(request: Pick<FeatureRunInput, 'env' | 'product' | 'feature_tag' | 'cache'>): Promise<void> {
@@ -193,6 +208,21 @@ class Runner implements WorkflowRunner {
   }
 
   private async record(result: RunResult, request: FeatureRunInput, input: JsonValue, startedAt: number): Promise<void> {
+    const started = new Date(startedAt).toISOString();
+    const finished = new Date(startedAt + result.durationMs).toISOString();
+    // `result` is already redacted; its step reports are copied because the caller owns `result`.
+    this.recent.add({
+      runId: result.runId,
+      env: request.env,
+      product: request.product,
+      feature_tag: request.feature_tag,
+      status: result.status,
+      steps: result.steps.map((step) => ({ ...step })),
+      ...(result.error ? { error: { ...result.error } } : {}),
+      startedAt: started,
+      finishedAt: finished,
+      durationMs: result.durationMs,
+    });
     const ttl = this.options.recordTtlMs ?? 7 * DAY;
     if (ttl <= 0) return;
     const record: RunRecord = {
@@ -201,8 +231,8 @@ class Runner implements WorkflowRunner {
       product: request.product,
       feature_tag: request.feature_tag,
       input,
-      startedAt: new Date(startedAt).toISOString(),
-      finishedAt: new Date(startedAt + result.durationMs).toISOString(),
+      startedAt: started,
+      finishedAt: finished,
     };
     try {
       await this.options.store.cacheSet(`workflow:run:${result.runId}`, record as unknown as JsonValue, ttl);

@@ -56,6 +56,30 @@ export interface RunRecord extends RunResult {
   finishedAt: string;
 }
 
+/**
+ * A run as kept in the runner's recent-runs buffer (`listRuns`): the record without input and
+ * output. Secrets are redacted.
+ */
+export interface RunSummary {
+  runId: string;
+  env: string;
+  product: string;
+  feature_tag: string;
+  status: RunResult['status'];
+  steps: StepReport[];
+  error?: RunResult['error'];
+  startedAt: string;
+  finishedAt: string;
+  durationMs: number;
+}
+
+/** Filters for `listRuns`; `limit` defaults to every buffered run. */
+export interface ListRunsOptions {
+  limit?: number;
+  product?: string;
+  featureTag?: string;
+}
+
 export interface WorkflowLogger {
   info?(message: string, data?: object): void;
   warn(message: string, data?: object): void;
@@ -75,6 +99,8 @@ export interface WorkflowRunnerOptions {
   cacheTtlMs?: number;
   /** How long run records are kept. Default 7 days; `0` disables recording. */
   recordTtlMs?: number;
+  /** How many recent run summaries this runner instance keeps in memory for `listRuns`. Default 200; `0` keeps none. */
+  recentRuns?: number;
   /** How deep `feature` steps may nest at run time. Default 16. */
   maxDepth?: number;
   logger?: WorkflowLogger;
