@@ -1,16 +1,20 @@
+import cors from 'cors';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import type { Engine, EngineSync, FlagStore } from '@switchyard/core';
 import { Authenticator } from './auth/authenticator';
 import type { AuthConfig } from './config/server-config';
-import { DEFAULT_BODY_LIMIT } from './config/parse-config';
+import { DEFAULT_BODY_LIMIT, DEFAULT_WRITE_TIMEOUT_MS } from './config/parse-config';
 import { errorHandler, sendError } from './http/error-handler';
 import { notFound } from './http/http-error';
 import { OperationRegistry } from './http/operations';
 import { ChangeFeed } from './live/change-feed';
 import { createLogger, requestLogger } from './observability/logger';
 import { ServerMetrics } from './observability/metrics';
+import { AuthFailureLimiter, DEFAULT_AUTH_FAILURE_LIMIT, type AuthFailureLimit } from './security/auth-failure-limiter';
+import { DEFAULT_MAX_JSON_DEPTH, jsonDepthGuard } from './security/json-depth';
+import { RedisCommandPolicy } from './security/redis-commands';
 import { cdsRoutes } from './routes/cds';
 import { featurisRoutes } from './routes/featuris';
 import { nativeRoutes } from './routes/native';
@@ -19,6 +23,7 @@ import { publicRoutes } from './routes/public';
 import { StreamConnections, streamRoutes } from './routes/stream';
 import { workertownRoutes } from './routes/workertown';
 import { workflowRoutes } from './routes/workflows';
+import { consoleRoutes } from './routes/console';
 import type { WorkflowRunner } from '@switchyard/workflow';
 import type { SyncTracker } from './runtime/sync-tracker';
 import type { ServerContext } from './server-context';
@@ -41,6 +46,16 @@ export interface CreateServerOptions {
   requestLogging?: boolean;
   /** Largest accepted JSON body in bytes. Default 1 MiB. */
   bodyLimit?: number;
+  /** Longest a write waits for the store before answering 503. Default 5000 ms; `0` waits as long as the store does. */
+  writeTimeoutMs?: number;
+  /** Deepest accepted JSON nesting; deeper bodies are refused with 400 before parsing. Default 64. */
+  maxJsonDepth?: number;
+  /** Browser origins allowed by CORS; none (the default) sends no CORS headers at all. */
+  corsOrigins?: readonly string[];
+  /** Refused authentications per client address before 429. Default 20 per 60 s; `failures: 0` disables. */
+  authFailureLimit?: AuthFailureLimit;
+  /** Extra Redis commands `redisSendCommand` may run besides the read-only defaults. */
+  redisCommands?: readonly string[];
   /** Environment for evaluations that name none (also the engine's own default). */
   environment?: string;
   /** Shown (without credentials) by `/v1/admin/info`. */
@@ -48,6 +63,8 @@ export interface CreateServerOptions {
   manifests?: string;
   /** Runs workflow features for `POST /v1/features/run`; without it that route answers 404. */
   workflows?: WorkflowRunner;
+  /** Folder of the built admin console (`@switchyard/console`), served at `/ui`. */
+  consoleDir?: string;
 }
 
 /** What `createServer` keeps for shutdown and tests, at `app.locals.switchyard`. */
@@ -73,7 +90,9 @@ export function createServer(options: CreateServerOptions): Express {
     metrics: options.metrics ?? new ServerMetrics(),
     logger,
     feed,
-    operations: new OperationRegistry(),
+    operations: new OperationRegistry(new AuthFailureLimiter(options.authFailureLimit ?? DEFAULT_AUTH_FAILURE_LIMIT)),
+    redisCommands: new RedisCommandPolicy(options.redisCommands),
+    writeTimeoutMs: options.writeTimeoutMs ?? DEFAULT_WRITE_TIMEOUT_MS,
     environment: options.environment ?? options.engine.environment,
     info: { storeUrl: options.storeUrl ?? `${options.store.name}:`, manifests: options.manifests, startedAt: new Date().toISOString(), version: SERVER_VERSION },
   };
@@ -87,7 +106,17 @@ export function createServer(options: CreateServerOptions): Express {
   if (options.requestLogging !== false) app.use(requestLogger(logger));
   app.use(ctx.metrics.middleware());
   app.use(helmet());
-  app.use(express.json({ limit: options.bodyLimit ?? DEFAULT_BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
+  if (options.corsOrigins?.length) {
+    const origins = options.corsOrigins;
+    app.use(cors({ origin: origins.includes('*') ? '*' : [...origins], exposedHeaders: ['ETag', 'Retry-After', 'X-Request-Id'], maxAge: 600 }));
+  }
+  app.use(
+    express.json({
+      limit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
+      type: ['application/json', 'application/*+json'],
+      verify: jsonDepthGuard(options.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH),
+    }),
+  );
 
   // Evaluation routes first: they are the hot path and should not walk the other routers.
   app.use(ofrepRoutes(ctx));
@@ -97,6 +126,7 @@ export function createServer(options: CreateServerOptions): Express {
   app.use(workflowRoutes(ctx, options.workflows));
   app.use(workertownRoutes(ctx));
   app.use(cdsRoutes(ctx));
+  if (options.consoleDir) app.use(consoleRoutes(options.consoleDir));
   const featuris = featurisRoutes(ctx);
   app.use(featuris.manifests);
   // Reserved prefixes never fall through to the Featuris root alias.

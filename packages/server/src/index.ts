@@ -2,7 +2,7 @@ export { createServer, type CreateServerOptions, type SwitchyardLocals } from '.
 export { startServer, type RunningServer, type StartServerOptions } from './runtime/start-server';
 export { createRuntime, StartupError, type ServerRuntime, type RuntimeOptions } from './runtime/runtime';
 export { SyncTracker } from './runtime/sync-tracker';
-export { parseServerConfig, SERVER_OPTIONS, DEFAULT_PORT, DEFAULT_HOST, DEFAULT_BODY_LIMIT, type ParsedServerConfig } from './config/parse-config';
+export { parseServerConfig, SERVER_OPTIONS, DEFAULT_PORT, DEFAULT_HOST, DEFAULT_BODY_LIMIT, DEFAULT_WRITE_TIMEOUT_MS, type ParsedServerConfig } from './config/parse-config';
 export { configFileSchema, type ConfigFile } from './config/config-file';
 export { authEnabled, isLoopback, type ServerConfig, type AuthConfig, type ApiKeyCredential, type BasicCredential, type JwtConfig, type LogLevel } from './config/server-config';
 export { Authenticator, type AuthResult } from './auth/authenticator';
@@ -14,3 +14,6 @@ export { buildOpenApiDocument } from './openapi/openapi-document';
 export { HttpError, ERROR_STATUS, type ErrorCodeName } from './http/http-error';
 export { workertownToDefinition, definitionToWorkertown, type WorkertownFlag } from './compat/workertown-flag';
 export { SERVER_VERSION } from './version';
+export { AuthFailureLimiter, DEFAULT_AUTH_FAILURE_LIMIT, type AuthFailureLimit } from './security/auth-failure-limiter';
+export { RedisCommandPolicy, DEFAULT_REDIS_COMMANDS } from './security/redis-commands';
+export { DEFAULT_MAX_JSON_DEPTH, JsonTooDeepError, jsonDepthExceeds } from './security/json-depth';

@@ -1,9 +1,10 @@
-import type { Engine, EngineSync, FlagDefinition, FlagStore } from '@switchyard/core';
+import { StoreUnavailableError, type Engine, type EngineSync, type FlagDefinition, type FlagStore } from '@switchyard/core';
 import type { Logger } from 'pino';
 import type { Authenticator } from './auth/authenticator';
 import type { OperationRegistry } from './http/operations';
 import type { ChangeFeed } from './live/change-feed';
 import type { ServerMetrics } from './observability/metrics';
+import type { RedisCommandPolicy } from './security/redis-commands';
 import type { SyncTracker } from './runtime/sync-tracker';
 
 /** What every route module works with. */
@@ -17,9 +18,13 @@ export interface ServerContext {
   logger: Logger;
   feed: ChangeFeed;
   operations: OperationRegistry;
+  /** Which raw commands `redisSendCommand` may pass to Redis. */
+  redisCommands: RedisCommandPolicy;
   /** Default environment for evaluations that name none. */
   environment: string | undefined;
   info: ServerInfo;
+  /** Longest a write may wait for the store before answering 503; `0` waits as long as the store does. */
+  writeTimeoutMs: number;
 }
 
 export interface ServerInfo {
@@ -43,7 +48,20 @@ export function baseDefinition(ctx: ServerContext, key: string): FlagDefinition 
   return isBaseKey(ctx, key) ? ctx.engine.get(key) : undefined;
 }
 
-/** Runs a store write and waits until the engine reflects it, so a following read sees it. */
+/**
+ * Runs a store write and waits until the engine reflects it, so a following read sees it. A store
+ * that does not answer within `ctx.writeTimeoutMs` (a hung backend) fails the request with
+ * `StoreUnavailableError` (503) instead of holding it open.
+ */
 export function writeAndSync<T>(ctx: ServerContext, keys: readonly string[], write: () => Promise<T>, changed?: (result: T) => boolean): Promise<T> {
-  return ctx.tracker ? ctx.tracker.write(keys, write, changed) : write();
+  const bounded = ctx.writeTimeoutMs > 0 ? () => withTimeout(write(), ctx.writeTimeoutMs) : write;
+  return ctx.tracker ? ctx.tracker.write(keys, bounded, changed) : bounded();
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new StoreUnavailableError(`the store did not answer within ${ms} ms; the write was not confirmed`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

@@ -62,6 +62,7 @@ const ROUTES: RouteCase[] = [
   { method: 'get', path: '/ofrep/v1/configuration', role: 'read' },
   { method: 'get', path: '/api/v1/whoami', role: 'read' },
   { method: 'post', path: '/v1/features/run', role: 'write', body: { env: 'dev', product: 'p', feature_tag: 'f', input: {} } },
+  { method: 'get', path: '/v1/features/runs', role: 'read' },
   { method: 'get', path: '/v1/features/runs/none', role: 'read' },
 ];
 

@@ -18,6 +18,10 @@ describe('parseServerConfig', () => {
       bodyLimit: 1048576,
       logLevel: 'info',
       watchManifests: true,
+      corsOrigins: [],
+      authFailureLimit: { failures: 20, windowSeconds: 60 },
+      redisCommands: [],
+      writeTimeoutMs: 5000,
     });
   });
 

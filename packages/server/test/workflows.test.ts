@@ -21,7 +21,10 @@ beforeAll(async () => {
     req.on('data', (c) => (body += c));
     req.on('end', () => {
       res.setHeader('content-type', 'application/json');
-      if (req.url?.startsWith('/users/')) res.end(JSON.stringify({ id: req.url.slice(7), name: 'Ada', auth: req.headers.authorization }));
+      if (req.url === '/down') {
+        res.statusCode = 503;
+        res.end(JSON.stringify({ error: 'down' }));
+      } else if (req.url?.startsWith('/users/')) res.end(JSON.stringify({ id: req.url.slice(7), name: 'Ada', auth: req.headers.authorization }));
       else res.end(JSON.stringify({ received: JSON.parse(body || '{}') }));
     });
   });
@@ -57,6 +60,7 @@ beforeAll(async () => {
       '  seller: $Sequence{echo}{body}{received}{seller}',
     ].join('\n'),
   );
+  writeFileSync(path.join(dir, 'workflows', 'outage.yaml'), ['tag: outage', 'product: ops', 'steps:', '  - tag: ping', '    type: http', '    base: users', '    url: /down'].join('\n'));
   const config = path.join(dir, 'switchyard.yaml');
   writeFileSync(
     config,
@@ -78,6 +82,55 @@ afterAll(async () => {
 });
 
 const token = () => new SignJWT({ email: 'ada@example.com' }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('5m').sign(new TextEncoder().encode(SECRET));
+
+describe('GET /v1/features/runs', () => {
+  it('lists recent runs newest first with per-step status, filtered and limited, secrets redacted', async () => {
+    const ok = await s.http
+      .post('/v1/features/run')
+      .send({ env: 'dev', product: 'demo', feature_tag: 'greet_user', input: { userId: 'u7' }, session: { tag: 'user-session', token: await token() } });
+    const failed = await s.http.post('/v1/features/run').send({ env: 'dev', product: 'ops', feature_tag: 'outage', input: {} });
+    expect([ok.body.status, failed.body.status]).toEqual(['completed', 'failed']);
+
+    const res = await s.http.get('/v1/features/runs?limit=2');
+    expect(res.status).toBe(200);
+    expect(res.body.runs.map((r: { runId: string }) => r.runId)).toEqual([failed.body.runId, ok.body.runId]);
+    expect(res.body.runs[0]).toMatchObject({ product: 'ops', feature_tag: 'outage', env: 'dev', status: 'failed', error: { step: 'ping' }, durationMs: failed.body.durationMs });
+    expect(res.body.runs[0].steps).toEqual([expect.objectContaining({ tag: 'ping', status: 'failed', attempts: 1, error: expect.stringMatching(/503/) })]);
+    expect(res.body.runs[1].steps.map((st: { tag: string; status: string }) => [st.tag, st.status])).toEqual([
+      ['user', 'completed'],
+      ['echo', 'completed'],
+    ]);
+    expect(res.body.runs[1]).not.toHaveProperty('input');
+    expect(JSON.stringify(res.body)).not.toContain('tok-secret-value');
+
+    const filtered = await s.http.get('/v1/features/runs?product=demo&feature_tag=greet_user');
+    expect(filtered.body.runs[0].runId).toBe(ok.body.runId);
+    expect(filtered.body.runs.every((r: { product: string; feature_tag: string }) => r.product === 'demo' && r.feature_tag === 'greet_user')).toBe(true);
+    expect((await s.http.get('/v1/features/runs?product=nothing')).body).toEqual({ runs: [] });
+  });
+
+  it('validates the query and documents it in OpenAPI', async () => {
+    for (const limit of ['0', '201', 'x', '1.5']) {
+      const res = await s.http.get(`/v1/features/runs?limit=${limit}`);
+      expect(res.status, limit).toBe(422);
+      expect(res.body.error.issues[0].path).toEqual(['limit']);
+    }
+    const doc = await s.http.get('/open-api.json');
+    const params = doc.body.paths['/v1/features/runs'].get.parameters.map((p: { name: string }) => p.name);
+    expect(params).toEqual(['limit', 'product', 'feature_tag']);
+  });
+
+  it('answers { runs: [] } when the server has no workflows', async () => {
+    const plain = await testServer();
+    try {
+      const res = await plain.http.get('/v1/features/runs');
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({ runs: [] });
+    } finally {
+      await plain.close();
+    }
+  });
+});
 
 describe('POST /v1/features/run', () => {
   it('runs a workflow feature with a session, records the run and never shows secrets', async () => {

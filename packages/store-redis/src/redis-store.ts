@@ -507,12 +507,13 @@ export class RedisStore implements FlagStore {
   /** Input is checked before the first command, so bad input is refused even while disconnected. */
   async #cmd<T>(command: string[]): Promise<T> {
     if (!this.#client.isReady) await this.#awaitConnection(command[0]!);
-    return this.#client.sendCommand(command) as Promise<T>;
+    // A Redis that hangs (stopped process, dead network) keeps the socket open: bound every call.
+    return this.#withTimeout(this.#client.sendCommand(command) as Promise<T>, command[0]!);
   }
 
   async #script<T>(script: Script, args: string[]): Promise<T> {
     if (!this.#client.isReady) await this.#awaitConnection('EVALSHA');
-    return script.run<T>(this.#client, [this.#p, ...args]);
+    return this.#withTimeout(script.run<T>(this.#client, [this.#p, ...args]), 'EVALSHA');
   }
 
   #onMessage(message: string): void {

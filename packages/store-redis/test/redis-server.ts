@@ -26,6 +26,15 @@ export class PrivateRedis {
     }
   }
 
+  /** SIGSTOP / SIGCONT: the server hangs with its connections open, then resumes. */
+  pause(): void {
+    this.#process?.kill('SIGSTOP');
+  }
+
+  resume(): void {
+    this.#process?.kill('SIGCONT');
+  }
+
   /** SIGKILL: the server vanishes without closing connections gracefully. */
   async kill(): Promise<void> {
     const child = this.#process;

@@ -166,6 +166,26 @@ describe.skipIf(!redisUrl)('redis store', () => {
   });
 
   describe('failure behaviour', () => {
+    test('a hung server (SIGSTOP) makes calls fail within timeoutMs instead of waiting forever', async () => {
+      const server = await PrivateRedis.start();
+      const s = createRedisStore({ url: server.url, namespace: uniqueNamespace('sy_redis_hang'), timeoutMs: 300, propagation: false, logger: { warn() {}, error() {} } });
+      try {
+        await s.ready();
+        await s.upsertFlag(numberFlag('before-hang'));
+        server.pause();
+        const started = Date.now();
+        await expect(s.upsertFlag(numberFlag('during-hang'))).rejects.toBeInstanceOf(StoreUnavailableError);
+        await expect(s.getFlag('before-hang')).rejects.toBeInstanceOf(StoreUnavailableError);
+        expect(Date.now() - started).toBeLessThan(2000);
+        server.resume();
+        await waitFor(async () => (await s.getFlag('before-hang').catch(() => undefined)) !== undefined, { description: 'answers after resume' });
+      } finally {
+        server.resume();
+        await s.close();
+        await server.kill();
+      }
+    });
+
     test('a killed subscriber connection reconnects by itself, emits reset, and propagation resumes', async () => {
       const ns = uniqueNamespace('sy_redis_kill');
       const logger = recordingLogger();

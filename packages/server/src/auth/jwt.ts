@@ -2,7 +2,17 @@ import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify, type JWTPayload, 
 import type { JwtConfig } from '../config/server-config';
 import { highestRole, isRole, type Principal, type Role } from './roles';
 
-/** Verifies bearer JWTs with a shared secret (HS*) and/or a JWKS URL, checking issuer and audience when configured. */
+const HMAC_ALGORITHMS = ['HS256', 'HS384', 'HS512'];
+/** Asymmetric algorithms accepted with a JWKS; `none` and HMAC never are (no key confusion). */
+const ASYMMETRIC_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
+/** Tolerated clock difference with the issuer, in seconds. */
+const CLOCK_TOLERANCE = 5;
+
+/**
+ * Verifies bearer JWTs with a shared secret (HS*) and/or a JWKS URL (RS*, PS*, ES*, EdDSA), checking
+ * issuer and audience when configured. The algorithm is pinned per key kind and every token must
+ * carry an unexpired `exp`: a token that never expires is refused.
+ */
 export class JwtVerifier {
   private readonly secret: Uint8Array | undefined;
   private readonly jwks: JWTVerifyGetKey | undefined;
@@ -20,15 +30,15 @@ export class JwtVerifier {
     } catch {
       return undefined;
     }
-    const options = { issuer: this.config.issuer, audience: this.config.audience };
+    const options = { issuer: this.config.issuer, audience: this.config.audience, requiredClaims: ['exp'], clockTolerance: CLOCK_TOLERANCE };
     try {
       let payload: JWTPayload;
       if (alg?.startsWith('HS')) {
         if (!this.secret) return undefined;
-        payload = (await jwtVerify(token, this.secret, { ...options, algorithms: ['HS256', 'HS384', 'HS512'] })).payload;
+        payload = (await jwtVerify(token, this.secret, { ...options, algorithms: HMAC_ALGORITHMS })).payload;
       } else {
-        if (!this.jwks) return undefined;
-        payload = (await jwtVerify(token, this.jwks, options)).payload;
+        if (!this.jwks || !alg || !ASYMMETRIC_ALGORITHMS.includes(alg)) return undefined;
+        payload = (await jwtVerify(token, this.jwks, { ...options, algorithms: ASYMMETRIC_ALGORITHMS })).payload;
       }
       return { id: `jwt:${typeof payload.sub === 'string' ? payload.sub : 'anonymous'}`, role: this.roleOf(payload), via: 'jwt' };
     } catch {

@@ -20,6 +20,10 @@ export const configFileSchema = z
     bodyLimit: z.union([z.number(), z.string()]).optional(),
     logLevel: z.enum(LOG_LEVELS as [string, ...string[]]).optional(),
     watchManifests: z.boolean().optional(),
+    corsOrigins: z.array(z.string()).optional(),
+    authFailuresPerMinute: z.number().int().nonnegative().optional(),
+    redisCommands: z.array(z.string().min(1)).optional(),
+    writeTimeoutMs: z.number().int().nonnegative().optional(),
     workflows: z
       .object({
         /** Folder of workflow definitions (YAML/JSON). */

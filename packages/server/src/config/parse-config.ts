@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { parseStoreUrl, DEFAULT_STORE_URL, redactUrl } from '@switchyard/stores';
 import { authFromEnv } from './auth-env';
 import { readConfigFile, type ConfigFile } from './config-file';
+import { DEFAULT_AUTH_FAILURE_LIMIT } from '../security/auth-failure-limiter';
 import { authEnabled, isLoopback, LOG_LEVELS, type LogLevel, type ServerConfig } from './server-config';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -9,6 +10,7 @@ type Env = Readonly<Record<string, string | undefined>>;
 export const DEFAULT_PORT = 3000;
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+export const DEFAULT_WRITE_TIMEOUT_MS = 5000;
 
 /** Command-line options `parseServerConfig` understands. */
 export const SERVER_OPTIONS = {
@@ -23,6 +25,7 @@ export const SERVER_OPTIONS = {
   'body-limit': { type: 'string' },
   'no-watch': { type: 'boolean' },
   workflows: { type: 'string', short: 'w' },
+  'cors-origin': { type: 'string', multiple: true },
 } as const;
 
 export type ParsedServerConfig = { config: ServerConfig; errors?: undefined } | { config?: undefined; errors: string[] };
@@ -34,7 +37,7 @@ export type ParsedServerConfig = { config: ServerConfig; errors?: undefined } | 
  */
 export function parseServerConfig(argv: readonly string[], env: Env = process.env, defaults: Partial<ServerConfig> = {}): ParsedServerConfig {
   const errors: string[] = [];
-  let flags: Record<string, string | boolean | undefined>;
+  let flags: Record<string, string | boolean | string[] | undefined>;
   try {
     flags = parseArgs({ args: [...argv], options: SERVER_OPTIONS, strict: true, allowPositionals: false }).values;
   } catch (err) {
@@ -77,6 +80,14 @@ export function parseServerConfig(argv: readonly string[], env: Env = process.en
 
   const insecure = flags.insecure === true || env.SWITCHYARD_INSECURE === 'true' || env.SWITCHYARD_INSECURE === '1' || file.insecure === true || defaults.insecure === true;
   const watchManifests = flags['no-watch'] === true ? false : (file.watchManifests ?? defaults.watchManifests ?? true);
+  const corsOrigins = parseCorsOrigins(flags['cors-origin'], env.SWITCHYARD_CORS_ORIGINS, file.corsOrigins ?? defaults.corsOrigins, errors);
+  const failures = pick(undefined, '', env.SWITCHYARD_AUTH_FAILURE_LIMIT, 'SWITCHYARD_AUTH_FAILURE_LIMIT', file.authFailuresPerMinute, 'config authFailuresPerMinute', defaults.authFailureLimit?.failures ?? DEFAULT_AUTH_FAILURE_LIMIT.failures);
+  const failureCount = Number(failures.value);
+  if (!/^\d+$/.test(String(failures.value).trim())) errors.push(`${failures.from} must be a whole number of refused authentications per minute (0 disables the limit), got "${String(failures.value)}"`);
+  const writeTimeout = pick(undefined, '', env.SWITCHYARD_WRITE_TIMEOUT_MS, 'SWITCHYARD_WRITE_TIMEOUT_MS', file.writeTimeoutMs, 'config writeTimeoutMs', defaults.writeTimeoutMs ?? DEFAULT_WRITE_TIMEOUT_MS);
+  const writeTimeoutMs = Number(writeTimeout.value);
+  if (!/^\d+$/.test(String(writeTimeout.value).trim())) errors.push(`${writeTimeout.from} must be a whole number of milliseconds (0 waits as long as the store does), got "${String(writeTimeout.value)}"`);
+  const redisCommands = [...(file.redisCommands ?? defaults.redisCommands ?? []), ...commaList(env.SWITCHYARD_REDIS_COMMANDS)];
   const auth = authFromEnv(env, file.auth, errors);
   if (defaults.auth) {
     auth.apiKeys.push(...defaults.auth.apiKeys);
@@ -104,9 +115,36 @@ export function parseServerConfig(argv: readonly string[], env: Env = process.en
       logLevel: logLevel as LogLevel,
       watchManifests,
       workflows,
+      corsOrigins,
+      authFailureLimit: { failures: failureCount, windowSeconds: defaults.authFailureLimit?.windowSeconds ?? DEFAULT_AUTH_FAILURE_LIMIT.windowSeconds },
+      redisCommands,
+      writeTimeoutMs,
       workflowSettings: file.workflows ? { environments: file.workflows.environments, sessions: file.workflows.sessions } : defaults.workflowSettings,
     },
   };
+}
+
+/** Comma-separated entries, trimmed, without empty ones. */
+function commaList(text: string | undefined): string[] {
+  return (text ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+}
+
+/** CORS origins from `--cors-origin` (repeatable, comma lists), else the environment, else the file; each must be an origin or `*`. */
+function parseCorsOrigins(flag: string | boolean | string[] | undefined, envValue: string | undefined, fileValue: string[] | undefined, errors: string[]): string[] {
+  const given = Array.isArray(flag) && flag.length ? flag.flatMap(commaList) : envValue?.trim() ? commaList(envValue) : (fileValue ?? []);
+  for (const origin of given) {
+    if (origin === '*') continue;
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || parsed.origin !== origin.replace(/\/$/, '') || !/^https?:$/.test(parsed.protocol)) {
+      errors.push(`CORS origin "${origin}" must be an origin such as https://console.example.com (scheme, host and optional port) or *`);
+    }
+  }
+  return [...new Set(given.map((o) => o.replace(/\/$/, '')))];
 }
 
 /** The first value given, in precedence order, with where it came from (for error messages). */

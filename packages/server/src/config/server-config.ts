@@ -1,4 +1,5 @@
 import type { Role } from '../auth/roles';
+import type { AuthFailureLimit } from '../security/auth-failure-limiter';
 
 export interface ApiKeyCredential {
   key: string;
@@ -54,6 +55,14 @@ export interface ServerConfig {
   watchManifests: boolean;
   /** Folder of workflow features served by `POST /v1/features/run`; none when absent. */
   workflows?: string;
+  /** Origins allowed to call the API from a browser (CORS); none (the default) sends no CORS headers. */
+  corsOrigins?: string[];
+  /** Refused authentications tolerated per client address before answering 429. Default 20 a minute. */
+  authFailureLimit?: AuthFailureLimit;
+  /** Longest a write waits for the store before answering 503. Default 5000 ms; `0` waits as long as the store does. */
+  writeTimeoutMs?: number;
+  /** Redis commands `redisSendCommand` may run besides the read-only defaults, e.g. `CLIENT LIST`. */
+  redisCommands?: string[];
   /** Environments and sessions of the workflow runner (from the config file: they hold secrets). */
   workflowSettings?: { environments?: Record<string, Record<string, unknown>>; sessions?: Record<string, Record<string, unknown>> };
 }

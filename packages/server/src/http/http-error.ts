@@ -9,6 +9,7 @@ export const ERROR_STATUS = {
   FORBIDDEN: 403,
   BAD_REQUEST: 400,
   PAYLOAD_TOO_LARGE: 413,
+  TOO_MANY_REQUESTS: 429,
   STORE_UNAVAILABLE: 503,
   READ_ONLY: 409,
   INTERNAL: 500,
@@ -46,6 +47,7 @@ export function toHttpError(err: unknown): HttpError {
   const e = err as { type?: unknown; status?: unknown; expose?: unknown; message?: unknown } | null;
   if (e && typeof e === 'object') {
     if (e.type === 'entity.parse.failed') return new HttpError('BAD_REQUEST', `malformed JSON in the request body: ${String(e.message)}`);
+    if (e.type === 'entity.too.deep') return new HttpError('BAD_REQUEST', String(e.message));
     if (e.type === 'entity.too.large') return new HttpError('PAYLOAD_TOO_LARGE', 'the request body is larger than the server accepts');
     if (e.type === 'encoding.unsupported' || e.type === 'charset.unsupported') return new HttpError('BAD_REQUEST', String(e.message));
     // Other client errors raised by express, its router or body-parser (e.g. a bad URI encoding).

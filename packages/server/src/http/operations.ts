@@ -2,6 +2,7 @@ import type { RequestHandler, Response, Router } from 'express';
 import type { z } from 'zod';
 import { ValidationError, formatPath } from '@switchyard/core';
 import type { Authenticator } from '../auth/authenticator';
+import type { AuthFailureLimiter } from '../security/auth-failure-limiter';
 import { requireRole } from '../auth/require-role';
 import type { Role } from '../auth/roles';
 import { HttpError } from './http-error';
@@ -40,11 +41,14 @@ export interface OperationSpec {
 export class OperationRegistry {
   readonly operations: OperationSpec[] = [];
 
+  /** `limiter` counts refused credentials on every protected route. */
+  constructor(private readonly limiter?: AuthFailureLimiter) {}
+
   /** Routes `spec` on `router`: role check, then input validation, then the handlers. */
   route(router: Router, auth: Authenticator, spec: OperationSpec, ...handlers: RequestHandler[]): void {
     this.operations.push(spec);
     const chain: RequestHandler[] = [];
-    if (spec.role) chain.push(requireRole(auth, spec.role));
+    if (spec.role) chain.push(requireRole(auth, spec.role, this.limiter));
     if ((spec.body && !spec.handlerValidatesBody) || spec.query) chain.push(validator(spec));
     router[spec.method](spec.path, ...chain, ...handlers);
   }

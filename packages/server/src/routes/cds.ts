@@ -103,17 +103,20 @@ export function cdsRoutes(ctx: ServerContext): Router {
       operationId: 'cdsRedisSendCommand',
       method: 'post',
       path: '/rest/feature/redisSendCommand',
-      summary: 'Send a raw command to the Redis store (admin only; Redis stores only)',
+      summary: 'Send a raw command to the Redis store (admin only; Redis stores only; read-only diagnostics unless extended)',
+      description: 'Allowed by default: INFO, PING, DBSIZE, KEYS pattern, SCAN, TYPE, TTL, PTTL, EXISTS, GET, HGETALL, LRANGE, XLEN, MEMORY USAGE, SLOWLOG GET. Other commands answer 403; SWITCHYARD_REDIS_COMMANDS adds more.',
       tag: TAG,
       role: 'admin',
       body: sendCommandBody,
-      responses: { 200: 'The reply: text for string replies, else JSON', 400: 'The store is not Redis' },
+      responses: { 200: 'The reply: text for string replies, else JSON', 400: 'The store is not Redis', 403: 'The command is not on the allow-list' },
     },
     async (_req, res) => {
       if (!store.capabilities.sendCommand || !store.sendCommand) {
         throw new HttpError('BAD_REQUEST', `redisSendCommand needs a Redis store; this server uses the ${store.name} store`);
       }
       const { command } = bodyOf<z.infer<typeof sendCommandBody>>(res);
+      const refusal = ctx.redisCommands.refusal(command);
+      if (refusal) throw new HttpError('FORBIDDEN', refusal);
       let reply: unknown;
       try {
         reply = await store.sendCommand(command);

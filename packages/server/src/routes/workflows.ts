@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { WorkflowRunner } from '@switchyard/workflow';
 import { HttpError } from '../http/http-error';
+import { queryOf } from '../http/operations';
 import type { ServerContext } from '../server-context';
 
 const TAG = 'Workflow features (Ductape)';
@@ -14,6 +15,13 @@ const runBody = z.object({
   input: z.record(z.string(), z.unknown()),
   cache: z.string().min(1).optional(),
   session: z.object({ tag: z.string().min(1), token: z.string().min(1) }).optional(),
+});
+
+/** Filters for the recent-runs list; `limit` is capped at the runner's default buffer size. */
+const runsQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  product: z.string().min(1).optional(),
+  feature_tag: z.string().min(1).optional(),
 });
 
 /** Runner errors that carry a stable code, rendered as the native API's errors. */
@@ -56,6 +64,27 @@ export function workflowRoutes(ctx: ServerContext, runner: WorkflowRunner | unde
       } catch (err) {
         throw toHttp(err);
       }
+    },
+  );
+
+  operations.route(
+    router,
+    auth,
+    {
+      operationId: 'listFeatureRuns',
+      method: 'get',
+      path: '/v1/features/runs',
+      summary: 'Recent workflow runs, newest first',
+      description: 'Runs made by this server process (held in memory, not shared between replicas), with per-step status; input and output are left out and secrets are redacted. `{ runs: [] }` when no workflows are configured.',
+      tag: TAG,
+      role: 'read',
+      query: runsQuery,
+      responses: { 200: 'Recent run summaries: `{ runs }`' },
+    },
+    (_req, res) => {
+      const q = queryOf<z.infer<typeof runsQuery>>(res);
+      const runs = runner ? runner.listRuns({ limit: q.limit, ...(q.product ? { product: q.product } : {}), ...(q.feature_tag ? { featureTag: q.feature_tag } : {}) }) : [];
+      res.json({ runs });
     },
   );
 

@@ -29,6 +29,8 @@ export interface RuntimeOptions {
   requestLogging?: boolean;
   /** Node's default process metrics in `/metrics`. Default `true`. */
   defaultMetrics?: boolean;
+  /** Folder of the built admin console to serve at `/ui` (e.g. `consoleDistDir` of `@switchyard/console`). */
+  consoleDir?: string;
 }
 
 /** Thrown when the runtime cannot start (store unreachable, manifests invalid); the message is one line. */
@@ -85,10 +87,15 @@ export async function createRuntime(config: ServerConfig, options: RuntimeOption
     metrics: new ServerMetrics({ defaultMetrics: options.defaultMetrics }),
     requestLogging: options.requestLogging,
     bodyLimit: config.bodyLimit,
+    corsOrigins: config.corsOrigins,
+    authFailureLimit: config.authFailureLimit,
+    redisCommands: config.redisCommands,
+    writeTimeoutMs: config.writeTimeoutMs,
     environment: config.environment,
     storeUrl: redactUrl(config.store),
     manifests: config.manifests,
     workflows,
+    consoleDir: options.consoleDir,
   });
 
   let closed: Promise<void> | undefined;

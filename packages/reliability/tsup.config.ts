@@ -1,0 +1,3 @@
+import { packageConfig } from '../../tooling/tsup.base';
+
+export default packageConfig();

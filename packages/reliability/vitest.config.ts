@@ -1,0 +1,3 @@
+import { packageProject } from '../../tooling/vitest.preset.ts';
+
+export default packageProject('reliability');

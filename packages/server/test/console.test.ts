@@ -1,0 +1,46 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import supertest from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger, createRuntime, parseServerConfig, type ServerRuntime } from '../src/index';
+
+let dir: string;
+let runtime: ServerRuntime;
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), 'sy-console-'));
+  mkdirSync(path.join(dir, 'assets'));
+  writeFileSync(path.join(dir, 'index.html'), '<!doctype html><title>Switchyard</title><div id="app"></div>');
+  writeFileSync(path.join(dir, 'assets', 'main-abc123.js'), 'console.log("ui")');
+  const parsed = parseServerConfig(['--store', 'memory:'], {});
+  runtime = await createRuntime(parsed.config!, { logger: createLogger('silent'), defaultMetrics: false, consoleDir: dir });
+});
+
+afterAll(async () => {
+  await runtime.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the admin console at /ui', () => {
+  it('serves index.html for the app and its client-side routes, never cached', async () => {
+    const http = supertest(runtime.app);
+    for (const url of ['/ui', '/ui/', '/ui/flags/new-checkout', '/ui/playground']) {
+      const res = await http.get(url);
+      expect(res.status, url).toBe(200);
+      expect(res.text).toContain('<div id="app">');
+      expect(res.headers['cache-control']).toBe('no-cache');
+      expect(res.headers['content-security-policy']).toBeDefined();
+    }
+  });
+
+  it('serves hashed assets with a long cache lifetime, and 404s unknown assets as JSON', async () => {
+    const http = supertest(runtime.app);
+    const asset = await http.get('/ui/assets/main-abc123.js');
+    expect(asset.status).toBe(200);
+    expect(asset.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    const missing = await http.get('/ui/assets/missing.js');
+    expect(missing.status).toBe(404);
+    expect(missing.body.error.code).toBe('NOT_FOUND');
+  });
+});

@@ -1,0 +1,286 @@
+import { Writable } from 'node:stream';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import fc from 'fast-check';
+import { SignJWT } from 'jose';
+import supertest from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serviceUrl, uniqueNamespace } from '@switchyard/store-test-suite';
+import { createLogger, createRuntime, jsonDepthExceeds, parseServerConfig, RedisCommandPolicy, StartupError } from '../src/index';
+import { EXAMPLES, testServer, type TestServer } from './helpers';
+
+const KEYS = { read: 'sec-read-key-0001', admin: 'sec-admin-key-0002' };
+const PASSWORD = 'b4sic-p@ssword-secret';
+const JWT_SECRET = 'jwt-shared-secret-that-must-never-leak';
+const AUTH_ENV = {
+  SWITCHYARD_API_KEYS: `${KEYS.read}:read,${KEYS.admin}:admin`,
+  FLAGS_USERNAME: 'ops',
+  FLAGS_PASSWORD: PASSWORD,
+  FLAGS_JWT_SECRET: JWT_SECRET,
+};
+const redisUrl = await serviceUrl('redis');
+const jwtKey = new TextEncoder().encode(JWT_SECRET);
+
+describe('refused authentications are rate limited per client address', () => {
+  let s: TestServer;
+  beforeAll(async () => {
+    s = await testServer({ env: { ...AUTH_ENV, SWITCHYARD_AUTH_FAILURE_LIMIT: '20' } });
+  });
+  afterAll(() => s.close());
+
+  it('answers 429 with Retry-After after 20 refusals a minute, never for valid credentials or for requests without any', async () => {
+    for (let i = 0; i < 20; i++) expect((await s.http.get('/api/v1/flags').set('X-API-Key', `wrong-${i}`)).status).toBe(401);
+    const limited = await s.http.get('/api/v1/flags').set('X-API-Key', 'wrong-21');
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    expect(Number(limited.headers['retry-after'])).toBeLessThanOrEqual(60);
+    expect(limited.body).toEqual({ error: { code: 'TOO_MANY_REQUESTS', message: `too many refused credentials from this address; retry in ${limited.headers['retry-after']} s` } });
+    const workertown = await s.http.get('/v1/flags').set('Authorization', 'Bearer still-wrong');
+    expect(workertown.status).toBe(429);
+    expect(workertown.body).toMatchObject({ status: 429, success: false, data: null });
+    // The same address with valid credentials is served, and missing credentials stay a plain 401.
+    expect((await s.http.get('/api/v1/flags').set('X-API-Key', KEYS.read)).status).toBe(200);
+    expect((await s.http.get('/api/v1/flags').auth('ops', PASSWORD)).status).toBe(200);
+    expect((await s.http.get('/api/v1/flags')).status).toBe(401);
+  });
+
+  it('SWITCHYARD_AUTH_FAILURE_LIMIT=0 disables the limit; a bad value is a configuration error', async () => {
+    const off = await testServer({ env: { ...AUTH_ENV, SWITCHYARD_AUTH_FAILURE_LIMIT: '0' } });
+    try {
+      for (let i = 0; i < 30; i++) expect((await off.http.get('/api/v1/flags').set('X-API-Key', 'wrong')).status).toBe(401);
+    } finally {
+      await off.close();
+    }
+    expect(parseServerConfig([], { SWITCHYARD_AUTH_FAILURE_LIMIT: 'many' }).errors).toEqual([
+      'SWITCHYARD_AUTH_FAILURE_LIMIT must be a whole number of refused authentications per minute (0 disables the limit), got "many"',
+    ]);
+    expect(parseServerConfig([], { SWITCHYARD_WRITE_TIMEOUT_MS: '1.5s' }).errors).toEqual([
+      'SWITCHYARD_WRITE_TIMEOUT_MS must be a whole number of milliseconds (0 waits as long as the store does), got "1.5s"',
+    ]);
+    expect(parseServerConfig([], { SWITCHYARD_WRITE_TIMEOUT_MS: '250' }).config?.writeTimeoutMs).toBe(250);
+  });
+});
+
+describe('CORS is closed unless origins are configured', () => {
+  let closed: TestServer;
+  let open: TestServer;
+  beforeAll(async () => {
+    closed = await testServer();
+    open = await testServer({ argv: ['--cors-origin', 'https://console.example,https://ops.example:8443'] });
+  });
+  afterAll(async () => {
+    await closed.close();
+    await open.close();
+  });
+
+  it('sends no CORS headers by default, not even to a preflight', async () => {
+    const preflight = await closed.http.options('/api/v1/flags').set('Origin', 'https://console.example').set('Access-Control-Request-Method', 'PUT');
+    expect(preflight.headers['access-control-allow-origin']).toBeUndefined();
+    const get = await closed.http.get('/api/v1/flags').set('Origin', 'https://console.example');
+    expect(get.status).toBe(200);
+    expect(get.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('allows exactly the configured origins', async () => {
+    const preflight = await open.http.options('/api/v1/flags/x').set('Origin', 'https://ops.example:8443').set('Access-Control-Request-Method', 'PUT');
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers['access-control-allow-origin']).toBe('https://ops.example:8443');
+    expect(preflight.headers['access-control-allow-methods']).toContain('PUT');
+    const get = await open.http.get('/api/v1/flags').set('Origin', 'https://console.example');
+    expect(get.headers['access-control-allow-origin']).toBe('https://console.example');
+    expect(get.headers['access-control-expose-headers']).toBe('ETag,Retry-After,X-Request-Id');
+    const other = await open.http.get('/api/v1/flags').set('Origin', 'https://evil.example');
+    expect(other.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('reads SWITCHYARD_CORS_ORIGINS and refuses values that are not origins', () => {
+    expect(parseServerConfig([], { SWITCHYARD_CORS_ORIGINS: 'https://a.example, http://localhost:5173' }).config?.corsOrigins).toEqual(['https://a.example', 'http://localhost:5173']);
+    expect(parseServerConfig([]).config?.corsOrigins).toEqual([]);
+    expect(parseServerConfig(['--cors-origin', 'https://a.example/path']).errors).toEqual([
+      'CORS origin "https://a.example/path" must be an origin such as https://console.example.com (scheme, host and optional port) or *',
+    ]);
+  });
+});
+
+describe('redisSendCommand runs read-only diagnostics only', () => {
+  it('the policy allows the defaults and configured extensions, case-insensitively, and names what it refuses', () => {
+    const policy = new RedisCommandPolicy(['client list']);
+    for (const ok of [['INFO'], ['ping'], ['KEYS', 'sy:*'], ['SCAN', '0', 'MATCH', 'sy:*'], ['memory', 'usage', 'k'], ['SLOWLOG', 'GET', '10'], ['CLIENT', 'LIST']]) {
+      expect(policy.refusal(ok), ok.join(' ')).toBeUndefined();
+    }
+    expect(policy.refusal(['FLUSHALL'])).toBe(
+      'redis command "FLUSHALL" is not allowed; allowed: INFO, PING, DBSIZE, KEYS, SCAN, TYPE, TTL, PTTL, EXISTS, GET, HGETALL, LRANGE, XLEN, MEMORY USAGE, SLOWLOG GET, CLIENT LIST (extend with SWITCHYARD_REDIS_COMMANDS)',
+    );
+    expect(policy.refusal(['SLOWLOG', 'RESET'])).toMatch(/^redis command "SLOWLOG RESET" is not allowed/);
+    expect(policy.refusal(['CLIENT', 'KILL', 'x'])).toMatch(/^redis command "CLIENT KILL" is not allowed/);
+    expect(policy.refusal(['KEYS'])).toBe('KEYS needs exactly one pattern, e.g. ["KEYS", "switchyard:*"]');
+    expect(new RedisCommandPolicy().refusal(['CLIENT', 'LIST'])).toMatch(/^redis command "CLIENT" is not allowed/);
+  });
+
+  describe.skipIf(!redisUrl)('on a Redis store', () => {
+    let s: TestServer;
+    beforeAll(async () => {
+      s = await testServer({ store: `${redisUrl}/?prefix=${uniqueNamespace('sy_sec')}`, env: { ...AUTH_ENV, SWITCHYARD_REDIS_COMMANDS: 'CONFIG GET' } });
+    });
+    afterAll(() => s.close());
+
+    it('refuses writes and admin commands with 403, even for admins; allows diagnostics and extensions', async () => {
+      const send = (command: string[], key = KEYS.admin) => s.http.post('/rest/feature/redisSendCommand').set('X-API-Key', key).send({ command });
+      expect((await send(['PING'], KEYS.read)).status).toBe(403);
+      for (const command of [['FLUSHDB'], ['SET', 'a', 'b'], ['CONFIG', 'SET', 'dir', '/tmp'], ['EVAL', 'return 1', '0'], ['SHUTDOWN']]) {
+        const res = await send(command);
+        expect(res.status, command.join(' ')).toBe(403);
+        expect(res.body.error.message).toMatch(/ is not allowed; allowed: INFO, PING/);
+      }
+      expect((await send(['DBSIZE'])).status).toBe(200);
+      const config = await send(['CONFIG', 'GET', 'maxmemory-policy']);
+      expect(config.status).toBe(200);
+      expect(config.body[0]).toBe('maxmemory-policy');
+    });
+  });
+});
+
+describe('JWTs: pinned algorithms and a required expiry', () => {
+  let s: TestServer;
+  beforeAll(async () => {
+    s = await testServer({ env: AUTH_ENV });
+  });
+  afterAll(() => s.close());
+  const get = (token: string) => s.http.get('/api/v1/whoami').set('Authorization', `Bearer ${token}`);
+
+  it('accepts HS256/HS384/HS512 tokens with an expiry', async () => {
+    for (const alg of ['HS256', 'HS384', 'HS512']) {
+      const token = await new SignJWT({ role: 'write' }).setProtectedHeader({ alg }).setSubject('bob').setExpirationTime('2m').sign(jwtKey);
+      expect((await get(token)).body, alg).toEqual({ id: 'jwt:bob', role: 'write', via: 'jwt' });
+    }
+  });
+
+  it('refuses tokens without exp, expired ones, unsigned ones and asymmetric ones without a JWKS', async () => {
+    const noExp = await new SignJWT({ role: 'admin' }).setProtectedHeader({ alg: 'HS256' }).setSubject('bob').sign(jwtKey);
+    expect((await get(noExp)).status).toBe(401);
+    const expired = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setExpirationTime(Math.floor(Date.now() / 1000) - 30).sign(jwtKey);
+    expect((await get(expired)).status).toBe(401);
+    const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+    const exp = Math.floor(Date.now() / 1000) + 60;
+    expect((await get(`${b64({ alg: 'none' })}.${b64({ role: 'admin', exp })}.`)).status).toBe(401);
+    // An RS256 header with an HMAC signature made from the shared secret (key confusion).
+    const forged = await new SignJWT({ role: 'admin' }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('2m').sign(jwtKey);
+    const [, payload, signature] = forged.split('.');
+    expect((await get(`${b64({ alg: 'RS256' })}.${payload}.${signature}`)).status).toBe(401);
+  });
+});
+
+describe('responses carry security headers', () => {
+  let s: TestServer;
+  beforeAll(async () => {
+    s = await testServer();
+  });
+  afterAll(() => s.close());
+
+  it('on API answers and on errors', async () => {
+    for (const res of [await s.http.get('/api/v1/flags'), await s.http.get('/api/v1/nothing'), await s.http.get('/docs')]) {
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
+      expect(res.headers['x-frame-options']).toBe('SAMEORIGIN');
+      expect(res.headers['strict-transport-security']).toBe('max-age=31536000; includeSubDomains');
+      expect(res.headers['referrer-policy']).toBe('no-referrer');
+      expect(res.headers['cross-origin-opener-policy']).toBe('same-origin');
+      expect(res.headers['content-security-policy']).toContain("default-src 'self'");
+      expect(res.headers['x-powered-by']).toBeUndefined();
+    }
+  });
+});
+
+describe('deeply nested JSON is refused before parsing', () => {
+  let s: TestServer;
+  beforeAll(async () => {
+    s = await testServer();
+  });
+  afterAll(() => s.close());
+  const nested = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);
+
+  it('depth 64 reaches the route, depth 65 is a 400 naming the limit, in every surface shape', async () => {
+    const ok = await s.http.post('/api/v1/evaluate').set('Content-Type', 'application/json').send(`{"context":${nested(63)}}`);
+    expect(ok.status).toBe(422);
+    const deep = await s.http.post('/api/v1/evaluate').set('Content-Type', 'application/json').send(`{"context":${nested(64)}}`);
+    expect(deep.status).toBe(400);
+    expect(deep.body).toEqual({ error: { code: 'BAD_REQUEST', message: 'the JSON body is nested deeper than 64 levels' } });
+    const ofrep = await s.http.post('/ofrep/v1/evaluate/flags').set('Content-Type', 'application/json').send(nested(100_000));
+    expect(ofrep.status).toBe(400);
+    expect(ofrep.body).toEqual({ errorCode: 'PARSE_ERROR', errorDetails: 'the JSON body is nested deeper than 64 levels' });
+    // Brackets inside strings (with escaped quotes) are text, not nesting.
+    const text = await s.http.post('/api/v1/evaluate').set('Content-Type', 'application/json').send(JSON.stringify({ context: { targetingKey: `\\"${nested(200)}` } }));
+    expect(text.status).toBe(200);
+  });
+
+  it('property: the byte scan agrees with the real nesting depth of any JSON value', () => {
+    const depthOf = (v: unknown): number => (v !== null && typeof v === 'object' ? 1 + Math.max(0, ...Object.values(v).map(depthOf)) : 0);
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 8 }), fc.integer({ min: 0, max: 9 }), (value, limit) => {
+        const bytes = Buffer.from(JSON.stringify(value));
+        expect(jsonDepthExceeds(bytes, limit)).toBe(depthOf(value) > limit);
+      }),
+      { seed: 11, numRuns: 300 },
+    );
+  });
+});
+
+describe('no secret reaches a log line or an error body', () => {
+  it('after refused credentials, accepted ones, 5xx-free errors and configuration errors', async () => {
+    let logged = '';
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        logged += chunk.toString();
+        done();
+      },
+    });
+    const dir = mkdtempSync(path.join(tmpdir(), 'sy-sec-'));
+    const parsed = parseServerConfig(['--store', `sqlite:${path.join(dir, 'db.sqlite')}`, '--manifests', EXAMPLES, '--no-watch'], AUTH_ENV);
+    if (parsed.errors) throw new Error(parsed.errors.join('; '));
+    const runtime = await createRuntime(parsed.config, { logger: createLogger('trace', sink), defaultMetrics: false });
+    const http = supertest(runtime.app);
+    const bodies: string[] = [];
+    try {
+      const validJwt = await new SignJWT({ role: 'admin' }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('2m').sign(jwtKey);
+      const attempts = [
+        { 'X-API-Key': `${KEYS.admin}x` },
+        { 'X-API-Key': KEYS.admin },
+        { Authorization: `Bearer ${KEYS.read}` },
+        { Authorization: `Bearer ${KEYS.admin.slice(0, -1)}` },
+        { Authorization: `Basic ${Buffer.from(`ops:${PASSWORD}`).toString('base64')}` },
+        { Authorization: `Basic ${Buffer.from(`ops:${PASSWORD}!`).toString('base64')}` },
+        { Authorization: `Bearer ${validJwt}` },
+        { Authorization: `Bearer ${validJwt}x` },
+        { Cookie: `session=${KEYS.admin}` },
+      ];
+      for (const headers of attempts) {
+        for (const route of ['/api/v1/flags', '/v1/admin/info', '/rest/feature/state', '/ofrep/v1/configuration']) {
+          const res = await http.get(route).set(headers);
+          bodies.push(res.text);
+        }
+        bodies.push((await http.post('/api/v1/values').set(headers).send({ updates: [{ key: 'no_such_flag', value: 1 }] })).text);
+      }
+    } finally {
+      await runtime.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const configErrors = [
+      ...(parseServerConfig([], { SWITCHYARD_API_KEYS: `${KEYS.admin}:root` }).errors ?? []),
+      ...(parseServerConfig([], { FLAGS_PASSWORD: PASSWORD }).errors ?? []),
+      ...(parseServerConfig([], { FLAGS_JWT_SECRET: JWT_SECRET, SWITCHYARD_JWT_DEFAULT_ROLE: 'god' }).errors ?? []),
+      ...(parseServerConfig(['--store', `postgres://app:${PASSWORD}@127.0.0.1:1/db?sslmode=nonsense`]).errors ?? []),
+    ];
+    expect(configErrors.length).toBeGreaterThanOrEqual(3);
+    const startup = await createRuntime({ ...parseServerConfig(['--no-watch']).config!, store: `postgres://app:${PASSWORD}@127.0.0.1:1/db` }, { logger: createLogger('trace', sink) }).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    expect(startup).toBeInstanceOf(StartupError);
+    const everything = [logged, ...bodies, ...configErrors, String((startup as Error).message)].join('\n');
+    expect(logged).toContain('"statusCode":401');
+    for (const secret of [KEYS.read, KEYS.admin, PASSWORD, JWT_SECRET, Buffer.from(`ops:${PASSWORD}`).toString('base64')]) {
+      const at = everything.indexOf(secret);
+      expect(at, `leaked ${secret.slice(0, 4)}… in: ${everything.slice(Math.max(0, at - 200), at + 50)}`).toBe(-1);
+    }
+  });
+});
