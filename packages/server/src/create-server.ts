@@ -1,6 +1,5 @@
 import cors from 'cors';
 import express, { type Express } from 'express';
-import helmet from 'helmet';
 import type { Logger } from 'pino';
 import type { Engine, EngineSync, FlagStore } from '@switchyard/core';
 import { Authenticator } from './auth/authenticator';
@@ -24,6 +23,7 @@ import { StreamConnections, streamRoutes } from './routes/stream';
 import { workertownRoutes } from './routes/workertown';
 import { workflowRoutes } from './routes/workflows';
 import { consoleRoutes } from './routes/console';
+import { securityHeaders } from './security/security-headers';
 import type { WorkflowRunner } from '@switchyard/workflow';
 import type { SyncTracker } from './runtime/sync-tracker';
 import type { ServerContext } from './server-context';
@@ -105,7 +105,7 @@ export function createServer(options: CreateServerOptions): Express {
   app.set('etag', false);
   if (options.requestLogging !== false) app.use(requestLogger(logger));
   app.use(ctx.metrics.middleware());
-  app.use(helmet());
+  app.use(securityHeaders());
   if (options.corsOrigins?.length) {
     const origins = options.corsOrigins;
     app.use(cors({ origin: origins.includes('*') ? '*' : [...origins], exposedHeaders: ['ETag', 'Retry-After', 'X-Request-Id'], maxAge: 600 }));

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { RequestHandler } from 'express';
 import { pino, type Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import type { LogLevel } from '../config/server-config';
@@ -27,15 +28,13 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
  * when it is well-formed, else a new UUID, echoed back). Only method, URL, status and timing are
  * logged; headers are not, so credentials cannot leak.
  */
-export function requestLogger(logger: Logger) {
+export function requestLogger(logger: Logger): RequestHandler {
+  // When info lines are off, pino-http would build a child logger per request for lines it never
+  // writes; this lean path keeps the request id and still logs client (warn) and server (error) errors.
+  if (!logger.isLevelEnabled('info')) return leanRequestLogger(logger);
   return pinoHttp({
     logger,
-    genReqId(req: IncomingMessage, res: ServerResponse) {
-      const given = req.headers['x-request-id'];
-      const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-      res.setHeader('X-Request-Id', id);
-      return id;
-    },
+    genReqId: requestId,
     customLogLevel(_req, res, err) {
       if (err || res.statusCode >= 500) return 'error';
       if (res.statusCode >= 400) return 'warn';
@@ -46,4 +45,32 @@ export function requestLogger(logger: Logger) {
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
     },
   });
+}
+
+/** The caller's well-formed `X-Request-Id`, else a new UUID; echoed back in the response. */
+function requestId(req: IncomingMessage, res: ServerResponse): string {
+  const given = req.headers['x-request-id'];
+  const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+  res.setHeader('X-Request-Id', id);
+  return id;
+}
+
+function leanRequestLogger(logger: Logger): RequestHandler {
+  return (req, res, next) => {
+    const id = requestId(req, res);
+    (req as { id?: string }).id = id;
+    const started = performance.now();
+    res.once('finish', () => {
+      const status = res.statusCode;
+      if (status < 400) return;
+      const line = {
+        req: { id, method: req.method, url: req.originalUrl ?? req.url, remoteAddress: req.socket.remoteAddress },
+        res: { statusCode: status },
+        responseTime: Math.round(performance.now() - started),
+      };
+      if (status >= 500) logger.error(line, 'request errored');
+      else logger.warn(line, 'request completed');
+    });
+    next();
+  };
 }

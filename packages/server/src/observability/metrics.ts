@@ -25,12 +25,29 @@ export class ServerMetrics {
 
   /** Counts requests and observes latency once the response is finished, labelled by the matched route pattern. */
   middleware(): RequestHandler {
+    // Label children are looked up by one string key: prom-client would otherwise hash the label
+    // object on every request.
+    const requests = new Map<string, { inc(): void }>();
+    const latencies = new Map<string, { observe(v: number): void }>();
     return (req, res, next) => {
       const start = performance.now();
       res.once('finish', () => {
         const route = req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched';
-        this.requests.inc({ method: req.method, route, status: res.statusCode });
-        this.latency.observe({ method: req.method, route }, (performance.now() - start) / 1000);
+        const status = res.statusCode;
+        const key = `${req.method} ${route}`;
+        let latency = latencies.get(key);
+        if (!latency) {
+          latency = this.latency.labels({ method: req.method, route });
+          latencies.set(key, latency);
+        }
+        latency.observe((performance.now() - start) / 1000);
+        const counterKey = `${key} ${status}`;
+        let counter = requests.get(counterKey);
+        if (!counter) {
+          counter = this.requests.labels({ method: req.method, route, status });
+          requests.set(counterKey, counter);
+        }
+        counter.inc();
       });
       next();
     };
