@@ -10,7 +10,8 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const task = process.argv[2] ?? 'setup';
-const passthrough = process.argv.slice(3);
+// `pnpm test -- --project core` forwards the `--` separator; the task's own arguments follow it.
+const passthrough = process.argv.slice(3).filter((arg, i) => !(i === 0 && arg === '--'));
 const env = {
   ...process.env,
   COREPACK_ENABLE_DOWNLOAD_PROMPT: '0',
