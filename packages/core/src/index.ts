@@ -35,5 +35,5 @@ export { compileCondition, type Predicate } from './compile/compile-condition';
 export { DEFAULT_SCOPE_ORDER } from './compile/compile-scoped';
 export { findPrerequisiteCycle } from './engine/prerequisites';
 export { EngineSync, type EngineSyncOptions, type EngineSyncStatus } from './sync/engine-sync';
-export { decodeChange, ChangeHub } from './store/change-hub';
+export { decodeChange, ChangeHub, consoleStoreLogger } from './store/change-hub';
 export { checkKey, checkFeatureArgs, checkTtl, toJson, auditLimit } from './store/check-args';

@@ -34,7 +34,7 @@ import { NotifyListener } from './notify-listener';
 import { DEFAULT_NAMESPACE, DEFAULT_TIMEOUT_MS, namespaceProblem, type PostgresStoreOptions } from './options';
 import { tablesFor, type Tables } from './tables';
 import { maintained, ValueWriter, type GroupCommitHooks, type ValuesRow } from './value-writer';
-import { auditLimit, ChangeHub, checkFeatureArgs, checkKey, checkTtl, decodeChange, toJson } from '@switchyard/core';
+import { auditLimit, ChangeHub, consoleStoreLogger, checkFeatureArgs, checkKey, checkTtl, decodeChange, toJson } from '@switchyard/core';
 
 interface FlagRow {
   definition: FlagDefinition;
@@ -61,11 +61,6 @@ function notifySelect(n: number): string {
 
 /** Expired cache rows are swept at most this often, piggybacking on `cacheSet`. */
 const CACHE_SWEEP_INTERVAL_MS = 60_000;
-
-const defaultLogger: NonNullable<StoreOptions['logger']> = {
-  warn: (msg, data) => console.warn(msg, data ?? ''),
-  error: (msg, data) => console.error(msg, data ?? ''),
-};
 
 /**
  * A `FlagStore` on PostgreSQL: one schema per namespace, every write in one transaction with its
@@ -99,7 +94,7 @@ export class PostgresStore implements FlagStore {
     if (problem) throw new ValidationError([{ path: ['namespace'], message: problem }]);
     this.namespace = namespace;
     this.#t = tablesFor(namespace);
-    this.#logger = options.logger ?? defaultLogger;
+    this.#logger = options.logger ?? consoleStoreLogger;
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.#autoMigrate = options.autoMigrate ?? true;
     this.#validators = options.validators;

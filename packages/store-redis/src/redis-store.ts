@@ -33,7 +33,7 @@ import {
 import { backoff, isUnavailable, Script, translateError, type RedisClient } from './connection';
 import { DELETE_FEATURE, MIGRATE, PURGE_FEATURES, SET_FEATURE, SET_VALUES, UPDATE_FEATURE, WRITE_FLAG } from './lua';
 import { DEFAULT_NAMESPACE, DEFAULT_TIMEOUT_MS, namespaceProblem, type RedisStoreOptions } from './options';
-import { auditLimit, ChangeHub, checkFeatureArgs, checkKey, checkTtl, decodeChange, toJson } from '@switchyard/core';
+import { auditLimit, ChangeHub, consoleStoreLogger, checkFeatureArgs, checkKey, checkTtl, decodeChange, toJson } from '@switchyard/core';
 
 /** Migrations of the key layout, in order. `0001` records the layout described in the README. */
 export const MIGRATION_NAMES: readonly string[] = ['0001_key_layout_v1'];
@@ -50,11 +50,6 @@ const scripts = {
   deleteFeature: new Script(DELETE_FEATURE),
   purgeFeatures: new Script(PURGE_FEATURES),
   migrate: new Script(MIGRATE),
-};
-
-const defaultLogger: NonNullable<StoreOptions['logger']> = {
-  warn: (msg, data) => console.warn(msg, data ?? ''),
-  error: (msg, data) => console.error(msg, data ?? ''),
 };
 
 /**
@@ -89,7 +84,7 @@ export class RedisStore implements FlagStore {
     this.namespace = namespace;
     this.#p = namespace;
     this.#channel = `${namespace}:changes`;
-    this.#logger = options.logger ?? defaultLogger;
+    this.#logger = options.logger ?? consoleStoreLogger;
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.#validators = options.validators;
     this.#hub = new ChangeHub(this.#logger);

@@ -58,3 +58,9 @@ export class ChangeHub {
     this.#listeners.clear();
   }
 }
+
+/** The logger adapters use when the caller gives none: warnings and errors on the console. */
+export const consoleStoreLogger: NonNullable<StoreOptions['logger']> = {
+  warn: (msg, data) => console.warn(msg, data ?? ''),
+  error: (msg, data) => console.error(msg, data ?? ''),
+};
