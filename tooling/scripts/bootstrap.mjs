@@ -4,7 +4,7 @@
 // workspace when the lockfile changed, builds what is stale (turbo caches the rest),
 // then runs the requested task. Under pnpm (`pnpm test`) the same steps are cheap no-ops.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -18,6 +18,21 @@ const env = {
   TURBO_TELEMETRY_DISABLED: '1',
   DO_NOT_TRACK: '1',
 };
+
+// turbo looks up the package manager named in package.json on PATH; a machine with only Node.js has
+// no `pnpm` there, so put corepack's pnpm shim (a link into Node's own corepack) in a local folder first.
+function ensurePnpmOnPath() {
+  const shimDir = join(root, '.cache', 'bin');
+  if (!existsSync(join(shimDir, 'pnpm'))) {
+    mkdirSync(shimDir, { recursive: true });
+    const result = spawnSync('corepack', ['enable', 'pnpm', '--install-directory', shimDir], { cwd: root, stdio: 'inherit', env });
+    if (result.status !== 0) {
+      console.error('switchyard: could not create the pnpm shim with corepack; install pnpm 10 or run `corepack enable`');
+      process.exit(1);
+    }
+  }
+  env.PATH = `${shimDir}${process.platform === 'win32' ? ';' : ':'}${env.PATH ?? ''}`;
+}
 
 function run(cmd, args, options = {}) {
   const result = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env, ...options });
@@ -42,6 +57,7 @@ function installIsStale() {
   return existsSync(lock) && statSync(lock).mtimeMs > statSync(marker).mtimeMs;
 }
 
+ensurePnpmOnPath();
 if (installIsStale()) pnpm(['install', '--frozen-lockfile']);
 pnpm(['exec', 'turbo', 'run', 'build', '--output-logs=errors-only']);
 
