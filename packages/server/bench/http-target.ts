@@ -1,6 +1,6 @@
 // The servers under test for http.bench.ts, in their own process so the load generator does not
 // share their event loop: Switchyard (memory store, example manifests, access logs at warn) and a
-// bare express JSON route. Prints both URLs as one JSON line.
+// bare express JSON route, plus Switchyard requiring an API key. Prints the URLs as one JSON line.
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +11,10 @@ const examples = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../
 const parsed = parseServerConfig(['--port', '0', '--store', 'memory:', '--manifests', examples, '--no-watch', '--log-level', 'warn'], {});
 if (parsed.errors) throw new Error(parsed.errors.join('; '));
 const running = await startServer(parsed.config, { logger: createLogger('warn', process.stderr), handleSignals: false });
+// The same server with an API key required, to show what authentication adds per request.
+const keyed = parseServerConfig(['--port', '0', '--store', 'memory:', '--manifests', examples, '--no-watch', '--log-level', 'warn'], { SWITCHYARD_API_KEYS: 'bench-key:read' });
+if (keyed.errors) throw new Error(keyed.errors.join('; '));
+const runningKeyed = await startServer(keyed.config, { logger: createLogger('warn', process.stderr), handleSignals: false });
 
 const bare = express();
 bare.use(express.json());
@@ -20,8 +24,8 @@ bare.post('/bare', (_req, res) => {
 const bareServer = bare.listen(0, '127.0.0.1');
 await new Promise((resolve) => bareServer.once('listening', resolve));
 
-console.log(JSON.stringify({ switchyard: running.url, bare: `http://127.0.0.1:${(bareServer.address() as AddressInfo).port}` }));
+console.log(JSON.stringify({ switchyard: running.url, keyed: runningKeyed.url, bare: `http://127.0.0.1:${(bareServer.address() as AddressInfo).port}` }));
 process.on('SIGTERM', () => {
   bareServer.close();
-  void running.close().then(() => process.exit(0));
+  void Promise.all([running.close(), runningKeyed.close()]).then(() => process.exit(0));
 });

@@ -9,7 +9,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../../..');
 const DURATION_S = 2;
 // Rounds alternate the routes so background load on the machine affects each of them alike.
-const ROUNDS = 3;
+const ROUNDS = 5;
 const CONNECTIONS = 32;
 
 interface Figures {
@@ -21,11 +21,11 @@ interface Figures {
   non2xx: number;
 }
 
-async function load(name: string, url: string, body: unknown, durationS = DURATION_S): Promise<Figures> {
+async function load(name: string, url: string, body: unknown, durationS = DURATION_S, headers: Record<string, string> = {}): Promise<Figures> {
   const result = await autocannon({
     url,
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify(body),
     connections: CONNECTIONS,
     duration: durationS,
@@ -59,10 +59,10 @@ export default async function bench(): Promise<void> {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   try {
-    let urls: { switchyard: string; bare: string } | undefined;
+    let urls: { switchyard: string; keyed: string; bare: string } | undefined;
     for await (const line of createInterface({ input: child.stdout! })) {
       if (line.startsWith('{"switchyard"')) {
-        urls = JSON.parse(line) as { switchyard: string; bare: string };
+        urls = JSON.parse(line) as { switchyard: string; keyed: string; bare: string };
         break;
       }
     }
@@ -73,18 +73,21 @@ export default async function bench(): Promise<void> {
     await load('warm-up', `${urls.bare}/bare`, ofrepBody, 1);
     await load('warm-up', `${urls.switchyard}/ofrep/v1/evaluate/flags/new-checkout`, ofrepBody, 1);
     await load('warm-up', `${urls.switchyard}/v1/ask`, askBody, 1);
-    const targets: [string, string, unknown][] = [
+    const withKey = { authorization: 'Bearer bench-key' };
+    await load('warm-up', `${urls.keyed}/ofrep/v1/evaluate/flags/new-checkout`, ofrepBody, 1, withKey);
+    const targets: [string, string, unknown, number?, Record<string, string>?][] = [
       ['bare express JSON route', `${urls.bare}/bare`, ofrepBody],
       ['OFREP POST /ofrep/v1/evaluate/flags/new-checkout', `${urls.switchyard}/ofrep/v1/evaluate/flags/new-checkout`, ofrepBody],
       ['Workertown POST /v1/ask (all flags)', `${urls.switchyard}/v1/ask`, askBody],
+      ['OFREP single flag with an API key', `${urls.keyed}/ofrep/v1/evaluate/flags/new-checkout`, ofrepBody, DURATION_S, withKey],
     ];
     const rounds: Figures[][] = targets.map(() => []);
     for (let r = 0; r < ROUNDS; r++) {
       for (let i = 0; i < targets.length; i++) rounds[i]!.push(await load(...targets[i]!));
     }
-    const [bare, ofrep, ask] = rounds.map(combine) as [Figures, Figures, Figures];
+    const [bare, ofrep, ask, keyed] = rounds.map(combine) as [Figures, Figures, Figures, Figures];
     console.log(`autocannon · ${CONNECTIONS} connections · ${ROUNDS} rounds × ${DURATION_S} s per route · loopback · mean req/s, median p50/p99`);
-    for (const f of [bare, ofrep, ask]) {
+    for (const f of [bare, ofrep, ask, keyed]) {
       const ratio = f === bare ? '' : ` · ${(f.rps / bare.rps).toFixed(2)}× bare`;
       console.log(`${f.name.padEnd(50)} ${Math.round(f.rps).toString().padStart(7)} req/s · p50 ${f.p50} ms · p99 ${f.p99} ms${ratio}${f.errors || f.non2xx ? ` · errors ${f.errors} non-2xx ${f.non2xx}` : ''}`);
     }

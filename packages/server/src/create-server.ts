@@ -9,7 +9,8 @@ import { errorHandler, sendError } from './http/error-handler';
 import { notFound } from './http/http-error';
 import { OperationRegistry } from './http/operations';
 import { ChangeFeed } from './live/change-feed';
-import { createLogger, requestLogger } from './observability/logger';
+import { createLogger } from './observability/logger';
+import { requestHooks } from './http/request-hooks';
 import { ServerMetrics } from './observability/metrics';
 import { AuthFailureLimiter, DEFAULT_AUTH_FAILURE_LIMIT, type AuthFailureLimit } from './security/auth-failure-limiter';
 import { DEFAULT_MAX_JSON_DEPTH, jsonDepthGuard } from './security/json-depth';
@@ -23,7 +24,7 @@ import { StreamConnections, streamRoutes } from './routes/stream';
 import { workertownRoutes } from './routes/workertown';
 import { workflowRoutes } from './routes/workflows';
 import { consoleRoutes } from './routes/console';
-import { securityHeaders } from './security/security-headers';
+import { API_SECURITY_HEADERS, pageSecurityHeaders } from './security/security-headers';
 import type { WorkflowRunner } from '@switchyard/workflow';
 import type { SyncTracker } from './runtime/sync-tracker';
 import type { ServerContext } from './server-context';
@@ -99,13 +100,12 @@ export function createServer(options: CreateServerOptions): Express {
   const stopFollowing = options.engine.onChange(({ keys }) => feed.publish(keys));
   const connections = new StreamConnections();
 
+  const pageHeaders = pageSecurityHeaders();
   const app = express();
   app.disable('x-powered-by');
   // Responses are computed per request; OFREP's bulk endpoint sets its own ETag.
   app.set('etag', false);
-  if (options.requestLogging !== false) app.use(requestLogger(logger));
-  app.use(ctx.metrics.middleware());
-  app.use(securityHeaders());
+  app.use(requestHooks({ logger, metrics: ctx.metrics, headers: API_SECURITY_HEADERS, log: options.requestLogging !== false }));
   if (options.corsOrigins?.length) {
     const origins = options.corsOrigins;
     app.use(cors({ origin: origins.includes('*') ? '*' : [...origins], exposedHeaders: ['ETag', 'Retry-After', 'X-Request-Id'], maxAge: 600 }));
@@ -119,14 +119,14 @@ export function createServer(options: CreateServerOptions): Express {
   );
 
   // Evaluation routes first: they are the hot path and should not walk the other routers.
-  app.use(ofrepRoutes(ctx));
-  app.use(publicRoutes(ctx));
+  ofrepRoutes(ctx, app);
+  app.use(publicRoutes(ctx, pageHeaders));
   app.use(nativeRoutes(ctx));
   app.use(streamRoutes(ctx, connections));
   app.use(workflowRoutes(ctx, options.workflows));
   app.use(workertownRoutes(ctx));
   app.use(cdsRoutes(ctx));
-  if (options.consoleDir) app.use(consoleRoutes(options.consoleDir));
+  if (options.consoleDir) app.use(consoleRoutes(options.consoleDir, pageHeaders));
   const featuris = featurisRoutes(ctx);
   app.use(featuris.manifests);
   // Reserved prefixes never fall through to the Featuris root alias.

@@ -178,16 +178,28 @@ describe('responses carry security headers', () => {
   });
   afterAll(() => s.close());
 
-  it('on API answers and on errors', async () => {
-    for (const res of [await s.http.get('/api/v1/flags'), await s.http.get('/api/v1/nothing'), await s.http.get('/docs')]) {
+  it('on API answers and on errors: the REST set', async () => {
+    for (const res of [await s.http.get('/api/v1/flags'), await s.http.get('/api/v1/nothing'), await s.http.post('/ofrep/v1/evaluate/flags/nope').send({})]) {
+      expect(res.headers['content-type']).toMatch(/^application\/json/);
       expect(res.headers['x-content-type-options']).toBe('nosniff');
-      expect(res.headers['x-frame-options']).toBe('SAMEORIGIN');
+      expect(res.headers['x-frame-options']).toBe('DENY');
+      expect(res.headers['content-security-policy']).toBe("frame-ancestors 'none'");
       expect(res.headers['strict-transport-security']).toBe('max-age=31536000; includeSubDomains');
-      expect(res.headers['referrer-policy']).toBe('no-referrer');
-      expect(res.headers['cross-origin-opener-policy']).toBe('same-origin');
-      expect(res.headers['content-security-policy']).toContain("default-src 'self'");
+      expect(res.headers['cache-control']).toBe('no-store');
       expect(res.headers['x-powered-by']).toBeUndefined();
     }
+  });
+
+  it('on HTML pages: helmet\'s full set', async () => {
+    const res = await s.http.get('/docs');
+    expect(res.headers['content-type']).toMatch(/^text\/html/);
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['x-frame-options']).toBe('SAMEORIGIN');
+    expect(res.headers['strict-transport-security']).toBe('max-age=31536000; includeSubDomains');
+    expect(res.headers['referrer-policy']).toBe('no-referrer');
+    expect(res.headers['cross-origin-opener-policy']).toBe('same-origin');
+    expect(res.headers['content-security-policy']).toContain("default-src 'self'");
+    expect(res.headers['x-powered-by']).toBeUndefined();
   });
 });
 

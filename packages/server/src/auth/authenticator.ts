@@ -36,6 +36,15 @@ export class Authenticator {
   }
 
   async authenticate(headers: IncomingHttpHeaders): Promise<AuthResult> {
+    return this.check(headers);
+  }
+
+  /**
+   * Like `authenticate`, but answers API keys and basic credentials synchronously: only a JWT
+   * (whose key may have to be fetched from the JWKS) makes it return a promise. Saves the request
+   * path a few ticks for the common cases.
+   */
+  check(headers: IncomingHttpHeaders): AuthResult | Promise<AuthResult> {
     if (!this.enabled) return ANONYMOUS;
     const apiKey = headers['x-api-key'];
     if (typeof apiKey === 'string' && apiKey !== '') return this.byKey(apiKey) ?? INVALID;
@@ -47,10 +56,7 @@ export class Authenticator {
     if (scheme === 'bearer' && value) {
       const byKey = this.byKey(value);
       if (byKey) return byKey;
-      if (this.jwt && looksLikeJwt(value)) {
-        const principal = await this.jwt.verify(value);
-        if (principal) return { kind: 'ok', principal };
-      }
+      if (this.jwt && looksLikeJwt(value)) return this.byJwt(this.jwt, value);
       return INVALID;
     }
     if (scheme === 'basic' && value && this.basicDigests.length) {
@@ -59,6 +65,11 @@ export class Authenticator {
       return i >= 0 ? { kind: 'ok', principal: this.basicPrincipals[i]! } : INVALID;
     }
     return INVALID;
+  }
+
+  private async byJwt(jwt: JwtVerifier, token: string): Promise<AuthResult> {
+    const principal = await jwt.verify(token);
+    return principal ? { kind: 'ok', principal } : INVALID;
   }
 
   private byKey(key: string): AuthResult | undefined {

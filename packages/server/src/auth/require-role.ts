@@ -1,12 +1,22 @@
-import type { RequestHandler, Response } from 'express';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { HttpError } from '../http/http-error';
 import type { AuthFailureLimiter } from '../security/auth-failure-limiter';
-import type { Authenticator } from './authenticator';
+import type { AuthResult, Authenticator } from './authenticator';
 import { hasRole, type Principal, type Role } from './roles';
 
-/** The principal of the current request (set by `requireRole`). */
-export function principalOf(res: Response): Principal | undefined {
-  return res.locals.principal as Principal | undefined;
+const ANONYMOUS: Principal = Object.freeze({ id: 'anonymous', role: 'admin', via: 'none' });
+
+/**
+ * The principal of the current request: the one `requireRole` accepted, or the anonymous admin when
+ * no credentials are configured (routes then skip the role check entirely).
+ */
+export function principalOf(res: Response, auth: Authenticator): Principal | undefined {
+  return (res.locals.principal as Principal | undefined) ?? (auth.enabled ? undefined : ANONYMOUS);
+}
+
+/** Whether routes need a role check at all: not when every request is the anonymous admin. */
+export function roleCheckNeeded(auth: Authenticator): boolean {
+  return auth.enabled;
 }
 
 /**
@@ -15,30 +25,40 @@ export function principalOf(res: Response): Principal | undefined {
  */
 export function requireRole(auth: Authenticator, role: Role, limiter?: AuthFailureLimiter): RequestHandler {
   if (!auth.enabled) {
-    const anonymous: Principal = { id: 'anonymous', role: 'admin', via: 'none' };
     return (_req, res, next) => {
-      res.locals.principal = anonymous;
+      res.locals.principal = ANONYMOUS;
       next();
     };
   }
-  return async (req, res, next) => {
-    let principal = principalOf(res);
-    if (!principal) {
-      const result = await auth.authenticate(req.headers);
-      if (result.kind === 'invalid' && limiter) {
-        const retryAfter = await limiter.fail(req.ip ?? req.socket.remoteAddress ?? 'unknown');
+  // Synchronous unless a JWT must be verified or a refusal counted, so API keys cost no extra ticks.
+  const settle = (req: Request, res: Response, next: NextFunction, result: AuthResult): void | Promise<void> => {
+    if (result.kind === 'ok') {
+      res.locals.principal = result.principal;
+      return allow(result.principal, res, next);
+    }
+    if (result.kind === 'invalid' && limiter) {
+      return limiter.fail(req.ip ?? req.socket.remoteAddress ?? 'unknown').then((retryAfter) => {
         if (retryAfter !== undefined) {
           throw new HttpError('TOO_MANY_REQUESTS', `too many refused credentials from this address; retry in ${retryAfter} s`, undefined, { 'Retry-After': String(retryAfter) });
         }
-      }
-      if (result.kind !== 'ok') {
-        const message = result.kind === 'missing' ? 'credentials are required' : 'the credentials were not accepted';
-        throw new HttpError('UNAUTHORIZED', message, undefined, { 'WWW-Authenticate': auth.challenge() });
-      }
-      principal = result.principal;
-      res.locals.principal = principal;
+        refuse(result);
+      });
     }
+    refuse(result);
+  };
+  const refuse = (result: AuthResult): never => {
+    const message = result.kind === 'missing' ? 'credentials are required' : 'the credentials were not accepted';
+    throw new HttpError('UNAUTHORIZED', message, undefined, { 'WWW-Authenticate': auth.challenge() });
+  };
+  const allow = (principal: Principal, _res: Response, next: NextFunction): void => {
     if (!hasRole(principal.role, role)) throw new HttpError('FORBIDDEN', `this operation needs the ${role} role; the credentials have ${principal.role}`);
     next();
+  };
+  return (req, res, next) => {
+    const known = res.locals.principal as Principal | undefined;
+    if (known) return allow(known, res, next);
+    const result = auth.check(req.headers);
+    if (result instanceof Promise) return result.then((r) => settle(req, res, next, r));
+    return settle(req, res, next, result);
   };
 }

@@ -1,9 +1,9 @@
-import type { RequestHandler, Response, Router } from 'express';
+import type { IRouter, RequestHandler, Response } from 'express';
 import type { z } from 'zod';
 import { ValidationError, formatPath } from '@switchyard/core';
 import type { Authenticator } from '../auth/authenticator';
 import type { AuthFailureLimiter } from '../security/auth-failure-limiter';
-import { requireRole } from '../auth/require-role';
+import { requireRole, roleCheckNeeded } from '../auth/require-role';
 import type { Role } from '../auth/roles';
 import { HttpError } from './http-error';
 
@@ -45,10 +45,11 @@ export class OperationRegistry {
   constructor(private readonly limiter?: AuthFailureLimiter) {}
 
   /** Routes `spec` on `router`: role check, then input validation, then the handlers. */
-  route(router: Router, auth: Authenticator, spec: OperationSpec, ...handlers: RequestHandler[]): void {
+  route(router: IRouter, auth: Authenticator, spec: OperationSpec, ...handlers: RequestHandler[]): void {
     this.operations.push(spec);
     const chain: RequestHandler[] = [];
-    if (spec.role) chain.push(requireRole(auth, spec.role, this.limiter));
+    // Without credentials configured every caller is the anonymous admin: no layer to run.
+    if (spec.role && roleCheckNeeded(auth)) chain.push(requireRole(auth, spec.role, this.limiter));
     if ((spec.body && !spec.handlerValidatesBody) || spec.query) chain.push(validator(spec));
     router[spec.method](spec.path, ...chain, ...handlers);
   }

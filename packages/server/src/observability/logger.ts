@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { pino, type Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import type { LogLevel } from '../config/server-config';
@@ -48,11 +48,27 @@ export function requestLogger(logger: Logger): RequestHandler {
 }
 
 /** The caller's well-formed `X-Request-Id`, else a new UUID; echoed back in the response. */
-function requestId(req: IncomingMessage, res: ServerResponse): string {
+export function requestId(req: IncomingMessage, res: ServerResponse): string {
   const given = req.headers['x-request-id'];
   const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
   res.setHeader('X-Request-Id', id);
   return id;
+}
+
+/**
+ * The lean path's line for a finished request: nothing below 400 (info is off), client errors at
+ * warn and server errors at error.
+ */
+export function logFinishedRequest(logger: Logger, req: Request, res: Response, id: string, started: number): void {
+  const status = res.statusCode;
+  if (status < 400) return;
+  const line = {
+    req: { id, method: req.method, url: req.originalUrl ?? req.url, remoteAddress: req.socket.remoteAddress },
+    res: { statusCode: status },
+    responseTime: Math.round(performance.now() - started),
+  };
+  if (status >= 500) logger.error(line, 'request errored');
+  else logger.warn(line, 'request completed');
 }
 
 function leanRequestLogger(logger: Logger): RequestHandler {
@@ -60,17 +76,7 @@ function leanRequestLogger(logger: Logger): RequestHandler {
     const id = requestId(req, res);
     (req as { id?: string }).id = id;
     const started = performance.now();
-    res.once('finish', () => {
-      const status = res.statusCode;
-      if (status < 400) return;
-      const line = {
-        req: { id, method: req.method, url: req.originalUrl ?? req.url, remoteAddress: req.socket.remoteAddress },
-        res: { statusCode: status },
-        responseTime: Math.round(performance.now() - started),
-      };
-      if (status >= 500) logger.error(line, 'request errored');
-      else logger.warn(line, 'request completed');
-    });
+    res.once('finish', () => logFinishedRequest(logger, req, res, id, started));
     next();
   };
 }

@@ -1,4 +1,4 @@
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { EvaluationDetails, FlagValue } from '@switchyard/core';
 
@@ -8,7 +8,8 @@ export class ServerMetrics {
   private readonly requests: Counter<'method' | 'route' | 'status'>;
   private readonly latency: Histogram<'method' | 'route'>;
   private readonly evaluations: Counter<'flag' | 'reason'>;
-  private readonly evaluationChildren = new Map<string, { inc(): void }>();
+  /** Counter children by flag, then reason: two lookups, no key string built per evaluation. */
+  private readonly evaluationChildren = new Map<string, Map<string, { inc(): void }>>();
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
     if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry, prefix: 'switchyard_' });
@@ -23,32 +24,40 @@ export class ServerMetrics {
     this.evaluations = new Counter({ name: 'switchyard_evaluations_total', help: 'Flag evaluations by flag and reason', labelNames: ['flag', 'reason'], registers: [this.registry] });
   }
 
-  /** Counts requests and observes latency once the response is finished, labelled by the matched route pattern. */
-  middleware(): RequestHandler {
-    // Label children are looked up by one string key: prom-client would otherwise hash the label
-    // object on every request.
+  /**
+   * A function recording one finished request (count and latency, labelled by the matched route
+   * pattern), given the `performance.now()` of its start. Label children are looked up by one string
+   * key: prom-client would otherwise hash the label object on every request.
+   */
+  recorder(): (req: Request, res: Response, started: number) => void {
     const requests = new Map<string, { inc(): void }>();
     const latencies = new Map<string, { observe(v: number): void }>();
+    return (req, res, started) => {
+      const route = req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched';
+      const status = res.statusCode;
+      const key = `${req.method} ${route}`;
+      let latency = latencies.get(key);
+      if (!latency) {
+        latency = this.latency.labels({ method: req.method, route });
+        latencies.set(key, latency);
+      }
+      latency.observe((performance.now() - started) / 1000);
+      const counterKey = `${key} ${status}`;
+      let counter = requests.get(counterKey);
+      if (!counter) {
+        counter = this.requests.labels({ method: req.method, route, status });
+        requests.set(counterKey, counter);
+      }
+      counter.inc();
+    };
+  }
+
+  /** Middleware recording every request once its response is finished (see `recorder`). */
+  middleware(): RequestHandler {
+    const record = this.recorder();
     return (req, res, next) => {
-      const start = performance.now();
-      res.once('finish', () => {
-        const route = req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched';
-        const status = res.statusCode;
-        const key = `${req.method} ${route}`;
-        let latency = latencies.get(key);
-        if (!latency) {
-          latency = this.latency.labels({ method: req.method, route });
-          latencies.set(key, latency);
-        }
-        latency.observe((performance.now() - start) / 1000);
-        const counterKey = `${key} ${status}`;
-        let counter = requests.get(counterKey);
-        if (!counter) {
-          counter = this.requests.labels({ method: req.method, route, status });
-          requests.set(counterKey, counter);
-        }
-        counter.inc();
-      });
+      const started = performance.now();
+      res.once('finish', () => record(req, res, started));
       next();
     };
   }
@@ -56,11 +65,15 @@ export class ServerMetrics {
   /** Counts one evaluation; unknown flags share one label so callers cannot inflate the series count. */
   evaluation(result: EvaluationDetails<FlagValue | undefined>): void {
     const flag = result.errorCode === 'FLAG_NOT_FOUND' ? '(unknown)' : result.key;
-    const id = `${flag}\u0000${result.reason}`;
-    let child = this.evaluationChildren.get(id);
+    let byReason = this.evaluationChildren.get(flag);
+    if (!byReason) {
+      byReason = new Map();
+      this.evaluationChildren.set(flag, byReason);
+    }
+    let child = byReason.get(result.reason);
     if (!child) {
       child = this.evaluations.labels({ flag, reason: result.reason });
-      this.evaluationChildren.set(id, child);
+      byReason.set(result.reason, child);
     }
     child.inc();
   }

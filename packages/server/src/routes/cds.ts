@@ -91,7 +91,7 @@ export function cdsRoutes(ctx: ServerContext): Router {
       const definitionOf = (key: string) => engine.get(key);
       validateValueUpdates(updates, definitionOf, engine.valueValidators);
       const keys = [...new Set(updates.map((u) => u.key))];
-      await writeAndSync(ctx, keys, () => store.setValues(updates, { actor: principalOf(res)?.id, definitionOf }));
+      await writeAndSync(ctx, keys, () => store.setValues(updates, { actor: principalOf(res, ctx.auth)?.id, definitionOf }));
       res.status(204).end();
     },
   );

@@ -149,7 +149,7 @@ export function nativeRoutes(ctx: ServerContext): Router {
       if (cycle) throw new ValidationError([{ path: ['prerequisites'], message: `prerequisite cycle: ${cycle.join(' → ')}` }]);
       const version = expectedVersion(req);
       const stored = await writeAndSync(ctx, [key], () =>
-        store.upsertFlag(definition, { actor: principalOf(res)?.id, ...(version !== undefined ? { expectedVersion: version } : {}) }),
+        store.upsertFlag(definition, { actor: principalOf(res, ctx.auth)?.id, ...(version !== undefined ? { expectedVersion: version } : {}) }),
       );
       res.json({ flag: storedEntry(stored) });
     },
@@ -172,7 +172,7 @@ export function nativeRoutes(ctx: ServerContext): Router {
       const key = String(req.params.key);
       if (isBaseKey(ctx, key)) throw new HttpError('READ_ONLY', `flag "${key}" is defined by a manifest and cannot be deleted through the API`);
       const version = expectedVersion(req);
-      const deleted = await writeAndSync(ctx, [key], () => store.deleteFlag(key, { actor: principalOf(res)?.id, ...(version !== undefined ? { expectedVersion: version } : {}) }), (d) => d);
+      const deleted = await writeAndSync(ctx, [key], () => store.deleteFlag(key, { actor: principalOf(res, ctx.auth)?.id, ...(version !== undefined ? { expectedVersion: version } : {}) }), (d) => d);
       if (!deleted) throw new HttpError('NOT_FOUND', `flag "${key}" not found`);
       res.json({ deleted: true });
     },
@@ -212,7 +212,7 @@ export function nativeRoutes(ctx: ServerContext): Router {
       const { updates } = bodyOf<{ updates: ValueUpdate[] }>(res);
       const definitionOf = (key: string) => engine.get(key);
       validateValueUpdates(updates, definitionOf, engine.valueValidators);
-      await writeAndSync(ctx, [...new Set(updates.map((u) => u.key))], () => store.setValues(updates, { actor: principalOf(res)?.id, definitionOf }));
+      await writeAndSync(ctx, [...new Set(updates.map((u) => u.key))], () => store.setValues(updates, { actor: principalOf(res, ctx.auth)?.id, definitionOf }));
       res.status(204).end();
     },
   );
@@ -312,7 +312,7 @@ export function nativeRoutes(ctx: ServerContext): Router {
       responses: { 200: '`{ id, role, via }`' },
     },
     (_req, res) => {
-      const principal = principalOf(res)!;
+      const principal = principalOf(res, ctx.auth)!;
       res.json({ id: principal.id, role: principal.role, via: principal.via });
     },
   );

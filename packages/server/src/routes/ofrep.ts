@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { Router, type Request } from 'express';
+import type { IRouter, Request } from 'express';
 import { z } from 'zod';
 import type { EvaluateOptions, EvaluationContext, EvaluationDetails, FlagValue } from '@switchyard/core';
+import { sendJsonText } from '../http/send-json';
 import type { ServerContext } from '../server-context';
 
 const TAG = 'OpenFeature Remote Evaluation Protocol (OFREP)';
@@ -24,6 +25,23 @@ export function toOfrep(r: EvaluationDetails<FlagValue | undefined>): OfrepSucce
   return out;
 }
 
+/**
+ * Decided evaluations return the same frozen result object every time, so their OFREP text is
+ * serialized once; the cache lives as long as the compiled snapshot that owns the results.
+ */
+const serialized = new WeakMap<object, string>();
+
+/** An engine result as OFREP JSON text. */
+export function ofrepJson(r: EvaluationDetails<FlagValue | undefined>): string {
+  if (!Object.isFrozen(r)) return JSON.stringify(toOfrep(r));
+  let text = serialized.get(r);
+  if (text === undefined) {
+    text = JSON.stringify(toOfrep(r));
+    serialized.set(r, text);
+  }
+  return text;
+}
+
 /** The context's `environment` attribute selects the environment; else the server default. */
 function optionsFor(context: EvaluationContext): EvaluateOptions | undefined {
   const env = context.environment;
@@ -44,9 +62,12 @@ function contextOf(req: Request): EvaluationContext | string {
   return context as EvaluationContext;
 }
 
-/** `POST /ofrep/v1/evaluate/flags/:key`, bulk `POST /ofrep/v1/evaluate/flags` with ETag, and `GET /ofrep/v1/configuration`. */
-export function ofrepRoutes(ctx: ServerContext): Router {
-  const router = Router();
+/**
+ * `POST /ofrep/v1/evaluate/flags/:key`, bulk `POST /ofrep/v1/evaluate/flags` with ETag, and `GET
+ * /ofrep/v1/configuration`, routed on `router` (the server routes them on the app itself: a nested
+ * router costs every evaluation another dispatch loop).
+ */
+export function ofrepRoutes<R extends IRouter>(ctx: ServerContext, router: R): R {
   const { operations, auth, engine, metrics } = ctx;
 
   operations.route(
@@ -77,9 +98,7 @@ export function ofrepRoutes(ctx: ServerContext): Router {
       }
       const r = engine.evaluate(key, context, optionsFor(context));
       metrics.evaluation(r);
-      const body = toOfrep(r);
-      if (r.errorCode === undefined) res.json(body);
-      else res.status(r.errorCode === 'FLAG_NOT_FOUND' ? 404 : 400).json(body);
+      sendJsonText(res, r.errorCode === undefined ? 200 : r.errorCode === 'FLAG_NOT_FOUND' ? 404 : 400, ofrepJson(r));
     },
   );
 

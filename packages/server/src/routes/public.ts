@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
 import { buildOpenApiDocument } from '../openapi/openapi-document';
 import { renderDocsPage } from '../openapi/docs-page';
@@ -13,7 +13,7 @@ const healthSchema = z.object({
 });
 
 /** `/health`, `/health/live`, `/open-api.json`, `/docs`, `/metrics`: no credentials needed. */
-export function publicRoutes(ctx: ServerContext): Router {
+export function publicRoutes(ctx: ServerContext, pageHeaders: RequestHandler): Router {
   const router = Router();
   const { operations, auth, store, metrics } = ctx;
   let document: Record<string, unknown> | undefined;
@@ -72,6 +72,7 @@ export function publicRoutes(ctx: ServerContext): Router {
     router,
     auth,
     { operationId: 'docs', method: 'get', path: '/docs', summary: 'API reference page', tag: TAG, responses: { 200: { description: 'HTML', contentType: 'text/html' } } },
+    pageHeaders,
     (_req, res) => {
       res.type('html').send((page ??= renderDocsPage(openApi())));
     },

@@ -90,7 +90,7 @@ export function workertownRoutes(ctx: ServerContext): Router {
       if (!FLAG_KEY_PATTERN.test(name)) throw new HttpError('VALIDATION', `name "${name}" must be 1-256 letters, digits or _ - . / :`);
       if (isBaseKey(ctx, name)) throw new HttpError('READ_ONLY', `flag "${name}" is defined by a manifest and cannot be changed through the API`);
       const definition = workertownToDefinition(name, bodyOf<WorkertownFlagInput>(res));
-      const stored = await writeAndSync(ctx, [name], () => store.upsertFlag(definition, { actor: principalOf(res)?.id }));
+      const stored = await writeAndSync(ctx, [name], () => store.upsertFlag(definition, { actor: principalOf(res, ctx.auth)?.id }));
       envelope(res, definitionToWorkertown(stored.definition, stored.createdAt, stored.updatedAt));
     },
   );
@@ -110,7 +110,7 @@ export function workertownRoutes(ctx: ServerContext): Router {
     async (req, res) => {
       const name = String(req.params.name);
       if (isBaseKey(ctx, name)) throw new HttpError('READ_ONLY', `flag "${name}" is defined by a manifest and cannot be deleted through the API`);
-      const deleted = await writeAndSync(ctx, [name], () => store.deleteFlag(name, { actor: principalOf(res)?.id }), (d) => d);
+      const deleted = await writeAndSync(ctx, [name], () => store.deleteFlag(name, { actor: principalOf(res, ctx.auth)?.id }), (d) => d);
       if (!deleted) throw new HttpError('NOT_FOUND', `flag "${name}" not found`);
       envelope(res, { name });
     },
