@@ -36,4 +36,5 @@ export { DEFAULT_SCOPE_ORDER } from './compile/compile-scoped';
 export { findPrerequisiteCycle } from './engine/prerequisites';
 export { EngineSync, type EngineSyncOptions, type EngineSyncStatus } from './sync/engine-sync';
 export { decodeChange, ChangeHub, consoleStoreLogger } from './store/change-hub';
-export { checkKey, checkFeatureArgs, checkTtl, toJson, auditLimit } from './store/check-args';
+export { checkKey, checkFeatureArgs, checkTtl, toJson, auditLimit, checkAuditMaxEntries } from './store/check-args';
+export { TrailingTask } from './store/trailing-task';

@@ -14,6 +14,8 @@ if (!available) {
 }
 /** The server's write timeout in these tests: a hung store must not hold a request longer. */
 const WRITE_TIMEOUT_MS = 1500;
+const CYCLES = 3;
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const EXAMPLES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../examples/manifests');
 
 interface LoadStats {
@@ -88,22 +90,26 @@ describe.skipIf(!available)('a real server on a private Redis that fails', () =>
       return res.status;
     };
     for (let i = 0; i < 10; i++) await write();
-    await redis.kill();
-    const outageStart = Date.now();
-    while (Date.now() - outageStart < 1000) await write();
-    expect(refused.length).toBeGreaterThan(0);
-
-    await redis.restart();
-    const back = Date.now();
-    while ((await write()) >= 300) await new Promise((r) => setTimeout(r, 10));
-    const reconnectMs = Date.now() - back;
-    const last = acknowledged.at(-1)!;
-    while (!server.runtime.engine.get(last)) await new Promise((r) => setTimeout(r, 5));
-    const resyncMs = Date.now() - back;
-    for (let i = 0; i < 10; i++) await write();
+    // Three outages of 1 s each: one restart's timing depends on where the backoff stood.
+    const reconnects: number[] = [];
+    const resyncs: number[] = [];
+    for (let cycle = 0; cycle < CYCLES; cycle++) {
+      await redis.kill();
+      const outageStart = Date.now();
+      while (Date.now() - outageStart < 1000) await write();
+      await redis.restart();
+      const back = Date.now();
+      while ((await write()) >= 300) await new Promise((r) => setTimeout(r, 5));
+      reconnects.push(Date.now() - back);
+      const last = acknowledged.at(-1)!;
+      while (!server.runtime.engine.get(last)) await new Promise((r) => setTimeout(r, 5));
+      resyncs.push(Date.now() - back);
+      for (let i = 0; i < 10; i++) await write();
+    }
     await load.stop();
 
-    console.log(`[faults] redis kill: ${load.stats.evaluations} evaluations, ${load.stats.failedEvaluations} failed; ${acknowledged.length} writes acknowledged, ${refused.length} refused with 503; reconnect ${reconnectMs} ms, resync ${resyncMs} ms after restart`);
+    console.log(`[faults] redis kill ×${CYCLES}: ${load.stats.evaluations} evaluations, ${load.stats.failedEvaluations} failed; ${acknowledged.length} writes acknowledged, ${refused.length} refused with 503; writable ${reconnects.join('/')} ms, resynced ${resyncs.join('/')} ms after restart`);
+    expect(refused.length).toBeGreaterThan(0);
     expect(load.stats.failedEvaluations).toBe(0);
     expect(load.stats.evaluations).toBeGreaterThan(100);
     await expect.poll(() => acknowledged.filter((k) => !server.runtime.engine.get(k)), { timeout: 3000 }).toEqual([]);
@@ -111,7 +117,9 @@ describe.skipIf(!available)('a real server on a private Redis that fails', () =>
     const stored = new Set((await server.runtime.store.listFlags()).map((f) => f.definition.key));
     expect(refused.filter((k) => stored.has(k))).toEqual([]);
     expect(acknowledged.filter((k) => !stored.has(k))).toEqual([]);
-    expect(resyncMs).toBeLessThan(6000);
+    // Goal: caught up within 1 s of Redis being back (the median; single runs get scheduling slack on a loaded CI machine).
+    expect(median(resyncs)).toBeLessThan(1000);
+    expect(Math.max(...resyncs)).toBeLessThan(3000);
   });
 
   it('SIGSTOP: writes answer 503 within the write timeout, none hangs; SIGCONT recovers', async () => {
@@ -138,6 +146,6 @@ describe.skipIf(!available)('a real server on a private Redis that fails', () =>
     // Every request is answered within the write timeout (plus scheduling slack), none hangs.
     expect(slowest).toBeLessThan(WRITE_TIMEOUT_MS + 1000);
     expect(load.stats.failedEvaluations).toBe(0);
-    expect(recoverMs).toBeLessThan(6000);
+    expect(recoverMs).toBeLessThan(3000);
   });
 });

@@ -12,5 +12,5 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
  */
 export const storeFactory: StoreFactory = (url, options = {}) => {
   const name = decodeURIComponent(url.pathname.replace(/^\/+/, '')) || options.namespace || undefined;
-  return new MemoryStore({ hub: name, logger: options.logger, validators: options.validators });
+  return new MemoryStore({ hub: name, logger: options.logger, validators: options.validators, auditMaxEntries: options.auditMaxEntries });
 };

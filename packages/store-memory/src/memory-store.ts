@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   applyValueUpdates,
+  checkAuditMaxEntries,
   checkExpectedVersion,
   prepareFlagWrite,
   StoreUnavailableError,
@@ -30,10 +31,10 @@ import type {
 } from '@switchyard/core';
 import { createMemoryHub, namedMemoryHub, type MemoryHub } from './hub';
 
-export interface MemoryStoreOptions extends Pick<StoreOptions, 'logger' | 'validators'> {
+export interface MemoryStoreOptions extends Pick<StoreOptions, 'logger' | 'validators' | 'auditMaxEntries'> {
   /** Share state with every client using the same hub: a name (process-wide registry) or a hub object. Default: a fresh hub. */
   hub?: string | MemoryHub;
-  /** Audit entries kept (oldest dropped first). Default 10000. */
+  /** @deprecated use `auditMaxEntries`. */
   auditLimit?: number;
 }
 
@@ -62,7 +63,7 @@ export class MemoryStore implements FlagStore {
 
   constructor(options: MemoryStoreOptions = {}) {
     this.hub = typeof options.hub === 'string' ? namedMemoryHub(options.hub) : (options.hub ?? createMemoryHub());
-    this.auditLimit = options.auditLimit ?? 10_000;
+    this.auditLimit = checkAuditMaxEntries(options.auditMaxEntries ?? options.auditLimit) ?? 10_000;
     this.validators = options.validators;
     this.logger = options.logger;
     this.hub.members.add(this.member);

@@ -4,7 +4,7 @@ import { createMemoryStore } from '../src/index';
 
 let hub = 'conformance-0';
 let run = 0;
-storageTestSuite(test, async () => createMemoryStore({ hub }), {
+storageTestSuite(test, async (options) => createMemoryStore({ hub, ...options }), {
   name: 'memory',
   cleanup: async () => {
     hub = `conformance-${++run}`;

@@ -8,10 +8,11 @@ export interface NotifyListenerOptions {
   onPayload: (payload: string) => void;
   /** Called after a lost connection was re-established and the channel is listened to again. */
   onReconnect: () => void;
+  /** Longest wait between attempts. */
+  maxReconnectDelayMs: number;
 }
 
-const MIN_BACKOFF_MS = 100;
-const MAX_BACKOFF_MS = 5000;
+const MIN_BACKOFF_MS = 50;
 
 /**
  * A dedicated connection that LISTENs on one channel. Pooled connections cannot listen (they are
@@ -96,7 +97,7 @@ export class NotifyListener {
   }
 
   #schedule() {
-    const base = Math.min(MIN_BACKOFF_MS * 2 ** this.#attempt, MAX_BACKOFF_MS);
+    const base = Math.min(MIN_BACKOFF_MS * 2 ** Math.min(this.#attempt, 16), this.options.maxReconnectDelayMs);
     this.#attempt++;
     const delay = base / 2 + Math.random() * (base / 2);
     this.#timer = setTimeout(() => void this.#connect(), delay);

@@ -14,6 +14,11 @@ export interface PostgresStoreOptions extends StoreOptions {
   maxConnections?: number;
   /** Apply pending migrations before the first call. Default `true`. */
   autoMigrate?: boolean;
+  /**
+   * Longest wait between reconnect attempts of the change listener, in milliseconds. Default 500:
+   * after an outage the store is caught up within about half a second of the server coming back.
+   */
+  maxReconnectDelayMs?: number;
   /** Keep a listening connection so writes of other clients arrive as change events. Default `true`. */
   propagation?: boolean;
   /** Custom value validators referenced by definitions' `validations` (`{ validator: name }`). */
@@ -24,6 +29,7 @@ export interface PostgresStoreOptions extends StoreOptions {
 
 export const DEFAULT_NAMESPACE = 'switchyard';
 export const DEFAULT_TIMEOUT_MS = 5000;
+export const DEFAULT_MAX_RECONNECT_DELAY_MS = 500;
 
 /** Postgres identifiers longer than this are silently truncated, so longer schema names are refused. */
 const MAX_IDENTIFIER_BYTES = 63;

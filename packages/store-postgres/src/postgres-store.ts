@@ -31,10 +31,10 @@ import { encodeChange } from './changes';
 import { isDeadConnection, isUnavailable, translateError } from './errors';
 import { runMigrations } from './migrations';
 import { NotifyListener } from './notify-listener';
-import { DEFAULT_NAMESPACE, DEFAULT_TIMEOUT_MS, namespaceProblem, type PostgresStoreOptions } from './options';
+import { DEFAULT_MAX_RECONNECT_DELAY_MS, DEFAULT_NAMESPACE, DEFAULT_TIMEOUT_MS, namespaceProblem, type PostgresStoreOptions } from './options';
 import { tablesFor, type Tables } from './tables';
 import { maintained, ValueWriter, type GroupCommitHooks, type ValuesRow } from './value-writer';
-import { auditLimit, ChangeHub, consoleStoreLogger, checkFeatureArgs, checkKey, checkTtl, decodeChange, toJson } from '@switchyard/core';
+import { auditLimit, ChangeHub, checkAuditMaxEntries, consoleStoreLogger, checkFeatureArgs, checkKey, checkTtl, decodeChange, toJson, TrailingTask } from '@switchyard/core';
 
 interface FlagRow {
   definition: FlagDefinition;
@@ -87,6 +87,9 @@ export class PostgresStore implements FlagStore {
   readonly #pending = new Set<Promise<unknown>>();
   #lastSweep = 0;
   readonly #values = new ValueWriter(this.#valueHooks());
+  readonly #auditMaxEntries: number | undefined;
+  /** Audit retention runs after commits, outside the writing transactions, so writes never wait on it. */
+  readonly #auditRetention = new TrailingTask(() => this.#trimAudit());
 
   constructor(options: PostgresStoreOptions) {
     const namespace = options.namespace ?? DEFAULT_NAMESPACE;
@@ -98,6 +101,7 @@ export class PostgresStore implements FlagStore {
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.#autoMigrate = options.autoMigrate ?? true;
     this.#validators = options.validators;
+    this.#auditMaxEntries = checkAuditMaxEntries(options.auditMaxEntries);
     this.#hub = new ChangeHub(this.#logger);
 
     const config: PoolConfig = {
@@ -127,6 +131,7 @@ export class PostgresStore implements FlagStore {
         logger: this.#logger,
         onPayload: (payload) => this.#onNotification(payload),
         onReconnect: () => this.#hub.emit({ kind: 'reset', origin: this.clientId }),
+        maxReconnectDelayMs: options.maxReconnectDelayMs ?? DEFAULT_MAX_RECONNECT_DELAY_MS,
       });
     }
   }
@@ -182,6 +187,7 @@ export class PostgresStore implements FlagStore {
   close(): Promise<void> {
     this.#closed ??= (async () => {
       await Promise.allSettled([...this.#pending]);
+      await this.#auditRetention.idle();
       this.#hub.clear();
       await this.#listener?.close();
       await this.#pool.end().catch(() => undefined);
@@ -588,15 +594,28 @@ export class PostgresStore implements FlagStore {
    */
   async #write<T>(fn: (c: PoolClient) => Promise<T>): Promise<T> {
     await this.#ensureMigrated();
+    let result: T;
     try {
-      return await this.#withClient((c) => transaction(c, () => fn(c)));
+      result = await this.#withClient((c) => transaction(c, () => fn(c)));
     } catch (err) {
       if (!(err instanceof BeginFailed)) throw err;
       try {
-        return await this.#withClient((c) => transaction(c, () => fn(c)));
+        result = await this.#withClient((c) => transaction(c, () => fn(c)));
       } catch (again) {
         throw again instanceof BeginFailed ? again.cause : again;
       }
+    }
+    if (this.#auditMaxEntries !== undefined) this.#auditRetention.trigger();
+    return result;
+  }
+
+  /** Deletes audit rows older than the newest `auditMaxEntries` (ids only grow). */
+  async #trimAudit(): Promise<void> {
+    if (this.#closed) return;
+    try {
+      await this.#pool.query(`DELETE FROM ${this.#t.audit} WHERE id <= (SELECT max(id) FROM ${this.#t.audit}) - $1`, [this.#auditMaxEntries]);
+    } catch (err) {
+      this.#logger.warn('postgres: audit retention failed; it runs again after the next write', { error: err instanceof Error ? err.message : String(err) });
     }
   }
 

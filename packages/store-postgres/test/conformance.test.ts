@@ -9,9 +9,9 @@ if (pgUrl) {
   const connectionString = pgUrl;
   storageTestSuite(
     test,
-    async () => {
+    async (options) => {
       // The suite migrates (and checks migrations) itself; ready() then only waits for the listener.
-      const store = createPostgresStore({ connectionString, namespace, autoMigrate: false, logger: recordingLogger() });
+      const store = createPostgresStore({ connectionString, namespace, autoMigrate: false, logger: recordingLogger(), ...options });
       await store.ready();
       return store;
     },

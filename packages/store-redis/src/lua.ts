@@ -218,3 +218,28 @@ for i = 3, #ARGV do
 end
 return applied
 `;
+
+/**
+ * Audit retention: removes the oldest entries beyond ARGV[2] from the audit stream, and their ids
+ * from the per-key index, in one atomic step. Returns how many entries were removed.
+ * ARGV: prefix, maxEntries
+ */
+export const TRIM_AUDIT = `
+local prefix, max = ARGV[1], tonumber(ARGV[2])
+local stream = prefix .. ':audit'
+local excess = redis.call('XLEN', stream) - max
+if excess <= 0 then return 0 end
+local old = redis.call('XRANGE', stream, '-', '+', 'COUNT', excess)
+for _, entry in ipairs(old) do
+  local id = string.match(entry[1], '^(%d+)')
+  local fields = entry[2]
+  for i = 1, #fields, 2 do
+    if fields[i] == 'key' then
+      redis.call('ZREM', prefix .. ':audit:key:' .. fields[i + 1], id)
+      break
+    end
+  end
+  redis.call('XDEL', stream, entry[1])
+end
+return #old
+`;

@@ -12,12 +12,16 @@ export interface RedisStoreOptions extends StoreOptions {
   propagation?: boolean;
   /** Custom value validators referenced by definitions' `validations` (`{ validator: name }`). */
   validators?: Record<string, ValueValidator> | ReadonlyMap<string, ValueValidator>;
-  /** Longest wait between reconnect attempts, in milliseconds. Default 5000. */
+  /**
+   * Longest wait between reconnect attempts, in milliseconds. Default 500: after an outage the
+   * store is caught up within about half a second of Redis coming back.
+   */
   maxReconnectDelayMs?: number;
 }
 
 export const DEFAULT_NAMESPACE = 'switchyard';
 export const DEFAULT_TIMEOUT_MS = 5000;
+export const DEFAULT_MAX_RECONNECT_DELAY_MS = 500;
 
 export function namespaceProblem(namespace: string): string | undefined {
   if (typeof namespace !== 'string' || namespace.length === 0) return 'namespace must be a non-empty string';

@@ -31,9 +31,9 @@ import {
   type WriteOptions,
 } from '@switchyard/core';
 import { backoff, isUnavailable, Script, translateError, type RedisClient } from './connection';
-import { DELETE_FEATURE, MIGRATE, PURGE_FEATURES, SET_FEATURE, SET_VALUES, UPDATE_FEATURE, WRITE_FLAG } from './lua';
-import { DEFAULT_NAMESPACE, DEFAULT_TIMEOUT_MS, namespaceProblem, type RedisStoreOptions } from './options';
-import { auditLimit, ChangeHub, consoleStoreLogger, checkFeatureArgs, checkKey, checkTtl, decodeChange, toJson } from '@switchyard/core';
+import { DELETE_FEATURE, MIGRATE, PURGE_FEATURES, SET_FEATURE, SET_VALUES, TRIM_AUDIT, UPDATE_FEATURE, WRITE_FLAG } from './lua';
+import { DEFAULT_MAX_RECONNECT_DELAY_MS, DEFAULT_NAMESPACE, DEFAULT_TIMEOUT_MS, namespaceProblem, type RedisStoreOptions } from './options';
+import { auditLimit, ChangeHub, checkAuditMaxEntries, consoleStoreLogger, TrailingTask, checkFeatureArgs, checkKey, checkTtl, decodeChange, toJson } from '@switchyard/core';
 
 /** Migrations of the key layout, in order. `0001` records the layout described in the README. */
 export const MIGRATION_NAMES: readonly string[] = ['0001_key_layout_v1'];
@@ -50,6 +50,7 @@ const scripts = {
   deleteFeature: new Script(DELETE_FEATURE),
   purgeFeatures: new Script(PURGE_FEATURES),
   migrate: new Script(MIGRATE),
+  trimAudit: new Script(TRIM_AUDIT),
 };
 
 /**
@@ -76,6 +77,9 @@ export class RedisStore implements FlagStore {
   #everReady = false;
   #closed: Promise<void> | undefined;
   readonly #pending = new Set<Promise<unknown>>();
+  readonly #auditMaxEntries: number | undefined;
+  /** Audit retention runs after writes (one script), so writes never wait on it. */
+  readonly #auditRetention = new TrailingTask(() => this.#trimAudit());
 
   constructor(options: RedisStoreOptions) {
     const namespace = options.namespace ?? DEFAULT_NAMESPACE;
@@ -87,6 +91,7 @@ export class RedisStore implements FlagStore {
     this.#logger = options.logger ?? consoleStoreLogger;
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.#validators = options.validators;
+    this.#auditMaxEntries = checkAuditMaxEntries(options.auditMaxEntries);
     this.#hub = new ChangeHub(this.#logger);
     const propagation = options.propagation ?? true;
     this.capabilities = { propagation, persistent: true, shared: true, sendCommand: true };
@@ -98,7 +103,7 @@ export class RedisStore implements FlagStore {
       // Named so operators (and CLIENT KILL) can tell the connections of each store apart.
       name: `switchyard:${this.clientId}`,
       commandOptions: { timeout: this.#timeoutMs },
-      socket: { connectTimeout: this.#timeoutMs, reconnectStrategy: backoff(options.maxReconnectDelayMs ?? 5000) },
+      socket: { connectTimeout: this.#timeoutMs, reconnectStrategy: backoff(options.maxReconnectDelayMs ?? DEFAULT_MAX_RECONNECT_DELAY_MS) },
     });
     this.#watch(this.#client, 'connection', () => undefined);
     this.#connected = this.#client.connect().then(
@@ -176,6 +181,7 @@ export class RedisStore implements FlagStore {
   close(): Promise<void> {
     this.#closed ??= (async () => {
       await Promise.allSettled([...this.#pending]);
+      await this.#auditRetention.idle();
       this.#hub.clear();
       await Promise.all([this.#sub, this.#client].map((c) => c && shutdown(c)));
     })();
@@ -508,7 +514,19 @@ export class RedisStore implements FlagStore {
 
   async #script<T>(script: Script, args: string[]): Promise<T> {
     if (!this.#client.isReady) await this.#awaitConnection('EVALSHA');
-    return this.#withTimeout(script.run<T>(this.#client, [this.#p, ...args]), 'EVALSHA');
+    const result = await this.#withTimeout(script.run<T>(this.#client, [this.#p, ...args]), 'EVALSHA');
+    if (this.#auditMaxEntries !== undefined && script !== scripts.migrate && script !== scripts.trimAudit) this.#auditRetention.trigger();
+    return result;
+  }
+
+  /** Removes audit entries older than the newest `auditMaxEntries` (see `TRIM_AUDIT`). */
+  async #trimAudit(): Promise<void> {
+    if (this.#closed || !this.#client.isReady) return;
+    try {
+      await this.#withTimeout(scripts.trimAudit.run(this.#client, [this.#p, String(this.#auditMaxEntries)]), 'EVALSHA');
+    } catch (err) {
+      this.#logger.warn('redis: audit retention failed; it runs again after the next write', { error: err instanceof Error ? err.message : String(err) });
+    }
   }
 
   #onMessage(message: string): void {

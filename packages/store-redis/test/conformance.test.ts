@@ -9,8 +9,8 @@ if (redisUrl) {
   const url = redisUrl;
   storageTestSuite(
     test,
-    async () => {
-      const store = createRedisStore({ url, namespace, logger: recordingLogger() });
+    async (options) => {
+      const store = createRedisStore({ url, namespace, logger: recordingLogger(), ...options });
       // Connected and subscribed before the test starts, so no change of another client is missed.
       await store.ready();
       return store;

@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import {
   applyValueUpdates,
+  checkAuditMaxEntries,
   checkExpectedVersion,
   prepareFlagWrite,
   ROOT_SCOPE_KEY,
@@ -38,7 +39,7 @@ import { runMigrations } from './migrations';
 import { prepareStatements, type AuditRow, type ChangeRow, type FlagRow, type Statements } from './statements';
 import { MEMORY_PATH } from './url';
 
-export interface SqliteStoreOptions extends Pick<StoreOptions, 'timeoutMs' | 'logger' | 'validators'> {
+export interface SqliteStoreOptions extends Pick<StoreOptions, 'timeoutMs' | 'logger' | 'validators' | 'auditMaxEntries'> {
   /** Database file (its folder is created), or `:memory:` for a private in-memory database. */
   path: string;
   /** How often other clients' changes are looked for while someone is subscribed. Default 50 ms. */
@@ -73,6 +74,7 @@ export class SqliteStore implements FlagStore {
   private readonly pollIntervalMs: number;
   private readonly sweepIntervalMs: number;
   private readonly changeLogRetentionMs: number;
+  private readonly auditMaxEntries: number | undefined;
   private s: Statements | undefined;
   private readonly listeners = new Set<StoreListener>();
   private pollTimer: NodeJS.Timeout | undefined;
@@ -88,6 +90,7 @@ export class SqliteStore implements FlagStore {
     this.pollIntervalMs = options.pollIntervalMs ?? 50;
     this.sweepIntervalMs = options.sweepIntervalMs ?? 60_000;
     this.changeLogRetentionMs = options.changeLogRetentionMs ?? 10 * 60_000;
+    this.auditMaxEntries = checkAuditMaxEntries(options.auditMaxEntries);
     const inMemory = options.path === MEMORY_PATH;
     this.capabilities = inMemory ? MEMORY_CAPABILITIES : FILE_CAPABILITIES;
     try {
@@ -402,7 +405,10 @@ export class SqliteStore implements FlagStore {
   }
 
   private audit(s: Statements, actor: string | undefined, action: AuditAction, key: string, before: string, after: string): void {
-    s.insertAudit.run(new Date().toISOString(), actor ?? 'system', action, key, before, after);
+    const { lastInsertRowid } = s.insertAudit.run(new Date().toISOString(), actor ?? 'system', action, key, before, after);
+    // Retention inside the same transaction: ids only grow, so everything this far behind the
+    // newest is older than the newest `auditMaxEntries` entries.
+    if (this.auditMaxEntries !== undefined) s.trimAudit.run(Number(lastInsertRowid) - this.auditMaxEntries);
   }
 
   private sweep(): void {

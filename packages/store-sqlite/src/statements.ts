@@ -36,6 +36,7 @@ const SQL = {
   cacheExpireOne: 'DELETE FROM cache WHERE key = ? AND expires_at <= ?',
   cacheSweep: 'DELETE FROM cache WHERE expires_at <= ?',
   insertAudit: 'INSERT INTO audit_log (at, actor, action, key, before, after) VALUES (?, ?, ?, ?, ?, ?)',
+  trimAudit: 'DELETE FROM audit_log WHERE id <= ?',
   audit: 'SELECT id, at, actor, action, key, before, after FROM audit_log ORDER BY id DESC LIMIT ?',
   auditBefore: 'SELECT id, at, actor, action, key, before, after FROM audit_log WHERE id < ? ORDER BY id DESC LIMIT ?',
   auditOfKey: 'SELECT id, at, actor, action, key, before, after FROM audit_log WHERE key = ? ORDER BY id DESC LIMIT ?',

@@ -9,7 +9,7 @@ const dir = mkdtempSync(join(tmpdir(), 'switchyard-sqlite-'));
 let file = join(dir, 'db-0.sqlite');
 let run = 0;
 
-storageTestSuite(test, async () => createSqliteStore({ path: file }), {
+storageTestSuite(test, async (options) => createSqliteStore({ path: file, ...options }), {
   name: 'sqlite',
   cleanup: async () => {
     file = join(dir, `db-${++run}.sqlite`);

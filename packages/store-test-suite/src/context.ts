@@ -1,5 +1,8 @@
 import type { TestAPI } from 'vitest';
-import type { FlagStore, StoreCapabilities } from '@switchyard/core';
+import type { FlagStore, StoreCapabilities, StoreOptions } from '@switchyard/core';
+
+/** Options the suite passes to the factory for the cases that need them; the factory must apply them. */
+export type SuiteStoreOptions = Pick<StoreOptions, 'auditMaxEntries'>;
 
 /** Settings of one conformance run. */
 export interface StorageTestSuiteOptions {
@@ -44,4 +47,6 @@ export interface SuiteContext {
   client(): Promise<FlagStore>;
   /** A new client exactly as the factory returns it (not migrated), closed after the test. */
   rawClient(): Promise<FlagStore>;
+  /** Like `client`, with store options (e.g. audit retention) passed to the factory. */
+  clientWith(options: SuiteStoreOptions): Promise<FlagStore>;
 }

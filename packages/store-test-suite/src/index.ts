@@ -1,5 +1,5 @@
 export { storageTestSuite } from './suite';
-export type { StorageTestSuiteOptions } from './context';
+export type { StorageTestSuiteOptions, SuiteStoreOptions } from './context';
 export { waitFor, sleep, type WaitForOptions } from './wait-for';
 export { rejectionOf } from './expect-error';
 export { resetThroughApi } from './reset';

@@ -10,7 +10,7 @@ import { lifecycleCases } from './cases/lifecycle';
 import { subscribeCases } from './cases/subscribe';
 import { validationCases } from './cases/validation';
 import { valueCases } from './cases/values';
-import type { StorageTestSuiteOptions, SuiteContext } from './context';
+import type { StorageTestSuiteOptions, SuiteContext, SuiteStoreOptions } from './context';
 import { resetThroughApi } from './reset';
 
 /**
@@ -18,16 +18,17 @@ import { resetThroughApi } from './reset';
  *
  * @param test vitest's `test`
  * @param factory returns a NEW client on the SAME backend on every call: two calls are two clients
- *   sharing state (used by the propagation and concurrency tests). The suite closes every client it opens.
+ *   sharing state (used by the propagation and concurrency tests). It must apply the options it is
+ *   given (audit retention); the retention cases fail otherwise. The suite closes every client it opens.
  * @param options see {@link StorageTestSuiteOptions}
  */
-export function storageTestSuite(test: TestAPI, factory: () => Promise<FlagStore>, options: StorageTestSuiteOptions): void {
+export function storageTestSuite(test: TestAPI, factory: (options?: SuiteStoreOptions) => Promise<FlagStore>, options: StorageTestSuiteOptions): void {
   describe(`storage conformance: ${options.name}`, async () => {
     const capabilities = options.capabilities ?? (await probeCapabilities(factory));
     const open: FlagStore[] = [];
 
-    const rawClient = async () => {
-      const store = await factory();
+    const rawClient = async (storeOptions?: SuiteStoreOptions) => {
+      const store = await factory(storeOptions);
       open.push(store);
       return store;
     };
@@ -35,9 +36,14 @@ export function storageTestSuite(test: TestAPI, factory: () => Promise<FlagStore
       test,
       capabilities,
       options: { clients: 4, concurrentWrites: 1000, propagationTimeoutMs: 5000, slowTestTimeoutMs: 60_000, ...options },
-      rawClient,
+      rawClient: () => rawClient(),
       async client() {
         const store = await rawClient();
+        await store.migrate();
+        return store;
+      },
+      async clientWith(storeOptions) {
+        const store = await rawClient(storeOptions);
         await store.migrate();
         return store;
       },

@@ -29,13 +29,21 @@ export function parseStoreUrl(url: string | URL): URL {
 /**
  * Opens the store a URL names: `memory:`, `memory:NAME`, `sqlite:PATH` (relative to the working
  * directory), `sqlite:///ABSOLUTE/PATH`, `sqlite::memory:`, `postgres://…`, `postgresql://…`,
- * `redis://…`, `rediss://…`. Only the chosen adapter's package (and driver) is loaded.
+ * `redis://…`, `rediss://…`; any of them takes `?auditMaxEntries=N` (audit retention). Only the
+ * chosen adapter's package (and driver) is loaded.
  * Resolves once the store is migrated (unless `migrate: false`).
  */
 export async function openStore(url: string | URL, options: OpenStoreOptions = {}): Promise<FlagStore> {
   const parsed = parseStoreUrl(url);
   const adapter = ADAPTERS[parsed.protocol]!;
   const { migrate = true, ...storeOptions } = options;
+  // `?auditMaxEntries=N` means the same on every backend, so it is read here, not by each adapter.
+  const retention = parsed.searchParams.get('auditMaxEntries');
+  if (retention !== null) {
+    if (!/^[1-9]\d{0,9}$/.test(retention)) throw urlError(`auditMaxEntries must be a whole number of at least 1, got "${retention}" in ${redactUrl(parsed)}`);
+    parsed.searchParams.delete('auditMaxEntries');
+    storeOptions.auditMaxEntries ??= Number(retention);
+  }
   const mod = await adapter.load();
   if (typeof mod.storeFactory !== 'function') {
     throw new Error(`${adapter.packageName} does not export a storeFactory; cannot open ${redactUrl(parsed)}`);

@@ -170,3 +170,25 @@ describe.skipIf(!redisUrl)('openStore with Redis', () => {
     await again.close();
   });
 });
+
+describe('?auditMaxEntries on any store URL', () => {
+  test('sets audit retention (SQLite file and memory) and is not passed on to the adapter', async () => {
+    for (const url of [`sqlite:${relative(process.cwd(), join(dir, 'retention.db'))}?auditMaxEntries=2`, 'memory:?auditMaxEntries=2']) {
+      const store = await openStore(url);
+      try {
+        for (const key of ['r1', 'r2', 'r3']) await store.upsertFlag(booleanFlag(key));
+        expect((await store.listAudit()).map((e) => e.key), url).toEqual(['r3', 'r2']);
+      } finally {
+        await store.close();
+      }
+    }
+  });
+
+  test('refuses a value that is not a whole number of at least 1', async () => {
+    for (const bad of ['0', '-3', '1.5', 'many', '']) {
+      const err = await rejectionOf(openStore(`memory:?auditMaxEntries=${bad}`));
+      expect(err).toBeInstanceOf(ValidationError);
+      expect((err as Error).message).toContain('auditMaxEntries must be a whole number of at least 1');
+    }
+  });
+});

@@ -47,3 +47,12 @@ export function auditLimit(query: AuditQuery): number {
   if (!Number.isSafeInteger(query.limit) || query.limit < 1) throw new ValidationError([{ path: ['limit'], message: 'limit must be a positive integer' }]);
   return Math.min(query.limit, MAX_AUDIT_LIMIT);
 }
+
+/** Checks the `auditMaxEntries` store option: a whole number of at least 1, or absent. */
+export function checkAuditMaxEntries(value: number | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new ValidationError([{ path: ['auditMaxEntries'], message: `auditMaxEntries must be a whole number of at least 1, got ${String(value)}` }]);
+  }
+  return value;
+}

@@ -179,4 +179,10 @@ export interface StoreOptions {
   logger?: { warn(msg: string, data?: object): void; error(msg: string, data?: object): void };
   /** Custom value validators referenced by definitions' `{ validator: name }` validations. */
   validators?: Record<string, ValueValidator> | ReadonlyMap<string, ValueValidator>;
+  /**
+   * Audit retention: keep the newest this-many entries and remove older ones as writes add new
+   * ones (removal may trail a write briefly). Default: keep every entry (the memory store: 10,000).
+   * Store URLs take it as `?auditMaxEntries=N`.
+   */
+  auditMaxEntries?: number;
 }

@@ -3,6 +3,7 @@ import type { AuditEntry, FlagDefinition } from '@switchyard/core';
 import type { SuiteContext } from '../context';
 import { rejectionOf } from '../expect-error';
 import { numberFlag } from '../fixtures';
+import { waitFor } from '../wait-for';
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
@@ -13,7 +14,7 @@ function uniqueKey(label: string): string {
 
 const shape = (e: AuditEntry) => ({ actor: e.actor, action: e.action, key: e.key, before: e.before, after: e.after });
 
-export function auditCases({ test, client }: SuiteContext): void {
+export function auditCases({ test, client, clientWith }: SuiteContext): void {
   describe('audit', () => {
     test('one entry per applied change with actor, action, before and after, newest first', async () => {
       const store = await client();
@@ -119,6 +120,28 @@ export function auditCases({ test, client }: SuiteContext): void {
       const key = uniqueKey('shared');
       await a.upsertFlag(numberFlag(key), { actor: 'alice' });
       expect((await b.listAudit({ key })).map((e) => e.actor)).toEqual(['alice']);
+    });
+
+    test('retention (auditMaxEntries) keeps the newest entries and drops older ones from every view', async () => {
+      const store = await clientWith({ auditMaxEntries: 5 });
+      const keys = Array.from({ length: 12 }, (_, i) => uniqueKey(`keep${i}`));
+      for (const key of keys) await store.upsertFlag(numberFlag(key), { actor: 'retention' });
+      const newest = keys.slice(-5).reverse();
+      // Removal may trail the write that triggered it.
+      await waitFor(async () => (await store.listAudit({ limit: 100 })).length <= 5, { description: 'audit trimmed to 5 entries' });
+      expect((await store.listAudit({ limit: 100 })).map((e) => e.key)).toEqual(newest);
+      expect(await store.listAudit({ key: keys[0]! })).toEqual([]);
+      expect((await store.listAudit({ key: keys[11]! })).map(shape)).toEqual([
+        { actor: 'retention', action: 'flag.upsert', key: keys[11], before: null, after: expect.objectContaining({ key: keys[11] }) },
+      ]);
+      // The flags themselves are untouched: retention trims history, not state.
+      expect((await store.getFlag(keys[0]!))?.definition.key).toBe(keys[0]);
+    });
+
+    test('retention refuses a nonsensical auditMaxEntries', async () => {
+      for (const bad of [0, -1, 1.5, Number.NaN]) {
+        expect(await rejectionOf(clientWith({ auditMaxEntries: bad }))).toMatchObject({ name: 'ValidationError' });
+      }
     });
   });
 }
