@@ -3,4 +3,5 @@ export { startPrivateRedis, hasRedisServer, waitForPort, type PrivateRedis } fro
 export { percentile } from './latency';
 export { runSoak, type SoakOptions, type SoakResult, type SoakSample } from './soak';
 export { svgChart, type Series } from './svg-chart';
+export { startDelayProxy, type DelayProxy } from './delay-proxy';
 export { startPrivatePostgres, privatePostgresProblem, postgresBinDir, type PrivatePostgres } from './private-postgres';

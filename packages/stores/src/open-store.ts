@@ -6,6 +6,9 @@ import { ADAPTERS, supportedSchemesText } from './schemes';
 /** The embedded default: a SQLite file under `./data`, created on first use. */
 export const DEFAULT_STORE_URL = 'sqlite:./data/switchyard.db';
 
+/** Query parameters every store URL accepts: audit retention and the backend call timeout (ms). */
+const GENERIC_PARAMS = ['auditMaxEntries', 'timeoutMs'] as const;
+
 export interface OpenStoreOptions extends StoreOptions {
   /** Apply pending migrations before resolving. Default `true`. */
   migrate?: boolean;
@@ -29,20 +32,21 @@ export function parseStoreUrl(url: string | URL): URL {
 /**
  * Opens the store a URL names: `memory:`, `memory:NAME`, `sqlite:PATH` (relative to the working
  * directory), `sqlite:///ABSOLUTE/PATH`, `sqlite::memory:`, `postgres://…`, `postgresql://…`,
- * `redis://…`, `rediss://…`; any of them takes `?auditMaxEntries=N` (audit retention). Only the
- * chosen adapter's package (and driver) is loaded.
+ * `redis://…`, `rediss://…`; any of them takes `?auditMaxEntries=N` (audit retention) and
+ * `?timeoutMs=N` (backend call timeout). Only the chosen adapter's package (and driver) is loaded.
  * Resolves once the store is migrated (unless `migrate: false`).
  */
 export async function openStore(url: string | URL, options: OpenStoreOptions = {}): Promise<FlagStore> {
   const parsed = parseStoreUrl(url);
   const adapter = ADAPTERS[parsed.protocol]!;
   const { migrate = true, ...storeOptions } = options;
-  // `?auditMaxEntries=N` means the same on every backend, so it is read here, not by each adapter.
-  const retention = parsed.searchParams.get('auditMaxEntries');
-  if (retention !== null) {
-    if (!/^[1-9]\d{0,9}$/.test(retention)) throw urlError(`auditMaxEntries must be a whole number of at least 1, got "${retention}" in ${redactUrl(parsed)}`);
-    parsed.searchParams.delete('auditMaxEntries');
-    storeOptions.auditMaxEntries ??= Number(retention);
+  // These parameters mean the same on every backend, so they are read here, not by each adapter.
+  for (const name of GENERIC_PARAMS) {
+    const raw = parsed.searchParams.get(name);
+    if (raw === null) continue;
+    if (!/^[1-9]\d{0,9}$/.test(raw)) throw urlError(`${name} must be a whole number of at least 1, got "${raw}" in ${redactUrl(parsed)}`);
+    parsed.searchParams.delete(name);
+    storeOptions[name] ??= Number(raw);
   }
   const mod = await adapter.load();
   if (typeof mod.storeFactory !== 'function') {

@@ -184,11 +184,13 @@ describe('?auditMaxEntries on any store URL', () => {
     }
   });
 
-  test('refuses a value that is not a whole number of at least 1', async () => {
-    for (const bad of ['0', '-3', '1.5', 'many', '']) {
-      const err = await rejectionOf(openStore(`memory:?auditMaxEntries=${bad}`));
-      expect(err).toBeInstanceOf(ValidationError);
-      expect((err as Error).message).toContain('auditMaxEntries must be a whole number of at least 1');
+  test('refuses a value that is not a whole number of at least 1 (also for ?timeoutMs)', async () => {
+    for (const name of ['auditMaxEntries', 'timeoutMs']) {
+      for (const bad of ['0', '-3', '1.5', 'many', '']) {
+        const err = await rejectionOf(openStore(`memory:?${name}=${bad}`));
+        expect(err).toBeInstanceOf(ValidationError);
+        expect((err as Error).message).toContain(`${name} must be a whole number of at least 1`);
+      }
     }
   });
 });
