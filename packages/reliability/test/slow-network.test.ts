@@ -89,7 +89,8 @@ function slowNetworkSuite(name: string, startBackend: () => Promise<Backend>): v
     expect(Math.min(...writes.map((w) => w.ms))).toBeGreaterThanOrEqual(100);
     expect(stats.failed).toBe(0);
     expect(stats.evaluations).toBeGreaterThan(50);
-    expect(stats.p99).toBeLessThan(100);
+    // Evaluations never wait on the store: their p99 stays well under the fastest write.
+    expect(stats.p99).toBeLessThan(Math.min(...writes.map((w) => w.ms)) / 2);
   });
 
   it(`a ${name} slower than the timeouts: writes answer 503 in time, nothing piles up, every write is all-or-nothing`, async () => {
@@ -118,7 +119,7 @@ function slowNetworkSuite(name: string, startBackend: () => Promise<Backend>): v
     expect(refused).toBeGreaterThan(0);
     expect(slowest).toBeLessThan(WRITE_TIMEOUT_MS + 1000);
     expect(stats.failed).toBe(0);
-    expect(stats.p99).toBeLessThan(100);
+    expect(stats.p99).toBeLessThan(500);
     expect(after.status).toBeLessThan(300);
     expect(recoverMs).toBeLessThan(3000);
     // Timeouts did not turn into a reconnect storm: at most one new connection per timed-out write

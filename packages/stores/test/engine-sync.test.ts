@@ -102,3 +102,32 @@ describe('EngineSync', () => {
     expect(errors[0]).toMatch(/stored flag "bad" is invalid and was skipped/);
   });
 });
+
+describe('EngineSync under a flood of changes', () => {
+  it('coalesces changes by key: bursts cost a few reads, never a backlog, and the last write wins', async () => {
+    const hub = `flood-${Math.random().toString(36).slice(2)}`;
+    const writer = await openStore(`memory:${hub}`);
+    const reader = await openStore(`memory:${hub}`);
+    cleanups.push(async () => {
+      await writer.close();
+      await reader.close();
+    });
+    await writer.upsertFlag({ key: 'hot', type: 'number', fallbackValue: 0 });
+    // Count the reads the sync makes (the store itself is real).
+    let valueReads = 0;
+    const getValues = reader.getValues.bind(reader);
+    reader.getValues = (key) => {
+      valueReads++;
+      return getValues(key);
+    };
+    const engine = createEngine();
+    const sync = new EngineSync(engine, reader);
+    await sync.start();
+    cleanups.push(() => sync.stop());
+
+    const writes = 2000;
+    await Promise.all(Array.from({ length: writes }, (_, i) => writer.setValues([{ key: 'hot', value: i + 1 }])));
+    await waitFor(() => engine.evaluate('hot').value === writes, { description: 'the last write applied' });
+    expect(valueReads).toBeLessThan(writes / 10);
+  });
+});

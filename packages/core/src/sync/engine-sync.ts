@@ -38,7 +38,16 @@ export class EngineSync {
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private retryDelay: number;
   private stopped = false;
-  private queue: Promise<void> = Promise.resolve();
+  /**
+   * Work waiting to be applied. Changes are coalesced by key rather than queued one by one: a burst
+   * of writes to one key costs one read, and a store that announces changes faster than they can be
+   * read never builds an unbounded backlog (memory and propagation delay would grow without end).
+   */
+  private readonly pendingFlags = new Set<string>();
+  private readonly pendingValues = new Set<string>();
+  private pendingFull = false;
+  private draining = false;
+  private drained: Promise<void> = Promise.resolve();
   private readonly state: EngineSyncStatus = { synced: false };
 
   constructor(
@@ -51,13 +60,14 @@ export class EngineSync {
 
   /** Loads everything once and starts following changes. Resolves even if the store is down (then it retries). */
   async start(): Promise<void> {
-    if (this.store && !this.unsubscribe) this.unsubscribe = this.store.subscribe((change) => this.enqueue(() => this.apply(change)));
-    await this.enqueue(() => this.fullSync());
+    if (this.store && !this.unsubscribe) this.unsubscribe = this.store.subscribe((change) => void this.onChange(change));
+    await this.resync();
   }
 
   /** Reads everything again now (e.g. after a health check saw the store come back). */
   resync(): Promise<void> {
-    return this.enqueue(() => this.fullSync());
+    this.pendingFull = true;
+    return this.kick();
   }
 
   stop(): void {
@@ -89,10 +99,50 @@ export class EngineSync {
     return this.baseDefinitions.find((d) => d.key === key);
   }
 
-  /** Serializes work so events and resyncs apply in order. */
-  private enqueue(task: () => Promise<void>): Promise<void> {
-    this.queue = this.queue.then(task, task).catch((err) => this.fail(err));
-    return this.queue;
+  private onChange(change: StoreChange): Promise<void> {
+    if (change.kind === 'reset') this.pendingFull = true;
+    else if (change.kind === 'flags') for (const k of change.keys) this.pendingFlags.add(k);
+    else if (change.kind === 'values') for (const k of change.keys) this.pendingValues.add(k);
+    else return Promise.resolve();
+    return this.kick();
+  }
+
+  /** Starts draining unless a drain is running (it picks up new work before it ends). */
+  private kick(): Promise<void> {
+    if (!this.draining) {
+      this.draining = true;
+      this.drained = this.drain();
+    }
+    return this.drained;
+  }
+
+  /** Applies pending work one batch at a time, in order: full resyncs first, then flags, then values. */
+  private async drain(): Promise<void> {
+    try {
+      while (!this.stopped && (this.pendingFull || this.pendingFlags.size || this.pendingValues.size)) {
+        if (this.pendingFull || !this.state.synced) {
+          this.pendingFull = false;
+          this.pendingFlags.clear();
+          this.pendingValues.clear();
+          await this.fullSync();
+          // Still not synced: the store is down; the retry timer tries again, events need not.
+          if (!this.state.synced) break;
+          continue;
+        }
+        const flags = [...this.pendingFlags];
+        this.pendingFlags.clear();
+        const values = [...this.pendingValues];
+        this.pendingValues.clear();
+        if (flags.length) await this.apply({ kind: 'flags', keys: flags });
+        if (values.length && this.state.synced) await this.apply({ kind: 'values', keys: values });
+      }
+    } catch (err) {
+      this.fail(err);
+    } finally {
+      // Set before the promise settles, with no await after the loop's last check: work arriving
+      // from now on starts a new drain.
+      this.draining = false;
+    }
   }
 
   private async fullSync(): Promise<void> {
@@ -115,9 +165,8 @@ export class EngineSync {
     }
   }
 
-  private async apply(change: StoreChange): Promise<void> {
+  private async apply(change: { kind: 'flags' | 'values'; keys: string[] }): Promise<void> {
     if (this.stopped || !this.store) return;
-    if (change.kind === 'reset' || !this.state.synced) return this.fullSync();
     try {
       if (change.kind === 'flags') {
         const rows = await Promise.all(change.keys.map((k) => this.store!.getFlag(k)));
@@ -194,7 +243,7 @@ export class EngineSync {
     this.retryDelay = Math.min(delay * 2, this.options.maxRetryMs ?? 5000);
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined;
-      void this.enqueue(() => this.fullSync());
+      void this.resync();
     }, delay);
     this.retryTimer.unref?.();
   }
