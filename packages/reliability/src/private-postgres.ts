@@ -25,13 +25,21 @@ export function postgresBinDir(): string | undefined {
   return versions[0] ? path.join(base, versions[0], 'bin') : undefined;
 }
 
+/** `runuser` by absolute path: a minimal PATH (e.g. a CI shell's) often lacks the sbin folders. */
+function runuserPath(): string | undefined {
+  return ['/usr/sbin/runuser', '/sbin/runuser', '/usr/bin/runuser', '/bin/runuser'].find((p) => existsSync(p));
+}
+
 /**
  * Why a private cluster cannot be started here, or `undefined` when it can. PostgreSQL refuses to
  * run as root, so as root the `postgres` user must exist (commands then run through `runuser`).
  */
 export function privatePostgresProblem(): string | undefined {
   if (!postgresBinDir()) return 'no PostgreSQL binaries under /usr/lib/postgresql/*/bin';
-  if (process.getuid?.() === 0 && spawnSync('id', ['-u', 'postgres'], { stdio: 'ignore' }).status !== 0) return 'running as root without a postgres user';
+  if (process.getuid?.() === 0) {
+    if (spawnSync('id', ['-u', 'postgres'], { stdio: 'ignore' }).status !== 0) return 'running as root without a postgres user';
+    if (!runuserPath()) return 'running as root without runuser (util-linux) to switch to the postgres user';
+  }
   return undefined;
 }
 
@@ -51,8 +59,9 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   }
   const run = (command: string, args: string[]) => {
     const full = path.join(bin, command);
-    const result = asRoot ? spawnSync('runuser', ['-u', 'postgres', '--', full, ...args], { encoding: 'utf8' }) : spawnSync(full, args, { encoding: 'utf8' });
-    if (result.status !== 0) throw new Error(`${command} failed (${result.status}): ${result.stderr || result.stdout}`);
+    const result = asRoot ? spawnSync(runuserPath()!, ['-u', 'postgres', '--', full, ...args], { encoding: 'utf8' }) : spawnSync(full, args, { encoding: 'utf8' });
+    if (result.error) throw new Error(`${command} could not be started: ${result.error.message}`);
+    if (result.status !== 0) throw new Error(`${command} failed (exit ${result.status ?? result.signal}): ${result.stderr || result.stdout}`);
   };
   run('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync']);
   const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off`;
