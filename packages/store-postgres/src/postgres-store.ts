@@ -88,8 +88,8 @@ export class PostgresStore implements FlagStore {
   #lastSweep = 0;
   readonly #values = new ValueWriter(this.#valueHooks());
   readonly #auditMaxEntries: number | undefined;
-  /** Audit retention runs after commits, outside the writing transactions, so writes never wait on it. */
-  readonly #auditRetention = new TrailingTask(() => this.#trimAudit());
+  /** Audit retention runs after commits, outside the writing transactions, at most once a second. */
+  readonly #auditRetention = new TrailingTask(() => this.#trimAudit(), 1000);
 
   constructor(options: PostgresStoreOptions) {
     const namespace = options.namespace ?? DEFAULT_NAMESPACE;
@@ -609,13 +609,25 @@ export class PostgresStore implements FlagStore {
     return result;
   }
 
-  /** Deletes audit rows older than the newest `auditMaxEntries` (ids only grow). */
-  async #trimAudit(): Promise<void> {
-    if (this.#closed) return;
+  /**
+   * Deletes audit rows older than the newest `auditMaxEntries`, at most `AUDIT_TRIM_BATCH` per call
+   * (`true` when more remain). The cut-off is the N-th newest id itself, not `max(id) - N`: rolled-back
+   * transactions leave gaps in the sequence.
+   */
+  async #trimAudit(): Promise<boolean> {
+    if (this.#closed) return false;
     try {
-      await this.#pool.query(`DELETE FROM ${this.#t.audit} WHERE id <= (SELECT max(id) FROM ${this.#t.audit}) - $1`, [this.#auditMaxEntries]);
+      const result = await this.#pool.query(
+        `DELETE FROM ${this.#t.audit} WHERE id IN (
+           SELECT id FROM ${this.#t.audit}
+            WHERE id < (SELECT id FROM ${this.#t.audit} ORDER BY id DESC OFFSET $1 LIMIT 1)
+            ORDER BY id LIMIT $2)`,
+        [this.#auditMaxEntries! - 1, AUDIT_TRIM_BATCH],
+      );
+      return (result.rowCount ?? 0) >= AUDIT_TRIM_BATCH;
     } catch (err) {
       this.#logger.warn('postgres: audit retention failed; it runs again after the next write', { error: err instanceof Error ? err.message : String(err) });
+      return false;
     }
   }
 
@@ -660,6 +672,9 @@ function toStoredValues(row: ValuesRow): StoredValues {
 function actorOf(options: { actor?: string }): string {
   return options.actor ?? 'system';
 }
+
+/** Most audit rows one retention statement deletes (a large backlog is trimmed in steps). */
+const AUDIT_TRIM_BATCH = 1000;
 
 /** The connection died before the transaction started: safe to retry elsewhere. */
 class BeginFailed extends Error {

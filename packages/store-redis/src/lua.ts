@@ -221,14 +221,16 @@ return applied
 
 /**
  * Audit retention: removes the oldest entries beyond ARGV[2] from the audit stream, and their ids
- * from the per-key index, in one atomic step. Returns how many entries were removed.
- * ARGV: prefix, maxEntries
+ * from the per-key index, at most ARGV[3] of them per call so a large backlog never holds Redis for
+ * long. Returns how many entries were removed (the caller calls again while that equals ARGV[3]).
+ * ARGV: prefix, maxEntries, batch
  */
 export const TRIM_AUDIT = `
-local prefix, max = ARGV[1], tonumber(ARGV[2])
+local prefix, max, batch = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
 local stream = prefix .. ':audit'
 local excess = redis.call('XLEN', stream) - max
 if excess <= 0 then return 0 end
+if excess > batch then excess = batch end
 local old = redis.call('XRANGE', stream, '-', '+', 'COUNT', excess)
 for _, entry in ipairs(old) do
   local id = string.match(entry[1], '^(%d+)')

@@ -39,6 +39,8 @@ import { auditLimit, ChangeHub, checkAuditMaxEntries, consoleStoreLogger, Traili
 export const MIGRATION_NAMES: readonly string[] = ['0001_key_layout_v1'];
 
 const VERSION_FIELD = '#v';
+/** Most audit entries one retention script removes (a large backlog is trimmed in steps). */
+const AUDIT_TRIM_BATCH = 1000;
 /** Compare-and-set attempts of one flag write before giving up under extreme contention. */
 const MAX_CAS_ATTEMPTS = 100;
 
@@ -78,8 +80,8 @@ export class RedisStore implements FlagStore {
   #closed: Promise<void> | undefined;
   readonly #pending = new Set<Promise<unknown>>();
   readonly #auditMaxEntries: number | undefined;
-  /** Audit retention runs after writes (one script), so writes never wait on it. */
-  readonly #auditRetention = new TrailingTask(() => this.#trimAudit());
+  /** Audit retention runs after writes (bounded scripts, at most every 100 ms), so writes never wait on it. */
+  readonly #auditRetention = new TrailingTask(() => this.#trimAudit(), 100);
 
   constructor(options: RedisStoreOptions) {
     const namespace = options.namespace ?? DEFAULT_NAMESPACE;
@@ -519,13 +521,15 @@ export class RedisStore implements FlagStore {
     return result;
   }
 
-  /** Removes audit entries older than the newest `auditMaxEntries` (see `TRIM_AUDIT`). */
-  async #trimAudit(): Promise<void> {
-    if (this.#closed || !this.#client.isReady) return;
+  /** Removes audit entries older than the newest `auditMaxEntries` (see `TRIM_AUDIT`); `true` when more remain. */
+  async #trimAudit(): Promise<boolean> {
+    if (this.#closed || !this.#client.isReady) return false;
     try {
-      await this.#withTimeout(scripts.trimAudit.run(this.#client, [this.#p, String(this.#auditMaxEntries)]), 'EVALSHA');
+      const removed = await this.#withTimeout(scripts.trimAudit.run<number>(this.#client, [this.#p, String(this.#auditMaxEntries), String(AUDIT_TRIM_BATCH)]), 'EVALSHA');
+      return removed >= AUDIT_TRIM_BATCH;
     } catch (err) {
       this.#logger.warn('redis: audit retention failed; it runs again after the next write', { error: err instanceof Error ? err.message : String(err) });
+      return false;
     }
   }
 

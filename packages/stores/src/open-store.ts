@@ -8,6 +8,7 @@ export const DEFAULT_STORE_URL = 'sqlite:./data/switchyard.db';
 
 /** Query parameters every store URL accepts: audit retention and the backend call timeout (ms). */
 const GENERIC_PARAMS = ['auditMaxEntries', 'timeoutMs'] as const;
+const MAX_PARAM = 2 ** 31 - 1;
 
 export interface OpenStoreOptions extends StoreOptions {
   /** Apply pending migrations before resolving. Default `true`. */
@@ -44,7 +45,10 @@ export async function openStore(url: string | URL, options: OpenStoreOptions = {
   for (const name of GENERIC_PARAMS) {
     const raw = parsed.searchParams.get(name);
     if (raw === null) continue;
-    if (!/^[1-9]\d{0,9}$/.test(raw)) throw urlError(`${name} must be a whole number of at least 1, got "${raw}" in ${redactUrl(parsed)}`);
+    // Timers cannot wait longer than 2^31 - 1 ms; larger numbers would silently become 1 ms.
+    if (!/^[1-9]\d{0,9}$/.test(raw) || Number(raw) > MAX_PARAM) {
+      throw urlError(`${name} must be a whole number from 1 to ${MAX_PARAM}, got "${raw}" in ${redactUrl(parsed)}`);
+    }
     parsed.searchParams.delete(name);
     storeOptions[name] ??= Number(raw);
   }

@@ -131,3 +131,31 @@ describe('EngineSync under a flood of changes', () => {
     expect(valueReads).toBeLessThan(writes / 10);
   });
 });
+
+describe('EngineSync resync during a failing sync', () => {
+  it('a resync requested while a full sync is failing is attempted before its promise resolves', async () => {
+    const store = await openStore('memory:');
+    cleanups.push(() => store.close());
+    await store.upsertFlag(stored('back', true));
+    // The first read fails after a moment, as a read to a store that just went away would.
+    let failNext = true;
+    const listFlags = store.listFlags.bind(store);
+    store.listFlags = async (options) => {
+      if (failNext) {
+        failNext = false;
+        await new Promise((r) => setTimeout(r, 20));
+        throw new Error('connection lost');
+      }
+      return listFlags(options);
+    };
+    const engine = createEngine();
+    const sync = new EngineSync(engine, store, { retryMs: 60_000 });
+    cleanups.push(() => sync.stop());
+    const starting = sync.start();
+    const again = sync.resync();
+    await again;
+    expect(sync.status.synced).toBe(true);
+    expect(engine.evaluate('back').value).toBe(true);
+    await starting;
+  });
+});

@@ -25,6 +25,38 @@ describe('TrailingTask', () => {
     expect(runs).toBe(3);
   });
 
+  it('never loses a trigger that lands as a run ends', async () => {
+    let runs = 0;
+    const task = new TrailingTask(async () => {
+      runs++;
+    });
+    task.trigger();
+    // Trigger on every microtask turn while the first run settles.
+    for (let i = 0; i < 5; i++) {
+      await Promise.resolve();
+      task.trigger();
+    }
+    await task.idle();
+    const before = runs;
+    task.trigger();
+    await task.idle();
+    expect(runs).toBe(before + 1);
+    expect(runs).toBeGreaterThanOrEqual(2);
+  });
+
+  it('runs again while the job reports work left, spaced by minIntervalMs', async () => {
+    const starts: number[] = [];
+    let left = 3;
+    const task = new TrailingTask(async () => {
+      starts.push(Date.now());
+      return --left > 0;
+    }, 30);
+    task.trigger();
+    await task.idle();
+    expect(starts).toHaveLength(3);
+    expect(starts[2]! - starts[0]!).toBeGreaterThanOrEqual(55);
+  });
+
   it('idle() resolves at once when nothing runs', async () => {
     const task = new TrailingTask(async () => undefined);
     await expect(task.idle()).resolves.toBeUndefined();

@@ -4,10 +4,18 @@
  * not slow the write that triggers it, such as audit retention.
  */
 export class TrailingTask {
-  #running: Promise<void> | undefined;
+  #running = false;
   #again = false;
+  #done: Promise<void> = Promise.resolve();
 
-  constructor(private readonly job: () => Promise<void>) {}
+  /**
+   * @param job returns `true` when it stopped early with work left (a bounded batch), to run again.
+   * @param minIntervalMs least time between the starts of two runs (a busy store is not trimmed back to back).
+   */
+  constructor(
+    private readonly job: () => Promise<boolean | void>,
+    private readonly minIntervalMs = 0,
+  ) {}
 
   /** Runs the job now, or once more after the current run. Never rejects: the job handles its errors. */
   trigger(): void {
@@ -15,18 +23,28 @@ export class TrailingTask {
       this.#again = true;
       return;
     }
-    this.#running = (async () => {
+    this.#running = true;
+    this.#done = this.#loop();
+  }
+
+  async #loop(): Promise<void> {
+    try {
+      let more: boolean | void;
       do {
         this.#again = false;
-        await this.job();
-      } while (this.#again);
-    })().finally(() => {
-      this.#running = undefined;
-    });
+        const started = Date.now();
+        more = await this.job();
+        const wait = this.minIntervalMs - (Date.now() - started);
+        if ((more || this.#again) && wait > 0) await new Promise((resolve) => setTimeout(resolve, wait).unref());
+      } while (more === true || this.#again);
+    } finally {
+      // Cleared with no await after the last check: a trigger from now on starts a new run.
+      this.#running = false;
+    }
   }
 
   /** Resolves when no run is in progress (for `close()`). */
   async idle(): Promise<void> {
-    while (this.#running) await this.#running;
+    while (this.#running) await this.#done;
   }
 }

@@ -125,8 +125,9 @@ export class EngineSync {
           this.pendingFlags.clear();
           this.pendingValues.clear();
           await this.fullSync();
-          // Still not synced: the store is down; the retry timer tries again, events need not.
-          if (!this.state.synced) break;
+          // Still not synced: the store is down; the retry timer tries again, events need not. A
+          // resync requested meanwhile (a caller awaiting it, a reconnect) still gets its attempt.
+          if (!this.state.synced && !this.pendingFull) break;
           continue;
         }
         const flags = [...this.pendingFlags];

@@ -14,7 +14,7 @@ function uniqueKey(label: string): string {
 
 const shape = (e: AuditEntry) => ({ actor: e.actor, action: e.action, key: e.key, before: e.before, after: e.after });
 
-export function auditCases({ test, client, clientWith }: SuiteContext): void {
+export function auditCases({ test, client, clientWith, options }: SuiteContext): void {
   describe('audit', () => {
     test('one entry per applied change with actor, action, before and after, newest first', async () => {
       const store = await client();
@@ -137,6 +137,24 @@ export function auditCases({ test, client, clientWith }: SuiteContext): void {
       // The flags themselves are untouched: retention trims history, not state.
       expect((await store.getFlag(keys[0]!))?.definition.key).toBe(keys[0]);
     });
+
+    test(
+      'retention trims a large existing log (more than one batch) until only the newest entries remain',
+      async () => {
+        // 1,100 entries written without retention, in one batch of values (one entry per key).
+        const plain = await client();
+        const bulk = Array.from({ length: 1100 }, (_, i) => uniqueKey(`bulk${i}`));
+        await plain.setValues(bulk.map((key) => ({ key, value: 1, remoteOnly: true })));
+        const store = await clientWith({ auditMaxEntries: 5 });
+        const last = uniqueKey('last');
+        await store.upsertFlag(numberFlag(last));
+        await waitFor(async () => (await store.listAudit({ limit: 100 })).length <= 5, { timeoutMs: 15_000, description: 'a 1,101-entry audit log trimmed to 5' });
+        const kept = await store.listAudit({ limit: 100 });
+        expect(kept[0]!.key).toBe(last);
+        expect(kept.map((e) => e.key).slice(1)).toEqual(bulk.slice(-4).reverse());
+      },
+      options.slowTestTimeoutMs,
+    );
 
     test('retention refuses a nonsensical auditMaxEntries', async () => {
       for (const bad of [0, -1, 1.5, Number.NaN]) {
