@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger, parseServerConfig, startServer, type RunningServer } from '@switchyard/server';
 import type { FlagDefinition } from '@switchyard/core';
 import { openStore } from '@switchyard/stores';
-import { privatePostgresProblem, startPrivatePostgres, type PrivatePostgres } from '../src/index';
+import { percentile, privatePostgresProblem, startPrivatePostgres, type PrivatePostgres } from '../src/index';
+import { putFlag } from './helpers';
 
 const CI = process.env.CI === 'true' || process.env.CI === '1';
 const problem = privatePostgresProblem();
@@ -13,13 +14,7 @@ if (problem) {
   console.warn(`\n!!! SKIPPING POSTGRES FAULT TESTS: ${problem}\n`);
 }
 const CYCLES = 3;
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const EXAMPLES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../examples/manifests');
-
-async function putFlag(server: RunningServer, key: string, fallbackValue: number): Promise<{ status: number; body: unknown }> {
-  const res = await fetch(`${server.url}/api/v1/flags/${key}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ type: 'number', fallbackValue }) });
-  return { status: res.status, body: await res.json() };
-}
 
 describe.skipIf(problem !== undefined)('a real server on a private PostgreSQL that crashes', () => {
   let pg: PrivatePostgres;
@@ -107,7 +102,7 @@ describe.skipIf(problem !== undefined)('a real server on a private PostgreSQL th
     expect(acknowledged.filter((k) => !stored.has(k))).toEqual([]);
     expect(refused.filter((k) => stored.has(k))).toEqual([]);
     // Goal: caught up within 1 s of PostgreSQL being back (the median; single runs get slack on a loaded CI machine).
-    expect(median(resyncs)).toBeLessThan(1000);
+    expect(percentile(resyncs, 50)).toBeLessThan(1000);
     expect(Math.max(...resyncs)).toBeLessThan(3000);
     await expect.poll(() => acknowledged.filter((k) => !server.runtime.engine.get(k)), { timeout: 5000 }).toEqual([]);
   });

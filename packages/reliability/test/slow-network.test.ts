@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger, parseServerConfig, startServer, type RunningServer } from '@switchyard/server';
 import { hasRedisServer, percentile, privatePostgresProblem, startDelayProxy, startPrivatePostgres, startPrivateRedis, type DelayProxy, type PrivatePostgres, type PrivateRedis } from '../src/index';
+import { putFlag } from './helpers';
 
 const CI = process.env.CI === 'true' || process.env.CI === '1';
 const available = hasRedisServer();
@@ -20,12 +21,6 @@ const EXAMPLES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../
 const WRITE_TIMEOUT_MS = 1500;
 /** Each store call gives up after this (`?timeoutMs=` on the store URL). */
 const STORE_TIMEOUT_MS = 1000;
-
-async function putFlag(server: RunningServer, key: string, fallbackValue: number): Promise<{ status: number; body: unknown; ms: number }> {
-  const started = Date.now();
-  const res = await fetch(`${server.url}/api/v1/flags/${key}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ type: 'number', fallbackValue }) });
-  return { status: res.status, body: await res.json(), ms: Date.now() - started };
-}
 
 /** OFREP evaluations in a loop, recording each one's latency, until `stop()`. */
 function evaluationLoad(server: RunningServer, key: string, expected: number) {

@@ -14,27 +14,17 @@ export function principalOf(res: Response, auth: Authenticator): Principal | und
   return (res.locals.principal as Principal | undefined) ?? (auth.enabled ? undefined : ANONYMOUS);
 }
 
-/** Whether routes need a role check at all: not when every request is the anonymous admin. */
-export function roleCheckNeeded(auth: Authenticator): boolean {
-  return auth.enabled;
-}
 
 /**
  * Rejects requests without credentials (401), with refused credentials (401, or 429 once the client
  * address refused too often, see `AuthFailureLimiter`) or with too low a role (403).
  */
 export function requireRole(auth: Authenticator, role: Role, limiter?: AuthFailureLimiter): RequestHandler {
-  if (!auth.enabled) {
-    return (_req, res, next) => {
-      res.locals.principal = ANONYMOUS;
-      next();
-    };
-  }
   // Synchronous unless a JWT must be verified or a refusal counted, so API keys cost no extra ticks.
   const settle = (req: Request, res: Response, next: NextFunction, result: AuthResult): void | Promise<void> => {
     if (result.kind === 'ok') {
       res.locals.principal = result.principal;
-      return allow(result.principal, res, next);
+      return allow(result.principal, next);
     }
     if (result.kind === 'invalid' && limiter) {
       return limiter.fail(req.ip ?? req.socket.remoteAddress ?? 'unknown').then((retryAfter) => {
@@ -50,14 +40,14 @@ export function requireRole(auth: Authenticator, role: Role, limiter?: AuthFailu
     const message = result.kind === 'missing' ? 'credentials are required' : 'the credentials were not accepted';
     throw new HttpError('UNAUTHORIZED', message, undefined, { 'WWW-Authenticate': auth.challenge() });
   };
-  const allow = (principal: Principal, _res: Response, next: NextFunction): void => {
+  const allow = (principal: Principal, next: NextFunction): void => {
     if (!hasRole(principal.role, role)) throw new HttpError('FORBIDDEN', `this operation needs the ${role} role; the credentials have ${principal.role}`);
     next();
   };
   return (req, res, next) => {
     const known = res.locals.principal as Principal | undefined;
-    if (known) return allow(known, res, next);
-    const result = auth.check(req.headers);
+    if (known) return allow(known, next);
+    const result = auth.authenticate(req.headers);
     if (result instanceof Promise) return result.then((r) => settle(req, res, next, r));
     return settle(req, res, next, result);
   };

@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import { ValidationError, formatPath } from '@switchyard/core';
 import type { Authenticator } from '../auth/authenticator';
 import type { AuthFailureLimiter } from '../security/auth-failure-limiter';
-import { requireRole, roleCheckNeeded } from '../auth/require-role';
+import { requireRole } from '../auth/require-role';
 import type { Role } from '../auth/roles';
 import { HttpError } from './http-error';
 
@@ -48,8 +48,8 @@ export class OperationRegistry {
   route(router: IRouter, auth: Authenticator, spec: OperationSpec, ...handlers: RequestHandler[]): void {
     this.operations.push(spec);
     const chain: RequestHandler[] = [];
-    // Without credentials configured every caller is the anonymous admin: no layer to run.
-    if (spec.role && roleCheckNeeded(auth)) chain.push(requireRole(auth, spec.role, this.limiter));
+    // Without credentials configured every caller is the anonymous admin (see `principalOf`): no layer to run.
+    if (spec.role && auth.enabled) chain.push(requireRole(auth, spec.role, this.limiter));
     if ((spec.body && !spec.handlerValidatesBody) || spec.query) chain.push(validator(spec));
     router[spec.method](spec.path, ...chain, ...handlers);
   }

@@ -21,34 +21,25 @@ export interface RequestHooksOptions {
 export function requestHooks(options: RequestHooksOptions): RequestHandler[] {
   const { logger, headers } = options;
   const record = options.metrics.recorder();
-  if (options.log && logger.isLevelEnabled('info')) {
-    // Full access logs: pino-http owns the request id and the line; this layer does the rest.
-    return [
-      requestLogger(logger),
-      (req, res, next) => {
-        const started = performance.now();
-        setHeaders(res, headers);
-        res.once('finish', () => record(req, res, started));
-        next();
-      },
-    ];
-  }
-  const log = options.log;
-  return [
-    (req, res, next) => {
-      const started = performance.now();
-      setHeaders(res, headers);
-      if (!log) {
-        res.once('finish', () => record(req, res, started));
-        return next();
-      }
-      const id = requestId(req, res);
-      (req as { id?: string }).id = id;
-      res.once('finish', () => {
-        record(req, res, started);
-        logFinishedRequest(logger, req, res, id, started);
-      });
-      next();
-    },
-  ];
+  // Full access logs: pino-http owns the request id and the line. Otherwise (info off) the lean path
+  // here keeps the request id and logs only client (warn) and server (error) errors, without a
+  // pino child logger per request.
+  const full = options.log && logger.isLevelEnabled('info');
+  const lean = options.log && !full;
+  const hooks: RequestHandler = (req, res, next) => {
+    const started = performance.now();
+    setHeaders(res, headers);
+    if (!lean) {
+      res.once('finish', () => record(req, res, started));
+      return next();
+    }
+    const id = requestId(req, res);
+    (req as { id?: string }).id = id;
+    res.once('finish', () => {
+      record(req, res, started);
+      logFinishedRequest(logger, req, res, id, started);
+    });
+    next();
+  };
+  return full ? [requestLogger(logger), hooks] : [hooks];
 }

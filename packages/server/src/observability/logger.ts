@@ -29,9 +29,6 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
  * logged; headers are not, so credentials cannot leak.
  */
 export function requestLogger(logger: Logger): RequestHandler {
-  // When info lines are off, pino-http would build a child logger per request for lines it never
-  // writes; this lean path keeps the request id and still logs client (warn) and server (error) errors.
-  if (!logger.isLevelEnabled('info')) return leanRequestLogger(logger);
   return pinoHttp({
     logger,
     genReqId: requestId,
@@ -69,14 +66,4 @@ export function logFinishedRequest(logger: Logger, req: Request, res: Response, 
   };
   if (status >= 500) logger.error(line, 'request errored');
   else logger.warn(line, 'request completed');
-}
-
-function leanRequestLogger(logger: Logger): RequestHandler {
-  return (req, res, next) => {
-    const id = requestId(req, res);
-    (req as { id?: string }).id = id;
-    const started = performance.now();
-    res.once('finish', () => logFinishedRequest(logger, req, res, id, started));
-    next();
-  };
 }

@@ -1,4 +1,4 @@
-import type { Request, RequestHandler, Response } from 'express';
+import type { Request, Response } from 'express';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { EvaluationDetails, FlagValue } from '@switchyard/core';
 
@@ -49,16 +49,6 @@ export class ServerMetrics {
         requests.set(counterKey, counter);
       }
       counter.inc();
-    };
-  }
-
-  /** Middleware recording every request once its response is finished (see `recorder`). */
-  middleware(): RequestHandler {
-    const record = this.recorder();
-    return (req, res, next) => {
-      const started = performance.now();
-      res.once('finish', () => record(req, res, started));
-      next();
     };
   }
 
