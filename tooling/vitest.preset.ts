@@ -1,8 +1,12 @@
+import { fileURLToPath } from 'node:url';
 import { defineProject, type UserWorkspaceConfig } from 'vitest/config';
+
+const propertySetup = fileURLToPath(new URL('./testing/property-setup.ts', import.meta.url));
 
 /**
  * Shared vitest settings for one workspace package. Workspace imports resolve to
- * `src/` through the `@switchyard/source` export condition, so tests never need a build.
+ * `src/` through the `@switchyard/source` export condition, so tests never need a build. Property
+ * tests get a fixed fast-check seed (see `testing/property.ts`).
  */
 export function packageProject(name: string, overrides: UserWorkspaceConfig['test'] = {}) {
   return defineProject({
@@ -15,6 +19,11 @@ export function packageProject(name: string, overrides: UserWorkspaceConfig['tes
       testTimeout: 20_000,
       hookTimeout: 30_000,
       ...overrides,
+      setupFiles: [propertySetup, ...toArray(overrides.setupFiles)],
     },
   });
+}
+
+function toArray<T>(value: T | T[] | undefined): T[] {
+  return value === undefined ? [] : Array.isArray(value) ? value : [value];
 }

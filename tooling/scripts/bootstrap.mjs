@@ -68,6 +68,15 @@ switch (task) {
   case 'test':
     pnpm(['exec', 'vitest', 'run', ...passthrough]);
     break;
+  case 'fuzz': {
+    // The wider property run: a fresh seed (printed, so a failure can be replayed with FC_SEED) and
+    // ten times the runs of the fixed-seed `test` task. Never part of CI's pass/fail.
+    env.FC_SEED ??= String(Math.floor(Math.random() * 2 ** 31));
+    env.FC_RUNS_FACTOR ??= '10';
+    console.log(`switchyard: fuzzing with FC_SEED=${env.FC_SEED} FC_RUNS_FACTOR=${env.FC_RUNS_FACTOR}`);
+    pnpm(['exec', 'vitest', 'run', ...passthrough]);
+    break;
+  }
   case 'bench':
     pnpm(['exec', 'tsx', '--conditions=@switchyard/source', 'bench/run.ts', ...passthrough]);
     break;
@@ -78,6 +87,6 @@ switch (task) {
     break;
   }
   default:
-    console.error(`switchyard: unknown task "${task}" (expected setup, start, test or bench)`);
+    console.error(`switchyard: unknown task "${task}" (expected setup, start, test, fuzz or bench)`);
     process.exit(2);
 }

@@ -159,12 +159,12 @@ export async function bad(): Promise<void> {
     try {
       expect(watcher.features).toHaveLength(3);
       write(path.join(dir, 'extra', 'thing_feature.ts'), 'export default () => true;\n');
-      await waitFor(() => changes.length === 1, { timeoutMs: 5000 });
+      await waitFor(() => changes.length === 1, { timeoutMs: 10_000 });
       expect(changes[0]!.features.map((f) => f.name)).toContain('extra.thing');
       expect(readFileSync(out, 'utf8')).toContain('"extra.thing": extraThingFeature,');
       write(path.join(dir, 'notes.md'), 'ignored\n');
       unlinkSync(path.join(dir, 'checkout_color_feature.ts'));
-      await waitFor(() => changes.length === 2, { timeoutMs: 5000 });
+      await waitFor(() => changes.length === 2, { timeoutMs: 10_000 });
       expect(changes[1]!.features.map((f) => f.name)).toEqual(['billing.new_invoice', 'extra.thing', 'new_checkout']);
     } finally {
       await watcher.close();

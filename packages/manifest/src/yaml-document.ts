@@ -76,7 +76,7 @@ export class SourceDocument {
       if (starts[mid]! <= offset) lo = mid;
       else hi = mid - 1;
     }
-    return { line: lo + 1, column: offset - starts[lo]! + 1 };
+    return { line: lo + 1, column: Math.max(0, offset - starts[lo]!) + 1 };
   }
 
   /**
@@ -179,15 +179,17 @@ export class SourceDocument {
       path: DocPath | null;
       keyTurn: boolean;
       key: string | undefined;
+      /** Offset of the collection itself: where a key without text of its own is reported. */
+      start: number;
     }
-    const stack: Frame[] = [{ isMap: false, path: [], keyTurn: false, key: undefined }];
+    const stack: Frame[] = [{ isMap: false, path: [], keyTurn: false, key: undefined, start: 0 }];
     for (const event of events) {
       if (event.type === EVENT_ID.POP) {
         stack.pop();
         continue;
       }
       if (event.type === EVENT_ID.DOCUMENT) {
-        stack.push({ isMap: false, path: [], keyTurn: false, key: undefined });
+        stack.push({ isMap: false, path: [], keyTurn: false, key: undefined, start: 0 });
         continue;
       }
       const parent = stack[stack.length - 1]!;
@@ -199,7 +201,7 @@ export class SourceDocument {
           const key = getScalarValue(this.text, event);
           const quoted = event.style === SCALAR_STYLE.SINGLE_QUOTED || event.style === SCALAR_STYLE.DOUBLE_QUOTED;
           parent.key = key;
-          offsets.set(pathKey([...parent.path, key]), quoted ? event.valueStart - 1 : event.valueStart);
+          offsets.set(pathKey([...parent.path, key]), keyOffset(event, quoted, parent.start));
           order.get(pathKey(parent.path))!.push(key);
         }
       } else if (parent.isMap) {
@@ -209,7 +211,7 @@ export class SourceDocument {
       if (event.type === EVENT_ID.MAPPING || event.type === EVENT_ID.SEQUENCE) {
         const isMapping = event.type === EVENT_ID.MAPPING;
         if (isMapping && childPath) order.set(pathKey(childPath), []);
-        stack.push({ isMap: isMapping, path: isMapping ? childPath : null, keyTurn: true, key: undefined });
+        stack.push({ isMap: isMapping, path: isMapping ? childPath : null, keyTurn: true, key: undefined, start: Math.max(0, event.start) });
       }
     }
     this.keyOffsets = offsets;
@@ -240,6 +242,16 @@ export class SourceDocument {
       node.items.forEach((item, i) => this.checkDuplicateKeys(item, [...path, i]));
     }
   }
+}
+
+/**
+ * Where a mapping key starts. An empty scalar (`? !!str`, `? &a`) has no value text, so its tag or
+ * anchor, or else the mapping, gives the position; a quoted key starts at its quote.
+ */
+function keyOffset(event: { valueStart: number; tagStart: number; anchorStart: number }, quoted: boolean, fallback: number): number {
+  if (event.valueStart >= 0) return quoted ? event.valueStart - 1 : event.valueStart;
+  const marks = [event.tagStart, event.anchorStart].filter((offset) => offset >= 0);
+  return marks.length ? Math.min(...marks) : fallback;
 }
 
 function pathKey(path: readonly (string | number)[]): string {

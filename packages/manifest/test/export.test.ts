@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { exportManifest, formatDiagnostic, loadManifests, parseManifest } from '../src/index';
 import { generatedFlags } from './arbitraries';
 import { examplesDir } from './helpers';
+import { runs } from '../../../tooling/testing/property.ts';
 
 const withoutPlace = (definitions: readonly FlagDefinition[]) => definitions.map(({ source: _source, flagSet: _flagSet, ...rest }) => rest);
 
@@ -100,7 +101,7 @@ describe('exportManifest', () => {
         expect(parsed.values).toEqual(values);
         for (const d of parsed.definitions) expect(d.flagSet).toBe('roundtrip');
       }),
-      { numRuns: 150 },
+      { numRuns: runs(150) },
     );
   });
 });

@@ -4,6 +4,7 @@ import { stringify } from 'yaml';
 import { compareDiagnostics, parseManifest } from '../src/index';
 import type { ParsedManifest } from '../src/index';
 import { readExample } from './helpers';
+import { runs } from '../../../tooling/testing/property.ts';
 
 /** What every parse must give, whatever the input: diagnostics with positions, never an exception. */
 function checkShape(result: ParsedManifest, text: string): void {
@@ -33,7 +34,7 @@ describe('parseManifest never throws', () => {
       fc.property(fc.oneof(fc.string({ unit: 'binary', maxLength: 200 }), fc.string({ unit: 'grapheme-ascii', maxLength: 200 }), fc.array(fragments, { maxLength: 40 }).map((p) => p.join(''))), (text) => {
         checkShape(parse(text), text);
       }),
-      { numRuns: 1000 },
+      { numRuns: runs(1000) },
     );
   });
 
@@ -53,7 +54,7 @@ describe('parseManifest never throws', () => {
         }
         checkShape(parse(text), text);
       }),
-      { numRuns: 500 },
+      { numRuns: runs(500) },
     );
   });
 
@@ -63,8 +64,17 @@ describe('parseManifest never throws', () => {
         const text = stringify(native ? { switchyard: 1, flags: data } : data);
         checkShape(parse(text), text);
       }),
-      { numRuns: 500 },
+      { numRuns: runs(500) },
     );
+  });
+
+  it('gives keys without text of their own a real position (`? !!str` was reported at column 0)', () => {
+    for (const text of ['? !!str', '? !!str\n', '? &a\n', 'flags:\n  ? !!str\n', '? !!str : x']) {
+      const result = parse(text);
+      expect(result.errors.length, text).toBeGreaterThan(0);
+      checkShape(result, text);
+    }
+    expect(parse('? !!str').errors[0]).toMatchObject({ line: 1, column: 3 });
   });
 
   it('on deep nesting and alias bombs', () => {

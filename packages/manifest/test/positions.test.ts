@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
 import { exportManifest, parseManifest } from '../src/index';
 import { generatedFlags } from './arbitraries';
+import { runs } from '../../../tooling/testing/property.ts';
 
 /** Independent oracle: where the `yaml` package puts the key `key` of the mapping at `path`. */
 function oracle(text: string, path: string[], key: string): { line: number; column: number } {
@@ -33,7 +34,7 @@ describe('source positions', () => {
         );
         for (const s of sources(text, `p.${format}`)) expect(s).toEqual({ key: s.key, ...oracle(text, ['flags'], s.key) });
       }),
-      { numRuns: 60 },
+      { numRuns: runs(60) },
     );
   });
 

@@ -26,7 +26,7 @@ export async function attach(provider: SwitchyardProvider): Promise<{ client: Cl
 }
 
 /** Resolves when `predicate` holds, polling every few milliseconds; rejects after `timeoutMs`. */
-export async function until(predicate: () => boolean, timeoutMs = 5000, what = 'condition'): Promise<void> {
+export async function until(predicate: () => boolean, timeoutMs = 10_000, what = 'condition'): Promise<void> {
   const start = Date.now();
   while (!predicate()) {
     if (Date.now() - start > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);

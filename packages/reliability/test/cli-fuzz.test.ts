@@ -5,13 +5,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runs } from '../../../tooling/testing/property.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const BIN = path.join(ROOT, 'apps/cli/dist/bin.js');
 const CI = process.env.CI === 'true' || process.env.CI === '1';
 const RUNS = Number(process.env.FUZZ_RUNS) || 0;
 // Each case starts a process (~250 ms), so the CLI gets a hundredth of FUZZ_RUNS.
-const CLI_RUNS = RUNS ? Math.max(1, Math.floor(RUNS / 100)) : 24;
+const CLI_RUNS = RUNS ? Math.max(1, Math.floor(RUNS / 100)) : runs(24);
 const built = existsSync(BIN);
 if (!built) {
   if (CI) throw new Error(`${BIN} is missing: build apps/cli before the reliability tests (CI=true requires them)`);
@@ -55,8 +56,9 @@ describe.skipIf(!built)('the switchyard CLI under generated argv', () => {
         expect([0, 1, 2, 3], `switchyard ${JSON.stringify(args)} → ${code}\n${stderr}`).toContain(code);
         expect(stderr, `switchyard ${JSON.stringify(args)}`).not.toMatch(/\n\s+at .+:\d+:\d+\)?$/m);
       }),
-      { seed: 1107, numRuns: CLI_RUNS },
+      { numRuns: CLI_RUNS },
     );
     console.log(`[fuzz] cli exit codes: ${JSON.stringify(seen)}`);
-  }, CLI_RUNS * 1000);
+    // Each case is bounded by its own 15 s kill timer: the budget follows from the count, not from speed.
+  }, CLI_RUNS * 15_000 + 10_000);
 });

@@ -64,7 +64,7 @@ describe.skipIf(!available)('two instances on one Redis store, many writers on t
     for (const s of servers) {
       const final = (await (await fetch(`${s.url}/api/v1/flags/race_flag`)).json()) as { version: number; definition: { fallbackValue: number } };
       expect(final).toMatchObject({ version: last.version, definition: { fallbackValue: last.value } });
-      await expect.poll(() => s.runtime.engine.evaluate('race_flag').value, { timeout: 3000 }).toBe(last.value);
+      await expect.poll(() => s.runtime.engine.evaluate('race_flag').value, { timeout: 10_000 }).toBe(last.value);
     }
     const audit = (await (await fetch(`${url}/api/v1/audit?key=race_flag&limit=1000`)).json()) as { entries: unknown[] };
     expect(audit.entries).toHaveLength(applied.length + 1);
@@ -85,7 +85,7 @@ describe.skipIf(!available)('two instances on one Redis store, many writers on t
     // Each instance reads its own writes at once; the other one's arrive through the store's change feed.
     for (const s of servers) {
       const evaluated = () => Array.from({ length: 40 }, (_, i) => s.runtime.engine.evaluate('race_scoped', { tenant: `t${i}` }).value);
-      await expect.poll(evaluated, { timeout: 3000 }).toEqual(Array.from({ length: 40 }, (_, i) => i));
+      await expect.poll(evaluated, { timeout: 10_000 }).toEqual(Array.from({ length: 40 }, (_, i) => i));
     }
     const audit = (await (await fetch(`${url}/api/v1/audit?key=race_scoped&limit=1000`)).json()) as { entries: unknown[] };
     expect(audit.entries).toHaveLength(41);

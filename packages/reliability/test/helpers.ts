@@ -6,3 +6,15 @@ export async function putFlag(server: RunningServer, key: string, fallbackValue:
   const res = await fetch(`${server.url}/api/v1/flags/${key}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ type: 'number', fallbackValue }) });
   return { status: res.status, body: await res.json(), ms: Date.now() - started };
 }
+
+/**
+ * `pnpm reliability:report` sets `RELIABILITY_GOALS=1`: recovery and latency figures are then held to
+ * their goals. In the everyday suite the machine is shared with every other test file, so the same
+ * checks only prove that nothing hangs, with bounds far beyond the goals; the figures are printed either way.
+ */
+export const HOLD_GOALS = process.env.RELIABILITY_GOALS === '1';
+
+/** The bound a figure is checked against: its goal under `RELIABILITY_GOALS=1`, else a no-hang bound. */
+export function within(goalMs: number): number {
+  return HOLD_GOALS ? goalMs : Math.max(goalMs * 5, 10_000);
+}

@@ -5,7 +5,7 @@ import { createLogger, parseServerConfig, startServer, type RunningServer } from
 import type { FlagDefinition } from '@switchyard/core';
 import { openStore } from '@switchyard/stores';
 import { percentile, privatePostgresProblem, startPrivatePostgres, type PrivatePostgres } from '../src/index';
-import { putFlag } from './helpers';
+import { putFlag, within } from './helpers';
 
 const CI = process.env.CI === 'true' || process.env.CI === '1';
 const problem = privatePostgresProblem();
@@ -102,8 +102,8 @@ describe.skipIf(problem !== undefined)('a real server on a private PostgreSQL th
     expect(acknowledged.filter((k) => !stored.has(k))).toEqual([]);
     expect(refused.filter((k) => stored.has(k))).toEqual([]);
     // Goal: caught up within 1 s of PostgreSQL being back (the median; single runs get slack on a loaded CI machine).
-    expect(percentile(resyncs, 50)).toBeLessThan(1000);
-    expect(Math.max(...resyncs)).toBeLessThan(3000);
-    await expect.poll(() => acknowledged.filter((k) => !server.runtime.engine.get(k)), { timeout: 5000 }).toEqual([]);
+    expect(percentile(resyncs, 50)).toBeLessThan(within(1000));
+    expect(Math.max(...resyncs)).toBeLessThan(within(3000));
+    await expect.poll(() => acknowledged.filter((k) => !server.runtime.engine.get(k)), { timeout: 10_000 }).toEqual([]);
   });
 });

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger, parseServerConfig, startServer, type RunningServer } from '@switchyard/server';
 import { hasRedisServer, percentile, startPrivateRedis, type PrivateRedis } from '../src/index';
-import { putFlag } from './helpers';
+import { putFlag, within } from './helpers';
 
 const CI = process.env.CI === 'true' || process.env.CI === '1';
 const available = hasRedisServer();
@@ -107,14 +107,14 @@ describe.skipIf(!available)('a real server on a private Redis that fails', () =>
     expect(refused.length).toBeGreaterThan(0);
     expect(load.stats.failedEvaluations).toBe(0);
     expect(load.stats.evaluations).toBeGreaterThan(100);
-    await expect.poll(() => acknowledged.filter((k) => !server.runtime.engine.get(k)), { timeout: 3000 }).toEqual([]);
+    await expect.poll(() => acknowledged.filter((k) => !server.runtime.engine.get(k)), { timeout: 10_000 }).toEqual([]);
     // Refused writes left nothing behind (no half-written definitions).
     const stored = new Set((await server.runtime.store.listFlags()).map((f) => f.definition.key));
     expect(refused.filter((k) => stored.has(k))).toEqual([]);
     expect(acknowledged.filter((k) => !stored.has(k))).toEqual([]);
     // Goal: caught up within 1 s of Redis being back (the median; single runs get scheduling slack on a loaded CI machine).
-    expect(percentile(resyncs, 50)).toBeLessThan(1000);
-    expect(Math.max(...resyncs)).toBeLessThan(3000);
+    expect(percentile(resyncs, 50)).toBeLessThan(within(1000));
+    expect(Math.max(...resyncs)).toBeLessThan(within(3000));
   });
 
   it('SIGSTOP: writes answer 503 within the write timeout, none hangs; SIGCONT recovers', async () => {
@@ -139,8 +139,8 @@ describe.skipIf(!available)('a real server on a private Redis that fails', () =>
     }
     expect(outcomes.some((o) => o.status === 503)).toBe(true);
     // Every request is answered within the write timeout (plus scheduling slack), none hangs.
-    expect(slowest).toBeLessThan(WRITE_TIMEOUT_MS + 1000);
+    expect(slowest).toBeLessThan(WRITE_TIMEOUT_MS + within(1000));
     expect(load.stats.failedEvaluations).toBe(0);
-    expect(recoverMs).toBeLessThan(3000);
+    expect(recoverMs).toBeLessThan(within(3000));
   });
 });

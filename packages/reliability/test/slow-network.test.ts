@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger, parseServerConfig, startServer, type RunningServer } from '@switchyard/server';
 import { hasRedisServer, percentile, privatePostgresProblem, startDelayProxy, startPrivatePostgres, startPrivateRedis, type DelayProxy, type PrivatePostgres, type PrivateRedis } from '../src/index';
-import { putFlag } from './helpers';
+import { HOLD_GOALS, putFlag, within } from './helpers';
 
 const CI = process.env.CI === 'true' || process.env.CI === '1';
 const available = hasRedisServer();
@@ -85,7 +85,8 @@ function slowNetworkSuite(name: string, startBackend: () => Promise<Backend>): v
     expect(stats.failed).toBe(0);
     expect(stats.evaluations).toBeGreaterThan(50);
     // Evaluations never wait on the store: their p99 stays well under the fastest write.
-    expect(stats.p99).toBeLessThan(Math.min(...writes.map((w) => w.ms)) / 2);
+    // Evaluations never wait on the store: their p99 stays below the slowed writes (half of them when held to the goal).
+    expect(stats.p99).toBeLessThan(Math.min(...writes.map((w) => w.ms)) / (HOLD_GOALS ? 2 : 1));
   });
 
   it(`a ${name} slower than the timeouts: writes answer 503 in time, nothing piles up, every write is all-or-nothing`, async () => {
@@ -112,11 +113,11 @@ function slowNetworkSuite(name: string, startBackend: () => Promise<Backend>): v
       }
     }
     expect(refused).toBeGreaterThan(0);
-    expect(slowest).toBeLessThan(WRITE_TIMEOUT_MS + 1000);
+    expect(slowest).toBeLessThan(WRITE_TIMEOUT_MS + within(1000));
     expect(stats.failed).toBe(0);
-    expect(stats.p99).toBeLessThan(500);
+    expect(stats.p99).toBeLessThan(within(500));
     expect(after.status).toBeLessThan(300);
-    expect(recoverMs).toBeLessThan(3000);
+    expect(recoverMs).toBeLessThan(within(3000));
     // Timeouts did not turn into a reconnect storm: at most one new connection per timed-out write
     // (a pool drops a connection whose query timed out), and no more open than the pool allows.
     expect(proxy.connectionsOpened - connectionsBefore).toBeLessThanOrEqual(outcomes.length + 2);
@@ -132,7 +133,7 @@ function slowNetworkSuite(name: string, startBackend: () => Promise<Backend>): v
       expect(audited, key).toBe(stored.has(key) ? 1 : 0);
       if (stored.has(key)) expect(stored.get(key)!.definition.fallbackValue).toBe(i);
     }
-    await expect.poll(() => [...stored.keys()].filter((k) => k.startsWith('slow_late_') && !server.runtime.engine.get(k)), { timeout: 5000 }).toEqual([]);
+    await expect.poll(() => [...stored.keys()].filter((k) => k.startsWith('slow_late_') && !server.runtime.engine.get(k)), { timeout: 10_000 }).toEqual([]);
   });
 }
 

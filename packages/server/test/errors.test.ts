@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testServer, type TestServer } from './helpers';
+import { runs } from '../../../tooling/testing/property.ts';
 
 let s: TestServer;
 beforeAll(async () => {
@@ -49,14 +50,14 @@ describe('bad input never produces a 5xx', () => {
         const res = await s.http.post(route).set('Content-Type', 'application/json').send(JSON.stringify(body));
         expect(res.status).toBeLessThan(500);
       }),
-      { numRuns: 150 },
+      { numRuns: runs(150) },
     );
     await fc.assert(
       fc.asyncProperty(fc.jsonValue({ maxDepth: 3 }), async (body) => {
         const res = await s.http.put('/v1/flags/prop_flag').set('Content-Type', 'application/json').send(JSON.stringify(body));
         expect(res.status).toBeLessThan(500);
       }),
-      { numRuns: 60 },
+      { numRuns: runs(60) },
     );
   });
 });

@@ -3,10 +3,11 @@ import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { testServer, type TestServer } from './helpers';
+import { runs } from '../../../tooling/testing/property.ts';
 
-/** Small fixed-seed runs by default; `FUZZ_RUNS=n` for nightly-size runs. */
+/** Small runs with the shared fixed seed by default; `FUZZ_RUNS=n` for nightly-size runs. */
 const RUNS = Number(process.env.FUZZ_RUNS) || 0;
-const runs = (ci: number) => ({ seed: 4242, numRuns: RUNS || ci });
+const settings = (ci: number) => ({ numRuns: RUNS || runs(ci) });
 /** Nightly-size runs take minutes: about 3 ms per request, with room to spare for a loaded machine. */
 const TIMEOUT = RUNS ? RUNS * 20 : undefined;
 
@@ -58,7 +59,7 @@ describe('hostile input on PUT routes and query strings never makes the server a
           expect(res.type).toMatch(/^application\/json/);
         },
       ),
-      runs(80),
+      settings(80),
     );
   }, TIMEOUT);
 
@@ -71,7 +72,7 @@ describe('hostile input on PUT routes and query strings never makes the server a
         const res = await request('GET', `${route}?${query}`);
         expect(res.status, `${route}?${query}`).toBeLessThan(500);
       }),
-      runs(120),
+      settings(120),
     );
   }, TIMEOUT);
 
@@ -82,7 +83,7 @@ describe('hostile input on PUT routes and query strings never makes the server a
         const res = await request('GET', `${route}?${raw}`);
         expect(res.status, `${route}?${raw}`).toBeLessThan(500);
       }),
-      runs(120),
+      settings(120),
     );
   }, TIMEOUT);
 });

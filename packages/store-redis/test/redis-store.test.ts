@@ -6,6 +6,7 @@ import { rejectionOf, uniqueNamespace, waitFor } from '@switchyard/store-test-su
 import { createRedisStore, storeFactory, type RedisStore, type RedisStoreOptions } from '../src/index';
 import { admin, deletePrefix, recordingLogger, redisUrl } from './helpers';
 import { PrivateRedis } from './redis-server';
+import { runs } from '../../../tooling/testing/property.ts';
 
 const numberFlag = (key: string) => ({ key, type: 'number' as const, fallbackValue: 0 });
 
@@ -147,7 +148,7 @@ describe.skipIf(!redisUrl)('redis store', () => {
             expect(await s.getValues(k)).toEqual(expected ? { ...expected.values, version: expected.version } : undefined);
           }
         }),
-        { numRuns: 60 },
+        { numRuns: runs(60) },
       );
     });
   });
@@ -173,10 +174,9 @@ describe.skipIf(!redisUrl)('redis store', () => {
         await s.ready();
         await s.upsertFlag(numberFlag('before-hang'));
         server.pause();
-        const started = Date.now();
+        // The paused server never answers: only the 300 ms timeout can end these calls.
         await expect(s.upsertFlag(numberFlag('during-hang'))).rejects.toBeInstanceOf(StoreUnavailableError);
         await expect(s.getFlag('before-hang')).rejects.toBeInstanceOf(StoreUnavailableError);
-        expect(Date.now() - started).toBeLessThan(2000);
         server.resume();
         await waitFor(async () => (await s.getFlag('before-hang').catch(() => undefined)) !== undefined, { description: 'answers after resume' });
       } finally {
@@ -227,7 +227,8 @@ describe.skipIf(!redisUrl)('redis store', () => {
         const server = await PrivateRedis.start();
         try {
           const logger = recordingLogger();
-          const a = createRedisStore({ url: server.url, namespace: 'sy', logger, maxReconnectDelayMs: 200 });
+          // A long call timeout: failing fast below must come from knowing the link is down, not from the timeout.
+          const a = createRedisStore({ url: server.url, namespace: 'sy', logger, maxReconnectDelayMs: 200, timeoutMs: 30_000 });
           const b = createRedisStore({ url: server.url, namespace: 'sy', logger: recordingLogger(), maxReconnectDelayMs: 200 });
           open.push(a, b);
           await Promise.all([a.ready(), b.ready()]);
@@ -241,7 +242,7 @@ describe.skipIf(!redisUrl)('redis store', () => {
           await waitFor(async () => !(await a.health()).ok, { description: 'disconnect noticed' });
           const started = performance.now();
           const err = await rejectionOf(a.getFlag('k'));
-          expect(performance.now() - started).toBeLessThan(100);
+          expect(performance.now() - started).toBeLessThan(30_000 / 4);
           expect(err).toBeInstanceOf(StoreUnavailableError);
           expect(err.message).toBe('redis: not connected (reconnecting); HGET not sent');
           await expect(a.setValues([{ key: 'k', value: 1, remoteOnly: true }])).rejects.toBeInstanceOf(StoreUnavailableError);
@@ -272,11 +273,9 @@ describe.skipIf(!redisUrl)('redis store', () => {
       await server.kill();
       const s = createRedisStore({ url: server.url, namespace: 'sy', timeoutMs: 300, logger: recordingLogger() });
       open.push(s);
-      const started = performance.now();
       await expect(s.ready()).rejects.toBeInstanceOf(StoreUnavailableError);
       const err = await rejectionOf(s.getFlag('x'));
       expect(err).toBeInstanceOf(StoreUnavailableError);
-      expect(performance.now() - started).toBeLessThan(1500);
       expect((await s.health()).ok).toBe(false);
       await expect(s.upsertFlag({ key: 'bad key!', type: 'number', fallbackValue: 0 })).rejects.toBeInstanceOf(ValidationError);
     });

@@ -133,7 +133,7 @@ describe('sqlite store', () => {
     await store.cacheSet('kept', 2);
     const raw = new Database(path, { readonly: true });
     try {
-      await waitFor(() => raw.prepare('SELECT count(*) FROM cache').pluck().get() === 1, { timeoutMs: 3000, description: 'sweep' });
+      await waitFor(() => raw.prepare('SELECT count(*) FROM cache').pluck().get() === 1, { timeoutMs: 10_000, description: 'sweep' });
       expect(raw.prepare('SELECT key FROM cache').pluck().all()).toEqual(['kept']);
     } finally {
       raw.close();
@@ -151,11 +151,11 @@ describe('sqlite store', () => {
     await writer.upsertFlag(booleanFlag('y'));
     const raw = new Database(path, { readonly: true });
     try {
-      await waitFor(() => raw.prepare('SELECT count(*) FROM change_log').pluck().get() === 0, { timeoutMs: 3000, description: 'prune' });
+      await waitFor(() => raw.prepare('SELECT count(*) FROM change_log').pluck().get() === 0, { timeoutMs: 10_000, description: 'prune' });
     } finally {
       raw.close();
     }
-    await waitFor(() => events.length > 0, { timeoutMs: 3000, description: 'reset event' });
+    await waitFor(() => events.length > 0, { timeoutMs: 10_000, description: 'reset event' });
     expect(events).toEqual([{ kind: 'reset', origin: reader.clientId }]);
   });
 
@@ -174,7 +174,7 @@ describe('sqlite store', () => {
     );
     const childClientId = stdout.trim();
     expect(childClientId).toMatch(/^sqlite-/);
-    await waitFor(() => events.length > 0, { timeoutMs: 2000, description: 'change from the child process' });
+    await waitFor(() => events.length > 0, { timeoutMs: 10_000, description: 'change from the child process' });
     expect(events).toEqual([{ kind: 'flags', keys: ['from-child'], origin: childClientId }]);
     expect((await store.getFlag('from-child'))?.definition.key).toBe('from-child');
     expect((await store.listAudit({ key: 'from-child' }))[0]?.actor).toBe('child-process');

@@ -1,5 +1,5 @@
 export interface WaitForOptions {
-  /** Give up after this many milliseconds. Default 5000. */
+  /** Give up after this many milliseconds. Default 10 000: a wait ends as soon as its condition holds, so only a failure pays for it. */
   timeoutMs?: number;
   /** Check again after this many milliseconds. Default 10. */
   intervalMs?: number;
@@ -12,7 +12,7 @@ export interface WaitForOptions {
  * Rejects when `timeoutMs` passes first (with the last error thrown by `check`, if any).
  */
 export async function waitFor<T>(check: () => T | Promise<T>, options: WaitForOptions = {}): Promise<Exclude<T, false | undefined>> {
-  const timeoutMs = options.timeoutMs ?? 5000;
+  const timeoutMs = options.timeoutMs ?? 10_000;
   const intervalMs = options.intervalMs ?? 10;
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;

@@ -84,7 +84,7 @@ describe('EngineSync', () => {
     expect(sync.status.synced).toBe(false);
 
     down = false;
-    await waitFor(() => engine.has('added-while-down'), { timeoutMs: 2000 });
+    await waitFor(() => engine.has('added-while-down'), { timeoutMs: 10_000 });
     expect(sync.status.synced).toBe(true);
   });
 

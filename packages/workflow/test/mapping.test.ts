@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compileTemplate, MappingSyntaxError, parseTemplate, printTemplate, tokenize, type ExpressionNode, type MappingScope, type TemplatePart } from '../src/index';
+import { runs } from '../../../tooling/testing/property.ts';
 
 const scope: MappingScope = {
   input: { name: 'Ada', count: 3, tags: ['a', 'b'], address: { city: 'Lagos' }, empty: '' },
@@ -143,7 +144,7 @@ describe('mapping properties', () => {
         const printed = printTemplate(parts);
         expect(strip(parseTemplate(printed).parts)).toEqual(strip(parts));
       }),
-      { numRuns: 500 },
+      { numRuns: runs(500) },
     );
   });
 
@@ -172,7 +173,7 @@ describe('mapping properties', () => {
           expect(e.offset).toBeLessThanOrEqual(s.length);
         }
       }),
-      { numRuns: 2000 },
+      { numRuns: runs(2000) },
     );
   });
 

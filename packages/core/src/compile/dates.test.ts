@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { parseInstant } from './dates';
+import { runs } from '../../../../tooling/testing/property.ts';
 
 describe('parseInstant', () => {
   it('reads Featuris dates as wall-clock times in the zone, covering the whole second or minute', () => {
@@ -26,7 +27,7 @@ describe('parseInstant', () => {
         expect(parsed?.start).toBe(reference.toMillis());
         expect(parsed?.end).toBe(reference.endOf(seconds ? 'second' : 'minute').toMillis());
       }),
-      { numRuns: 3000 },
+      { numRuns: runs(3000) },
     );
   });
 });

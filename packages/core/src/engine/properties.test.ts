@@ -4,6 +4,7 @@ import type { Condition } from '../types/condition';
 import type { FlagDefinition } from '../types/flag';
 import type { Rule } from '../types/rule';
 import { createEngine } from './engine';
+import { runs } from '../../../../tooling/testing/property.ts';
 
 const split = (key: string, weights: number[], seed?: string): FlagDefinition => ({
   key,
@@ -39,7 +40,7 @@ describe('variant splits (properties)', () => {
         expect(a.variant).toBe(b.variant);
         expect(a.reason).toBe('SPLIT');
       }),
-      { numRuns: 2000 },
+      { numRuns: runs(2000) },
     );
   });
 
@@ -59,7 +60,7 @@ describe('variant splits (properties)', () => {
           for (const u of units) expect(after.evaluate('other', { targetingKey: u }).variant).toBe(before.evaluate('other', { targetingKey: u }).variant);
         },
       ),
-      { numRuns: 200 },
+      { numRuns: runs(200) },
     );
   });
 
@@ -140,7 +141,7 @@ describe('evaluation never throws (properties)', () => {
           expect(engine.evaluateAll(ctx)).toHaveLength(1);
         }
       }),
-      { numRuns: 1500 },
+      { numRuns: runs(1500) },
     );
   });
 });

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { bucketOf, createBucketer } from './bucket';
 import { murmur3 } from './murmur3';
+import { runs } from '../../../../tooling/testing/property.ts';
 
 /** A straightforward byte-array MurmurHash3 x86_32, independent of the code-unit implementation. */
 function reference(bytes: Uint8Array, seed = 0): number {
@@ -71,7 +72,7 @@ describe('murmur3 (x86_32 over UTF-8)', () => {
       fc.property(fc.string({ unit: 'binary' }), fc.integer({ min: 0, max: 0xffffffff }), (text, seed) => {
         expect(murmur3(text, seed)).toBe(reference(utf8(text), seed));
       }),
-      { numRuns: 2000 },
+      { numRuns: runs(2000) },
     );
   });
 });

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { getOperator, operatorNames } from './registry';
 import { isSafePattern } from './strings';
+import { runs } from '../../../../tooling/testing/property.ts';
 
 function test(op: string, expected: unknown, actual: unknown, caseInsensitive = false) {
   const prepared = getOperator(op)?.(expected, { caseInsensitive });
@@ -124,7 +125,7 @@ describe('operators', () => {
           expect(r === true || r === false || r === undefined).toBe(true);
         }
       }),
-      { numRuns: 5000 },
+      { numRuns: runs(5000) },
     );
   });
 });

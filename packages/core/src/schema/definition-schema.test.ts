@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { definitionIssues, parseDefinition } from './parse-definition';
+import { runs } from '../../../../tooling/testing/property.ts';
 
 const messages = (input: unknown) => definitionIssues(input).map((i) => `${i.path.join('.')}: ${i.message}`);
 
@@ -90,7 +91,7 @@ describe('flag definition schema', () => {
       fc.property(fc.anything(), (input) => {
         expect(Array.isArray(definitionIssues(input))).toBe(true);
       }),
-      { numRuns: 2000 },
+      { numRuns: runs(2000) },
     );
   });
 });

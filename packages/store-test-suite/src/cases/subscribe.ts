@@ -69,7 +69,15 @@ export function subscribeCases({ test, client, options, capabilities }: SuiteCon
         const [a, b] = await Promise.all([client(), client()]);
         const seenByA = record(a);
         const seenByB = record(b);
-        await sleep(50); // let B's listening connection settle
+        // B is listening once a first write of A reaches it (and A has seen its own echo): no guessed delay.
+        await a.upsertFlag(numberFlag('listening'));
+        await waitFor(() => seenByB.events.some((e) => e.kind === 'flags' && e.keys.includes('listening')), {
+          timeoutMs: options.propagationTimeoutMs,
+          description: 'first flag change reaching client B',
+        });
+        await waitFor(() => seenByA.events.some((e) => e.kind === 'flags' && e.keys.includes('listening')), { description: "A's own change" });
+        seenByA.events.length = 0;
+        seenByB.events.length = 0;
         await a.upsertFlag(numberFlag('propagated'));
         await waitFor(() => seenByB.events.some((e) => e.kind === 'flags' && e.keys.includes('propagated')), {
           timeoutMs: options.propagationTimeoutMs,
