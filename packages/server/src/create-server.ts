@@ -13,7 +13,7 @@ import { createLogger } from './observability/logger';
 import { requestHooks } from './http/request-hooks';
 import { ServerMetrics } from './observability/metrics';
 import { AuthFailureLimiter, DEFAULT_AUTH_FAILURE_LIMIT, type AuthFailureLimit } from './security/auth-failure-limiter';
-import { DEFAULT_MAX_JSON_DEPTH, jsonDepthGuard } from './security/json-depth';
+import { DEFAULT_MAX_JSON_DEPTH } from './security/json-depth';
 import { RedisCommandPolicy } from './security/redis-commands';
 import { cdsRoutes } from './routes/cds';
 import { featurisRoutes } from './routes/featuris';
@@ -91,7 +91,11 @@ export function createServer(options: CreateServerOptions): Express {
     metrics: options.metrics ?? new ServerMetrics(),
     logger,
     feed,
-    operations: new OperationRegistry(new AuthFailureLimiter(options.authFailureLimit ?? DEFAULT_AUTH_FAILURE_LIMIT)),
+    // Bodies are read per operation, after authentication (see `jsonBody`), never by a global parser.
+    operations: new OperationRegistry(new AuthFailureLimiter(options.authFailureLimit ?? DEFAULT_AUTH_FAILURE_LIMIT), {
+      limit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
+      maxDepth: options.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH,
+    }),
     redisCommands: new RedisCommandPolicy(options.redisCommands),
     writeTimeoutMs: options.writeTimeoutMs ?? DEFAULT_WRITE_TIMEOUT_MS,
     environment: options.environment ?? options.engine.environment,
@@ -110,13 +114,6 @@ export function createServer(options: CreateServerOptions): Express {
     const origins = options.corsOrigins;
     app.use(cors({ origin: origins.includes('*') ? '*' : [...origins], exposedHeaders: ['ETag', 'Retry-After', 'X-Request-Id'], maxAge: 600 }));
   }
-  app.use(
-    express.json({
-      limit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
-      type: ['application/json', 'application/*+json'],
-      verify: jsonDepthGuard(options.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH),
-    }),
-  );
 
   // Evaluation routes first: they are the hot path and should not walk the other routers.
   ofrepRoutes(ctx, app);

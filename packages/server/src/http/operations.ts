@@ -6,6 +6,7 @@ import type { AuthFailureLimiter } from '../security/auth-failure-limiter';
 import { requireRole } from '../auth/require-role';
 import type { Role } from '../auth/roles';
 import { HttpError } from './http-error';
+import { jsonBody, type BodyPolicy, type JsonBodyLimits } from './json-body';
 
 export type Method = 'get' | 'post' | 'put' | 'delete';
 
@@ -27,8 +28,10 @@ export interface OperationSpec {
   tag: string;
   /** Least role needed; public when absent. */
   role?: Role;
-  /** Validates `req.body`; the parsed value is `res.locals.body`. */
+  /** Validates `req.body`; the parsed value is `res.locals.body`. A body is then required unless `bodyOptional`. */
   body?: z.ZodType;
+  /** The body may be left out (the handler sees `req.body === undefined`). */
+  bodyOptional?: boolean;
   /** The handler validates `body` itself (to answer in its protocol's error shape); it is still documented. */
   handlerValidatesBody?: boolean;
   /** Validates `req.query`; the parsed value is `res.locals.query`. */
@@ -41,18 +44,34 @@ export interface OperationSpec {
 export class OperationRegistry {
   readonly operations: OperationSpec[] = [];
 
-  /** `limiter` counts refused credentials on every protected route. */
-  constructor(private readonly limiter?: AuthFailureLimiter) {}
+  /**
+   * `limiter` counts refused credentials on every protected route; `bodyLimits` bound the JSON
+   * bodies operations read.
+   */
+  constructor(
+    private readonly limiter?: AuthFailureLimiter,
+    private readonly bodyLimits: JsonBodyLimits = { limit: 1024 * 1024, maxDepth: 64 },
+  ) {}
 
-  /** Routes `spec` on `router`: role check, then input validation, then the handlers. */
+  /**
+   * Routes `spec` on `router`: role check, then the body is read (never before the caller is
+   * authenticated), then input validation, then the handlers.
+   */
   route(router: IRouter, auth: Authenticator, spec: OperationSpec, ...handlers: RequestHandler[]): void {
     this.operations.push(spec);
     const chain: RequestHandler[] = [];
     // Without credentials configured every caller is the anonymous admin (see `principalOf`): no layer to run.
     if (spec.role && auth.enabled) chain.push(requireRole(auth, spec.role, this.limiter));
+    // Operations that need more than the read role change state.
+    if (spec.method !== 'get') chain.push(jsonBody(spec.method, bodyPolicyOf(spec), this.bodyLimits, spec.role !== undefined && spec.role !== 'read'));
     if ((spec.body && !spec.handlerValidatesBody) || spec.query) chain.push(validator(spec));
     router[spec.method](spec.path, ...chain, ...handlers);
   }
+}
+
+function bodyPolicyOf(spec: OperationSpec): BodyPolicy {
+  if (!spec.body) return 'none';
+  return spec.bodyOptional ? 'optional' : 'required';
 }
 
 function validator(spec: OperationSpec): RequestHandler {
@@ -60,7 +79,8 @@ function validator(spec: OperationSpec): RequestHandler {
   const body = spec.handlerValidatesBody ? undefined : spec.body;
   return (req, res, next) => {
     if (query) res.locals.query = parseOrThrow(query, req.query, 'query');
-    if (body) res.locals.body = parseOrThrow(body, req.body ?? {}, 'body');
+    // An optional body that was left out is validated as `{}`; a required one never reaches here without a body.
+    if (body) res.locals.body = parseOrThrow(body, req.body === undefined && spec.bodyOptional ? {} : req.body, 'body');
     next();
   };
 }

@@ -82,6 +82,8 @@ export function ofrepRoutes<R extends IRouter>(ctx: ServerContext, router: R): R
       tag: TAG,
       role: 'read',
       body: evaluationRequest,
+      // OFREP's context is optional: a request without a body evaluates with an empty context.
+      bodyOptional: true,
       handlerValidatesBody: true,
       responses: {
         200: { description: 'Evaluation result', schema: success },
@@ -113,6 +115,8 @@ export function ofrepRoutes<R extends IRouter>(ctx: ServerContext, router: R): R
       tag: TAG,
       role: 'read',
       body: evaluationRequest,
+      // OFREP's context is optional: a request without a body evaluates with an empty context.
+      bodyOptional: true,
       handlerValidatesBody: true,
       headers: [{ name: 'If-None-Match', description: 'ETag of a previous response; 304 when nothing changed' }],
       responses: {
