@@ -11,6 +11,9 @@ export * from './operators/index';
 export * from './scope/scope-key';
 export {
   FLAG_KEY_PATTERN,
+  isFlagKey,
+  flagKeyProblem,
+  regexProblem,
   flagDefinitionSchema,
   flagKeySchema,
   flagTypeSchema,
@@ -24,6 +27,9 @@ export {
   typeOfValue,
   variantName,
 } from './schema/definition-schema';
+export { scopeMapSchema } from './schema/scope-schema';
+export { RESERVED_KEYS, isReservedKey } from './schema/reserved-keys';
+export { compilePattern, patternProblem, MAX_PATTERN_LENGTH, type LinearRegex, type CompiledPattern } from './regex/linear-regex';
 export { definitionIssues, parseDefinition } from './schema/parse-definition';
 export { validateValue, type ValueValidator, type ValidateValueOptions } from './validation/validate-value';
 export { parseInstant, isValidTimezone, type ParsedInstant } from './compile/dates';

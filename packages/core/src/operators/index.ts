@@ -1,3 +1,3 @@
 export { operators, operatorNames, getOperator } from './registry';
-export { isSafePattern, MAX_REGEX_INPUT } from './strings';
+export { MAX_REGEX_INPUT } from './strings';
 export type { Operator, OperatorOptions, AttributeTest, TestResult } from './types';

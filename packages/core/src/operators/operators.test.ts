@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { getOperator, operatorNames } from './registry';
-import { isSafePattern } from './strings';
 import { runs } from '../../../../tooling/testing/property.ts';
 
 function test(op: string, expected: unknown, actual: unknown, caseInsensitive = false) {
@@ -74,17 +73,11 @@ describe('operators', () => {
     expect(test('matches', '^[a-z]+@corp\\.com$', 'ann@corp.com')).toBe(true);
     expect(test('matches', '^[a-z]+$', 'ANN', true)).toBe(true);
     expect(test('matches', '([', 'x')).toBe('unusable');
-    expect(test('matches', '(a+)+$', 'aaaa')).toBe('unusable');
+    // Nested quantifiers are fine on the linear-time engine; back-references and look-arounds do not compile.
+    expect(test('matches', '(a+)+$', 'aaaa')).toBe(true);
+    expect(test('matches', '(a)\\1', 'aa')).toBe('unusable');
+    expect(test('matches', '(?=a)a', 'a')).toBe('unusable');
     expect(test('matches', 'a', 'a'.repeat(10_000))).toBeUndefined();
-  });
-
-  it('refuses regular expressions prone to catastrophic backtracking', () => {
-    for (const bad of ['(a+)+', '(a*)*b', '(\\w+\\s?)*$', '(x+x+)+y', '(a|aa)+$'.replace('|', '+|'), '(.*a){3}', '(a)\\1']) {
-      expect(isSafePattern(bad), bad).toBe(false);
-    }
-    for (const good of ['^[a-z]+$', '^\\d{3}-\\d{4}$', '(abc)+', '^(foo|bar)?baz$', '[(+*)]+', '^user-[0-9]+@(corp|example)\\.com$']) {
-      expect(isSafePattern(good), good).toBe(true);
-    }
   });
 
   it('semver operators', () => {

@@ -50,7 +50,7 @@ describe('flag definition schema', () => {
         expect.stringMatching(/^environments\.c\.rules\.0\.when(\.operator)?: /),
         'environments.d.percentage: must be between 0 and 100',
         'prerequisites.0.flag: must be 1 to 256 letters, digits or _ - . / :',
-        'validations.0.regex: invalid regular expression "("',
+        'validations.0.regex: invalid regular expression "(": missing closing ): `(`',
         expect.stringMatching(/colour/),
       ]),
     );
@@ -81,7 +81,7 @@ describe('flag definition schema', () => {
       }).sort(),
     ).toEqual([
       'defaultRule.rules.0.serve.variants.1.name: duplicate variant name "a"',
-      'defaultRule.rules.0.when.value: invalid regular expression "["',
+      'defaultRule.rules.0.when.value: invalid regular expression "[": missing closing ]: `[`',
       'prerequisites.0.flag: a flag cannot be its own prerequisite',
     ]);
   });

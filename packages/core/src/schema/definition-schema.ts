@@ -5,9 +5,26 @@ import type { Rule } from '../types/rule';
 import type { FlagType, FlagValue, JsonValue } from '../types/values';
 import { isValidTimezone, parseInstant } from '../compile/dates';
 import { operatorNames } from '../operators/registry';
+import { compilePattern } from '../regex/linear-regex';
+import { isReservedKey, reservedKeyMessage } from './reserved-keys';
 
-/** Letters, digits and `_ - . / :`; cds-style keys such as `/check/priority` are valid. */
+/**
+ * Letters, digits and `_ - . / :`; cds-style keys such as `/check/priority` are valid. The reserved
+ * names `__proto__`, `constructor` and `prototype` are not keys even though they fit (see `isFlagKey`).
+ */
 export const FLAG_KEY_PATTERN = /^[A-Za-z0-9_\-./:]{1,256}$/;
+
+/** True when `key` follows the flag key grammar: `FLAG_KEY_PATTERN` and not a reserved name. */
+export function isFlagKey(key: unknown): key is string {
+  return typeof key === 'string' && FLAG_KEY_PATTERN.test(key) && !isReservedKey(key);
+}
+
+/** Why `key` is not a flag key, or `undefined`. */
+export function flagKeyProblem(key: unknown): string | undefined {
+  if (typeof key !== 'string' || !FLAG_KEY_PATTERN.test(key)) return 'must be 1 to 256 letters, digits or _ - . / :';
+  if (isReservedKey(key)) return reservedKeyMessage('flag key', key);
+  return undefined;
+}
 
 /** Tolerance for floating-point sums of fractional weights (30 + 40 + 10.5 + 19.5). */
 const WEIGHT_EPSILON = 1e-9;
@@ -33,7 +50,8 @@ export const flagValueSchema: z.ZodType<FlagValue> = z.union([
 
 export const flagKeySchema = z
   .string()
-  .regex(FLAG_KEY_PATTERN, 'must be 1 to 256 letters, digits or _ - . / :');
+  .regex(FLAG_KEY_PATTERN, 'must be 1 to 256 letters, digits or _ - . / :')
+  .refine((key) => !isReservedKey(key), { error: (issue) => reservedKeyMessage('flag key', String(issue.input)) });
 
 export const flagTypeSchema = z.enum(['boolean', 'string', 'number', 'object']);
 
@@ -142,7 +160,9 @@ export const flagDefinitionSchema: z.ZodType<FlagDefinition> = definitionShape.s
     if (p.flag === def.key) add(['prerequisites', i, 'flag'], 'a flag cannot be its own prerequisite');
   });
   def.validations?.forEach((v, i) => {
-    if ('regex' in v && compileRegex(v.regex) === undefined) add(['validations', i, 'regex'], `invalid regular expression ${JSON.stringify(v.regex)}`);
+    if (!('regex' in v)) return;
+    const problem = regexProblem(v.regex);
+    if (problem) add(['validations', i, 'regex'], problem);
   });
 });
 
@@ -245,8 +265,9 @@ function checkConditionValues(condition: Condition, path: (string | number)[], a
   if ('all' in condition) condition.all.forEach((c, i) => checkConditionValues(c, [...path, 'all', i], add));
   else if ('any' in condition) condition.any.forEach((c, i) => checkConditionValues(c, [...path, 'any', i], add));
   else if ('not' in condition) checkConditionValues(condition.not, [...path, 'not'], add);
-  else if (condition.operator === 'matches' && (typeof condition.value !== 'string' || compileRegex(condition.value) === undefined)) {
-    add([...path, 'value'], `invalid regular expression ${JSON.stringify(condition.value)}`);
+  else if (condition.operator === 'matches') {
+    const problem = typeof condition.value === 'string' ? regexProblem(condition.value, condition.caseInsensitive) : 'the matches operator needs a regular expression string';
+    if (problem) add([...path, 'value'], problem);
   } else if ((condition.operator === 'in' || condition.operator === 'nin') && !Array.isArray(condition.value)) {
     add([...path, 'value'], `operator ${condition.operator} needs a list`);
   }
@@ -263,11 +284,8 @@ export function variantName(value: FlagValue, index: number, name?: string): str
   return `variant-${index}`;
 }
 
-/** Compiles a user-supplied pattern; `undefined` when it is not a valid regular expression. */
-export function compileRegex(pattern: string, flags = ''): RegExp | undefined {
-  try {
-    return new RegExp(pattern, flags);
-  } catch {
-    return undefined;
-  }
+/** Why a user-supplied pattern is refused (it does not compile on the linear-time engine), or `undefined`. */
+export function regexProblem(pattern: string, caseInsensitive = false): string | undefined {
+  const compiled = compilePattern(pattern, { caseInsensitive });
+  return compiled.ok ? undefined : `invalid regular expression ${JSON.stringify(pattern)}: ${compiled.reason}`;
 }

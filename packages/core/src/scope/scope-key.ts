@@ -1,3 +1,4 @@
+import { isReservedKey, reservedKeyMessage } from '../schema/reserved-keys';
 import type { ScopeMap } from '../types/flag';
 
 /** At most this many keys in one scope map, as in cds-feature-toggles. */
@@ -20,27 +21,39 @@ export function scopeKey(scope: ScopeMap | undefined): string {
 
 export const ROOT_SCOPE_KEY = '//';
 
-/** The scope map of a canonical key; `undefined` for text that is not one. */
+/** Letters, digits and `_ . -`: the grammar of a scope key (`tenant`, `user.id`). */
+export const SCOPE_KEY_PATTERN = /^[A-Za-z0-9_.-]+$/;
+
+/** The scope map of a canonical key; `undefined` for text that is not one (including a reserved scope key). */
 export function parseScopeKey(key: string): ScopeMap | undefined {
   if (key === ROOT_SCOPE_KEY) return {};
   const out: ScopeMap = {};
   for (const part of key.split(OUTER)) {
     const i = part.indexOf(INNER);
     if (i <= 0) return undefined;
-    out[part.slice(0, i)] = part.slice(i + INNER.length);
+    const name = part.slice(0, i);
+    if (isReservedKey(name)) return undefined;
+    out[name] = part.slice(i + INNER.length);
   }
   return out;
 }
 
-/** Problems with a scope map, or an empty list. */
+/**
+ * Problems with a scope map, or an empty list. Checked on the raw input (own keys, as `JSON.parse`
+ * made them), so `__proto__` is seen and refused rather than lost by a parser.
+ */
 export function scopeMapProblems(scope: unknown): string[] {
   if (scope === undefined) return [];
   if (typeof scope !== 'object' || scope === null || Array.isArray(scope)) return ['scope must be an object of scope keys to strings'];
-  const entries = Object.entries(scope);
+  const entries = Object.keys(scope).map((k) => [k, (scope as Record<string, unknown>)[k]] as const);
   const problems: string[] = [];
   if (entries.length > MAX_SCOPE_KEYS) problems.push(`scope has ${entries.length} keys, at most ${MAX_SCOPE_KEYS} are allowed`);
   for (const [k, v] of entries) {
-    if (!/^[A-Za-z0-9_.-]+$/.test(k)) problems.push(`scope key "${k}" must be letters, digits, _ . or -`);
+    if (isReservedKey(k)) {
+      problems.push(reservedKeyMessage('scope key', k));
+      continue;
+    }
+    if (!SCOPE_KEY_PATTERN.test(k)) problems.push(`scope key "${k}" must be letters, digits, _ . or -`);
     if (typeof v !== 'string' || v.length === 0) problems.push(`scope value of "${k}" must be a non-empty string`);
     else if (v.includes(INNER) || v.includes(OUTER)) problems.push(`scope value of "${k}" must not contain "::" or "##"`);
   }

@@ -1,5 +1,5 @@
 import { ValidationError, type ValidationIssue } from '../errors/store-errors';
-import { flagValueSchema } from '../schema/definition-schema';
+import { flagKeyProblem, flagValueSchema } from '../schema/definition-schema';
 import { isSubScope, parseScopeKey, ROOT_SCOPE_KEY, scopeKey, scopeMapProblems } from '../scope/scope-key';
 import { validateValue, type ValueValidator } from '../validation/validate-value';
 import type { FlagDefinition, MaintainedValues } from '../types/flag';
@@ -24,6 +24,11 @@ export function validateValueUpdates(
     }
     if (typeof u.key !== 'string' || u.key.length === 0) {
       issues.push({ path: [i, 'key'], message: 'key must be a non-empty string' });
+      return;
+    }
+    const keyProblem = flagKeyProblem(u.key);
+    if (keyProblem) {
+      issues.push({ path: [i, 'key'], message: keyProblem.startsWith('flag key') ? keyProblem : `key "${u.key}" ${keyProblem}` });
       return;
     }
     if (u.remoteOnly) {

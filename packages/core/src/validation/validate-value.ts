@@ -1,4 +1,5 @@
-import { compileRegex, invalidTypeMessage, valueMatchesType } from '../schema/definition-schema';
+import { compilePattern } from '../regex/linear-regex';
+import { invalidTypeMessage, valueMatchesType } from '../schema/definition-schema';
 import { scopeMapProblems } from '../scope/scope-key';
 import type { ValidationIssue } from '../errors/store-errors';
 import type { FlagDefinition, ScopeMap } from '../types/flag';
@@ -40,9 +41,10 @@ export function validateValue(
   }
   for (const v of definition.validations ?? []) {
     if ('regex' in v) {
-      const re = compileRegex(v.regex);
+      // The linear-time engine: a stored pattern cannot stall a write, whatever the value.
+      const compiled = compilePattern(v.regex);
       const text = typeof value === 'object' ? JSON.stringify(value) : String(value);
-      if (!re || !re.test(text)) {
+      if (!compiled.ok || !compiled.regex.test(text)) {
         issues.push({ path: ['value'], message: v.message ?? `value "${text}" does not match validation regular expression ${v.regex}` });
       }
     } else if ('validator' in v) {
