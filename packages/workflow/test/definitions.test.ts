@@ -98,7 +98,7 @@ steps:
 `),
     ).toEqual([
       'workflows/test.yaml:4:23 input.b.min: min (5) is greater than max (1)',
-      'workflows/test.yaml:5:22 input.c.pattern: invalid regular expression: Invalid regular expression: /(/u: Unterminated group',
+      'workflows/test.yaml:5:22 input.c.pattern: invalid regular expression "(": missing closing ): `(`',
       'workflows/test.yaml:6:23 input.d.min: min does not apply to boolean',
       'workflows/test.yaml:7:20 input.e.min: min of a date must be an ISO date such as "2024-01-31"',
       'workflows/test.yaml:8:23 input.f.default: must be a whole number, got the string "x"',

@@ -1,6 +1,7 @@
 import { ValidationError } from '@switchyard/core';
 import { describe, expect, it } from 'vitest';
 import { compileInputValidator, type InputField } from '../src/index';
+import { inputDefinitionIssues } from '../src/input/validate-input';
 
 const fields: Record<string, InputField> = {
   name: { type: 'string', required: true, min: 2, max: 5, pattern: '^[a-z]+$' },
@@ -63,6 +64,31 @@ describe('input validation', () => {
       'input.price: must be a number, got number NaN',
       'input.tags: must be an array, got the string "a"',
       'input.address: must be an object, got an array',
+    ]);
+  });
+
+  it('input patterns run on the linear-time engine: adversarial patterns cannot stall a run, back-references are refused at load time', () => {
+    const adversarial = compileInputValidator({ name: { type: 'string', pattern: '^(a|a)*$' }, code: { type: 'string', pattern: '(\\w|\\d)*$' } });
+    const plain = compileInputValidator({ name: { type: 'string', pattern: '^a*$' }, code: { type: 'string', pattern: '^\\w*$' } });
+    const input = { name: `${'a'.repeat(30)}!`, code: `${'a'.repeat(30)}!` };
+    const time = (fn: () => unknown) => {
+      const start = performance.now();
+      for (let i = 0; i < 200; i++) fn();
+      return performance.now() - start;
+    };
+    const attempt = (v: typeof plain) => () => {
+      try {
+        v(input);
+      } catch {
+        // refused: name does not match
+      }
+    };
+    time(attempt(adversarial));
+    expect(time(attempt(adversarial)) / time(attempt(plain))).toBeLessThan(50);
+    expect(() => adversarial(input)).toThrow('input.name: must match /^(a|a)*$/');
+    expect(adversarial({ name: 'aaa', code: 'x' })).toEqual({ name: 'aaa', code: 'x' });
+    expect(inputDefinitionIssues({ twice: { type: 'string', pattern: '^(\\w)\\1$' } })).toEqual([
+      { path: ['twice', 'pattern'], message: `invalid regular expression ${JSON.stringify('^(\\w)\\1$')}: invalid escape sequence: \`\\1\` (back-references are not supported: patterns run on a linear-time engine)` },
     ]);
   });
 });

@@ -1,4 +1,4 @@
-import { ValidationError, type ValidationIssue } from '@switchyard/core';
+import { compilePattern, ValidationError, type LinearRegex, type ValidationIssue } from '@switchyard/core';
 import type { InputField } from '../definition/schema';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -32,11 +32,9 @@ export function inputDefinitionIssues(fields: Readonly<Record<string, InputField
     if (field.pattern !== undefined) {
       if (field.type !== 'string') issues.push({ path: [...path, 'pattern'], message: `pattern only applies to string fields` });
       else {
-        try {
-          new RegExp(field.pattern, 'u');
-        } catch (err) {
-          issues.push({ path: [...path, 'pattern'], message: `invalid regular expression: ${(err as Error).message}` });
-        }
+        // The linear-time engine every user-supplied pattern runs on: refused here, at load time, with the reason.
+        const compiled = compilePattern(field.pattern);
+        if (!compiled.ok) issues.push({ path: [...path, 'pattern'], message: `invalid regular expression ${JSON.stringify(field.pattern)}: ${compiled.reason}` });
       }
     }
     if (field.items !== undefined) {
@@ -176,18 +174,10 @@ function compareBound(field: InputField, a: number | string, b: number | string)
   return typeof a === 'number' && typeof b === 'number' ? a - b : 0;
 }
 
-const regexCache = new Map<string, RegExp | undefined>();
-function safeRegex(pattern: string): RegExp | undefined {
-  if (!regexCache.has(pattern)) {
-    let re: RegExp | undefined;
-    try {
-      re = new RegExp(pattern, 'u');
-    } catch {
-      re = undefined;
-    }
-    regexCache.set(pattern, re);
-  }
-  return regexCache.get(pattern);
+/** The compiled pattern (core caches compilations), or `undefined` for one the definition check refused. */
+function safeRegex(pattern: string): LinearRegex | undefined {
+  const compiled = compilePattern(pattern);
+  return compiled.ok ? compiled.regex : undefined;
 }
 
 function describe(value: unknown): string {
