@@ -15,6 +15,10 @@ import { ServerMetrics } from './observability/metrics';
 import { AuthFailureLimiter, DEFAULT_AUTH_FAILURE_LIMIT, type AuthFailureLimit } from './security/auth-failure-limiter';
 import { DEFAULT_MAX_JSON_DEPTH } from './security/json-depth';
 import { RedisCommandPolicy } from './security/redis-commands';
+import { hostAllowList } from './security/host-allowlist';
+import { originCheck } from './security/origin-check';
+import { queryCredentialGuard } from './security/query-credentials';
+import { DEFAULT_STREAM_LIMITS, StreamSlots, type StreamLimits } from './security/stream-limits';
 import { cdsRoutes } from './routes/cds';
 import { featurisRoutes } from './routes/featuris';
 import { nativeRoutes } from './routes/native';
@@ -53,10 +57,17 @@ export interface CreateServerOptions {
   maxJsonDepth?: number;
   /** Browser origins allowed by CORS; none (the default) sends no CORS headers at all. */
   corsOrigins?: readonly string[];
-  /** Refused authentications per client address before 429. Default 20 per 60 s; `failures: 0` disables. */
+  /** Refused authentications per client address before a lockout (429). Default 20 per 60 s; `failures: 0` disables. */
   authFailureLimit?: AuthFailureLimit;
-  /** Extra Redis commands `redisSendCommand` may run besides the read-only defaults. */
+  /** Extra read-only Redis commands `redisSendCommand` may run besides the defaults (see `READ_ONLY_KEY_COMMANDS`). */
   redisCommands?: readonly string[];
+  /**
+   * Host names served besides loopback when no credentials are configured (DNS rebinding
+   * protection); with credentials, a non-empty list is the only names served. Any port.
+   */
+  allowedHosts?: readonly string[];
+  /** Caps on open event streams per client address (429 past it) and in total (503). */
+  streamLimits?: StreamLimits;
   /** Environment for evaluations that name none (also the engine's own default). */
   environment?: string;
   /** Shown (without credentials) by `/v1/admin/info`. */
@@ -71,8 +82,10 @@ export interface CreateServerOptions {
 /** What `createServer` keeps for shutdown and tests, at `app.locals.switchyard`. */
 export interface SwitchyardLocals {
   context: ServerContext;
-  /** Ends open event streams and stops following the engine. */
+  /** Ends open event streams (telling clients when to reconnect) and stops following the engine. */
   close(): void;
+  /** Open event streams right now. */
+  openStreams(): number;
 }
 
 /**
@@ -102,7 +115,8 @@ export function createServer(options: CreateServerOptions): Express {
     info: { storeUrl: options.storeUrl ?? `${options.store.name}:`, manifests: options.manifests, startedAt: new Date().toISOString(), version: SERVER_VERSION },
   };
   const stopFollowing = options.engine.onChange(({ keys }) => feed.publish(keys));
-  const connections = new StreamConnections();
+  const connections = new StreamConnections(new StreamSlots(options.streamLimits ?? DEFAULT_STREAM_LIMITS));
+  const authEnabled = ctx.auth.enabled;
 
   const pageHeaders = pageSecurityHeaders();
   const app = express();
@@ -110,6 +124,12 @@ export function createServer(options: CreateServerOptions): Express {
   // Responses are computed per request; OFREP's bulk endpoint sets its own ETag.
   app.set('etag', false);
   app.use(requestHooks({ logger, metrics: ctx.metrics, headers: API_SECURITY_HEADERS, log: options.requestLogging !== false }));
+  // Before any route: requests for another host (DNS rebinding), cross-origin writes (CSRF) and
+  // credentials in the URL are refused without reading a body or checking credentials.
+  const hosts = hostAllowList({ authEnabled, allowed: options.allowedHosts ?? [] });
+  if (hosts) app.use(hosts);
+  app.use(originCheck({ allowed: options.corsOrigins ?? [], authEnabled }));
+  app.use(queryCredentialGuard());
   if (options.corsOrigins?.length) {
     const origins = options.corsOrigins;
     app.use(cors({ origin: origins.includes('*') ? '*' : [...origins], exposedHeaders: ['ETag', 'Retry-After', 'X-Request-Id'], maxAge: 600 }));
@@ -138,6 +158,7 @@ export function createServer(options: CreateServerOptions): Express {
       stopFollowing();
       connections.closeAll();
     },
+    openStreams: () => connections.size,
   };
   app.locals.switchyard = locals;
   return app;

@@ -2,7 +2,7 @@ import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testServer, type TestServer } from './helpers';
 
-const KEYS = { read: 'k-read-123', write: 'k-write-456', admin: 'k-admin-789' };
+const KEYS = { read: 'k-read-0123456789ab', write: 'k-write-0123456789a', admin: 'k-admin-0123456789a' };
 const JWT_SECRET = 'a-long-shared-secret-for-hs256-tests!';
 let s: TestServer;
 beforeAll(async () => {
@@ -62,8 +62,8 @@ const ROUTES: RouteCase[] = [
   { method: 'get', path: '/ofrep/v1/configuration', role: 'read' },
   { method: 'get', path: '/api/v1/whoami', role: 'read' },
   { method: 'post', path: '/v1/features/run', role: 'write', body: { env: 'dev', product: 'p', feature_tag: 'f', input: {} } },
-  { method: 'get', path: '/v1/features/runs', role: 'read' },
-  { method: 'get', path: '/v1/features/runs/none', role: 'read' },
+  { method: 'get', path: '/v1/features/runs', role: 'write' },
+  { method: 'get', path: '/v1/features/runs/none', role: 'write' },
 ];
 
 const RANK = { public: 0, read: 1, write: 2, admin: 3 } as const;

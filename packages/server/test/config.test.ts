@@ -19,19 +19,24 @@ describe('parseServerConfig', () => {
       logLevel: 'info',
       watchManifests: true,
       corsOrigins: [],
-      authFailureLimit: { failures: 20, windowSeconds: 60 },
+      authFailureLimit: { failures: 20, windowSeconds: 60, lockoutSeconds: 60, maxLockoutSeconds: 3600 },
       redisCommands: [],
       writeTimeoutMs: 5000,
+      allowedHosts: [],
+      headersTimeoutMs: 20000,
+      requestTimeoutMs: 30000,
+      streamLimits: { perClient: 16, total: 1000 },
+      allowWeakKeys: false,
     });
   });
 
   it('flags win over environment variables, which win over the config file', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'sy-config-'));
     const file = path.join(dir, 'switchyard.yaml');
-    writeFileSync(file, 'port: 4000\nhost: 127.0.0.2\nmanifests: flags\nenvironment: staging\nauth:\n  apiKeys:\n    - { key: from-file, role: read }\n');
+    writeFileSync(file, 'port: 4000\nhost: 127.0.0.2\nmanifests: flags\nenvironment: staging\nauth:\n  apiKeys:\n    - { key: from-file-0123456789, role: read }\n');
     const fromFile = parseServerConfig(['--config', file], {}).config!;
     expect(fromFile).toMatchObject({ port: 4000, host: '127.0.0.2', manifests: path.join(dir, 'flags'), environment: 'staging' });
-    expect(fromFile.auth.apiKeys).toEqual([{ key: 'from-file', role: 'read' }]);
+    expect(fromFile.auth.apiKeys).toEqual([{ key: 'from-file-0123456789', role: 'read' }]);
     const fromEnv = parseServerConfig(['--config', file], { PORT: '5000', NODE_ENV: 'production', DEFAULT_DATA_SOURCE: './data/features' }).config!;
     expect(fromEnv).toMatchObject({ port: 5000, environment: 'production', manifests: './data/features' });
     const fromFlags = parseServerConfig(['--config', file, '--port', '6000', '--env', 'development', '--manifests', 'm'], { PORT: '5000', SWITCHYARD_ENV: 'x', SWITCHYARD_MANIFESTS: 'y' }).config!;
@@ -41,8 +46,8 @@ describe('parseServerConfig', () => {
 
   it('reads credentials from SWITCHYARD_API_KEYS and the Workertown variables', () => {
     const { config } = parseServerConfig([], {
-      SWITCHYARD_API_KEYS: 'k1:admin, k2:read',
-      FLAGS_API_KEY: 'wt',
+      SWITCHYARD_API_KEYS: 'k1-0123456789abcdef:admin, k2-0123456789abcdef:read',
+      FLAGS_API_KEY: 'wt-0123456789abcdef',
       FLAGS_USERNAME: 'u',
       FLAGS_PASSWORD: 'p',
       FLAGS_JWKS_URL: 'https://id.example/.well-known/jwks.json',
@@ -51,9 +56,9 @@ describe('parseServerConfig', () => {
     });
     expect(config!.auth).toEqual({
       apiKeys: [
-        { key: 'k1', role: 'admin' },
-        { key: 'k2', role: 'read' },
-        { key: 'wt', role: 'admin' },
+        { key: 'k1-0123456789abcdef', role: 'admin' },
+        { key: 'k2-0123456789abcdef', role: 'read' },
+        { key: 'wt-0123456789abcdef', role: 'admin' },
       ],
       basic: [{ username: 'u', password: 'p', role: 'admin' }],
       jwt: { secret: undefined, jwksUrl: 'https://id.example/.well-known/jwks.json', issuer: 'iss', audience: 'aud', roleClaim: 'role', defaultRole: 'read' },
@@ -77,7 +82,7 @@ describe('parseServerConfig', () => {
   it('refuses a non-loopback address without credentials unless --insecure', () => {
     expect(parseServerConfig(['--host', '0.0.0.0'], {}).errors).toEqual([expect.stringMatching(/^refusing to listen on 0\.0\.0\.0 without credentials/)]);
     expect(parseServerConfig(['--host', '0.0.0.0', '--insecure'], {}).config?.insecure).toBe(true);
-    expect(parseServerConfig(['--host', '0.0.0.0'], { FLAGS_API_KEY: 'k' }).config?.host).toBe('0.0.0.0');
+    expect(parseServerConfig(['--host', '0.0.0.0'], { FLAGS_API_KEY: 'k-0123456789abcdef' }).config?.host).toBe('0.0.0.0');
     expect(parseServerConfig(['--host', '::1'], {}).config?.host).toBe('::1');
     expect(parseServerConfig(['--host', 'localhost'], {}).config?.host).toBe('localhost');
   });

@@ -9,7 +9,7 @@ let s: TestServer;
 let server: Server;
 let baseUrl: string;
 beforeAll(async () => {
-  s = await testServer({ env: { SWITCHYARD_API_KEYS: 'reader-key:read' } });
+  s = await testServer({ env: { SWITCHYARD_API_KEYS: 'reader-key-0123456789:read' } });
   server = createServer(s.runtime.app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -19,11 +19,11 @@ afterAll(async () => {
   await s.close();
 });
 
-const auth = { Authorization: 'Bearer reader-key' };
+const auth = { Authorization: 'Bearer reader-key-0123456789' };
 
 describe('OFREP through the real OpenFeature SDK and OFREP provider', () => {
   it('evaluates typed flags with environment, targeting and variants', async () => {
-    await OpenFeature.setProviderAndWait('switchyard', new OFREPProvider({ baseUrl, headers: [['Authorization', 'Bearer reader-key']] }));
+    await OpenFeature.setProviderAndWait('switchyard', new OFREPProvider({ baseUrl, headers: [['Authorization', 'Bearer reader-key-0123456789']] }));
     const client = OpenFeature.getClient('switchyard');
     const staff = await client.getBooleanDetails('new-checkout', false, { targetingKey: 'u1', environment: 'production', email: 'Ann@Example.com' });
     expect(staff).toMatchObject({ flagKey: 'new-checkout', value: true, reason: 'TARGETING_MATCH' });

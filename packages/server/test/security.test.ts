@@ -30,7 +30,7 @@ describe('refused authentications are rate limited per client address', () => {
   });
   afterAll(() => s.close());
 
-  it('answers 429 with Retry-After after 20 refusals a minute, never for valid credentials or for requests without any', async () => {
+  it('after 20 refusals a minute, locks the address out: 429 with Retry-After for wrong, right and missing credentials alike', async () => {
     for (let i = 0; i < 20; i++) expect((await s.http.get('/api/v1/flags').set('X-API-Key', `wrong-${i}`)).status).toBe(401);
     const limited = await s.http.get('/api/v1/flags').set('X-API-Key', 'wrong-21');
     expect(limited.status).toBe(429);
@@ -40,10 +40,12 @@ describe('refused authentications are rate limited per client address', () => {
     const workertown = await s.http.get('/v1/flags').set('Authorization', 'Bearer still-wrong');
     expect(workertown.status).toBe(429);
     expect(workertown.body).toMatchObject({ status: 429, success: false, data: null });
-    // The same address with valid credentials is served, and missing credentials stay a plain 401.
-    expect((await s.http.get('/api/v1/flags').set('X-API-Key', KEYS.read)).status).toBe(200);
-    expect((await s.http.get('/api/v1/flags').auth('ops', PASSWORD)).status).toBe(200);
-    expect((await s.http.get('/api/v1/flags')).status).toBe(401);
+    // Credentials are not even checked while locked out: a right key learns nothing either.
+    expect((await s.http.get('/api/v1/flags').set('X-API-Key', KEYS.read)).status).toBe(429);
+    expect((await s.http.get('/api/v1/flags').auth('ops', PASSWORD)).status).toBe(429);
+    expect((await s.http.get('/api/v1/flags')).status).toBe(429);
+    // Public routes stay up.
+    expect((await s.http.get('/health')).status).toBe(200);
   });
 
   it('SWITCHYARD_AUTH_FAILURE_LIMIT=0 disables the limit; a bad value is a configuration error', async () => {
@@ -105,39 +107,57 @@ describe('CORS is closed unless origins are configured', () => {
 });
 
 describe('redisSendCommand runs read-only diagnostics only', () => {
-  it('the policy allows the defaults and configured extensions, case-insensitively, and names what it refuses', () => {
-    const policy = new RedisCommandPolicy(['client list']);
-    for (const ok of [['INFO'], ['ping'], ['KEYS', 'sy:*'], ['SCAN', '0', 'MATCH', 'sy:*'], ['memory', 'usage', 'k'], ['SLOWLOG', 'GET', '10'], ['CLIENT', 'LIST']]) {
-      expect(policy.refusal(ok), ok.join(' ')).toBeUndefined();
+  it('the policy allows read-only commands on the store\'s own keys only, and names what it refuses', () => {
+    const policy = new RedisCommandPolicy(['hget']);
+    const prefix = 'sy:';
+    for (const ok of [['ping'], ['KEYS', 'sy:*'], ['SCAN', '0', 'MATCH', 'sy:flag*', 'COUNT', '10'], ['memory', 'usage', 'sy:flags'], ['GET', 'sy:x'], ['EXISTS', 'sy:a', 'sy:b'], ['HGET', 'sy:h', 'f']]) {
+      expect(policy.refusal(ok, prefix), ok.join(' ')).toBeUndefined();
     }
-    expect(policy.refusal(['FLUSHALL'])).toBe(
-      'redis command "FLUSHALL" is not allowed; allowed: INFO, PING, DBSIZE, KEYS, SCAN, TYPE, TTL, PTTL, EXISTS, GET, HGETALL, LRANGE, XLEN, MEMORY USAGE, SLOWLOG GET, CLIENT LIST (extend with SWITCHYARD_REDIS_COMMANDS)',
-    );
-    expect(policy.refusal(['SLOWLOG', 'RESET'])).toMatch(/^redis command "SLOWLOG RESET" is not allowed/);
-    expect(policy.refusal(['CLIENT', 'KILL', 'x'])).toMatch(/^redis command "CLIENT KILL" is not allowed/);
-    expect(policy.refusal(['KEYS'])).toBe('KEYS needs exactly one pattern, e.g. ["KEYS", "switchyard:*"]');
-    expect(new RedisCommandPolicy().refusal(['CLIENT', 'LIST'])).toMatch(/^redis command "CLIENT" is not allowed/);
+    for (const [command, message] of [
+      [['INFO'], /^redis command "INFO" is not allowed; allowed: PING, KEYS, SCAN/],
+      [['SLOWLOG', 'GET', '10'], /^redis command "SLOWLOG" is not allowed/],
+      [['CONFIG', 'GET', '*'], /^redis command "CONFIG" is not allowed/],
+      [['CLIENT', 'LIST'], /^redis command "CLIENT" is not allowed/],
+      [['DBSIZE'], /^redis command "DBSIZE" is not allowed/],
+      [['FLUSHALL'], /^redis command "FLUSHALL" is not allowed/],
+      [['KEYS', '*'], /^KEYS patterns must start with this store's prefix/],
+      [['KEYS', 'other:*'], /^KEYS patterns must start with this store's prefix/],
+      [['KEYS'], /^KEYS needs exactly one pattern/],
+      [['SCAN', '0'], /^SCAN needs a cursor and MATCH/],
+      [['SCAN', '0', 'MATCH', '*'], /^SCAN needs a cursor and MATCH/],
+      [['GET', 'other:secret'], /^GET may only read this store's keys, which start with "sy:"/],
+      [['EXISTS', 'sy:a', 'other:b'], /^EXISTS may only read this store's keys/],
+      [['MEMORY', 'USAGE', 'other:x'], /^MEMORY USAGE may only read this store's keys/],
+    ] as const) {
+      expect(policy.refusal(command, prefix), command.join(' ')).toMatch(message);
+    }
+    expect(() => new RedisCommandPolicy(['CONFIG GET'])).toThrow(/redis command "CONFIG GET" cannot be allowed: only read-only commands on the store's own keys can/);
+    expect(parseServerConfig([], { SWITCHYARD_REDIS_COMMANDS: 'client list,HGET' }).errors).toEqual([
+      expect.stringMatching(/^redis command "CLIENT LIST" cannot be allowed/),
+    ]);
   });
 
   describe.skipIf(!redisUrl)('on a Redis store', () => {
     let s: TestServer;
+    const namespace = uniqueNamespace('sy_sec');
     beforeAll(async () => {
-      s = await testServer({ store: `${redisUrl}/?prefix=${uniqueNamespace('sy_sec')}`, env: { ...AUTH_ENV, SWITCHYARD_REDIS_COMMANDS: 'CONFIG GET' } });
+      s = await testServer({ store: `${redisUrl}/?prefix=${namespace}`, env: AUTH_ENV });
     });
     afterAll(() => s.close());
 
-    it('refuses writes and admin commands with 403, even for admins; allows diagnostics and extensions', async () => {
-      const send = (command: string[], key = KEYS.admin) => s.http.post('/rest/feature/redisSendCommand').set('X-API-Key', key).send({ command });
+    it('refuses writes, server-wide commands and other tenants\' keys with 403, even for admins; allows reads of its own keys', async () => {
+      const prefix = `${namespace}:`;
+      const send = (command: string[], key = KEYS.admin) => s.http.post('/rest/feature/redisSendCommand').set('X-API-Key', key).set('Content-Type', 'application/json').send({ command });
       expect((await send(['PING'], KEYS.read)).status).toBe(403);
-      for (const command of [['FLUSHDB'], ['SET', 'a', 'b'], ['CONFIG', 'SET', 'dir', '/tmp'], ['EVAL', 'return 1', '0'], ['SHUTDOWN']]) {
+      for (const command of [['FLUSHDB'], ['SET', `${prefix}a`, 'b'], ['CONFIG', 'GET', 'maxmemory-policy'], ['CONFIG', 'SET', 'dir', '/tmp'], ['EVAL', 'return 1', '0'], ['SHUTDOWN'], ['INFO'], ['SLOWLOG', 'GET'], ['CLIENT', 'LIST'], ['DBSIZE'], ['KEYS', '*'], ['GET', 'another-tenant:secret']]) {
         const res = await send(command);
         expect(res.status, command.join(' ')).toBe(403);
-        expect(res.body.error.message).toMatch(/ is not allowed; allowed: INFO, PING/);
       }
-      expect((await send(['DBSIZE'])).status).toBe(200);
-      const config = await send(['CONFIG', 'GET', 'maxmemory-policy']);
-      expect(config.status).toBe(200);
-      expect(config.body[0]).toBe('maxmemory-policy');
+      expect((await send(['PING'])).text).toBe('PONG');
+      const keys = await send(['KEYS', `${prefix}*`]);
+      expect(keys.status).toBe(200);
+      expect((keys.body as string[]).every((k) => k.startsWith(prefix))).toBe(true);
+      expect((await send(['SCAN', '0', 'MATCH', `${prefix}*`, 'COUNT', '100'])).status).toBe(200);
     });
   });
 });

@@ -15,27 +15,31 @@ export function principalOf(res: Response, auth: Authenticator): Principal | und
 }
 
 
+/** The client address the limiter and the stream caps count by. */
+export function clientAddress(req: Request): string {
+  return req.ip ?? req.socket.remoteAddress ?? 'unknown';
+}
+
 /**
- * Rejects requests without credentials (401), with refused credentials (401, or 429 once the client
- * address refused too often, see `AuthFailureLimiter`) or with too low a role (403).
+ * Rejects requests without credentials (401), with refused credentials (401) or with too low a
+ * role (403). An address the limiter locked out gets 429 with `Retry-After` before its
+ * credentials are even looked at (see `AuthFailureLimiter`).
  */
 export function requireRole(auth: Authenticator, role: Role, limiter?: AuthFailureLimiter): RequestHandler {
-  // Synchronous unless a JWT must be verified or a refusal counted, so API keys cost no extra ticks.
-  const settle = (req: Request, res: Response, next: NextFunction, result: AuthResult): void | Promise<void> => {
+  // Synchronous unless a JWT must be verified, so API keys cost no extra ticks.
+  const settle = (req: Request, res: Response, next: NextFunction, result: AuthResult): void => {
     if (result.kind === 'ok') {
       res.locals.principal = result.principal;
       return allow(result.principal, next);
     }
     if (result.kind === 'invalid' && limiter) {
-      return limiter.fail(req.ip ?? req.socket.remoteAddress ?? 'unknown').then((retryAfter) => {
-        if (retryAfter !== undefined) {
-          throw new HttpError('TOO_MANY_REQUESTS', `too many refused credentials from this address; retry in ${retryAfter} s`, undefined, { 'Retry-After': String(retryAfter) });
-        }
-        refuse(result);
-      });
+      const retryAfter = limiter.fail(clientAddress(req));
+      if (retryAfter !== undefined) throw tooMany(retryAfter);
     }
     refuse(result);
   };
+  const tooMany = (retryAfter: number) =>
+    new HttpError('TOO_MANY_REQUESTS', `too many refused credentials from this address; retry in ${retryAfter} s`, undefined, { 'Retry-After': String(retryAfter) });
   const refuse = (result: AuthResult): never => {
     const message = result.kind === 'missing' ? 'credentials are required' : 'the credentials were not accepted';
     throw new HttpError('UNAUTHORIZED', message, undefined, { 'WWW-Authenticate': auth.challenge() });
@@ -47,6 +51,9 @@ export function requireRole(auth: Authenticator, role: Role, limiter?: AuthFailu
   return (req, res, next) => {
     const known = res.locals.principal as Principal | undefined;
     if (known) return allow(known, next);
+    // Locked out: answered without checking the credentials, so right and wrong ones look the same.
+    const locked = limiter?.lockedOut(clientAddress(req));
+    if (locked !== undefined) throw tooMany(locked);
     const result = auth.authenticate(req.headers);
     if (result instanceof Promise) return result.then((r) => settle(req, res, next, r));
     return settle(req, res, next, result);

@@ -1,6 +1,7 @@
 import { isRole, type Role } from '../auth/roles';
 import type { ApiKeyCredential, AuthConfig, BasicCredential, JwtConfig } from './server-config';
 import type { ConfigFile } from './config-file';
+import { apiKeyWeakness, jwtSecretWeakness } from '../security/key-strength';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -10,8 +11,13 @@ type Env = Readonly<Record<string, string | undefined>>;
  * `FLAGS_USERNAME`/`FLAGS_PASSWORD` (admin), `FLAGS_JWT_SECRET`, `FLAGS_JWKS_URL`, `FLAGS_JWT_ISSUER`,
  * `FLAGS_JWT_AUDIENCE`; `SWITCHYARD_JWT_ROLE_CLAIM`, `SWITCHYARD_JWT_DEFAULT_ROLE`.
  */
-export function authFromEnv(env: Env, file: ConfigFile['auth'], errors: string[]): AuthConfig {
+export function authFromEnv(env: Env, file: ConfigFile['auth'], errors: string[], weak: string[] = errors): AuthConfig {
   const apiKeys: ApiKeyCredential[] = [...(file?.apiKeys ?? [])];
+  // Weak secrets go to `weak`: errors unless SWITCHYARD_ALLOW_WEAK_KEYS=1, then startup warnings.
+  apiKeys.forEach((k, i) => {
+    const problem = apiKeyWeakness(k.key, `config file auth.apiKeys[${i}].key`);
+    if (problem) weak.push(problem);
+  });
   const list = env.SWITCHYARD_API_KEYS?.trim();
   if (list) {
     list.split(',').forEach((entry, i) => {
@@ -21,10 +27,18 @@ export function authFromEnv(env: Env, file: ConfigFile['auth'], errors: string[]
       const role = at > 0 ? item.slice(at + 1) : '';
       // Never echo the key itself: only its position.
       if (!key || !isRole(role)) errors.push(`SWITCHYARD_API_KEYS entry ${i + 1} must look like KEY:ROLE with ROLE one of read, write, admin`);
-      else apiKeys.push({ key, role });
+      else {
+        const problem = apiKeyWeakness(key, `SWITCHYARD_API_KEYS entry ${i + 1}`);
+        if (problem) weak.push(problem);
+        apiKeys.push({ key, role });
+      }
     });
   }
-  if (env.FLAGS_API_KEY) apiKeys.push({ key: env.FLAGS_API_KEY, role: 'admin' });
+  if (env.FLAGS_API_KEY) {
+    const problem = apiKeyWeakness(env.FLAGS_API_KEY, 'FLAGS_API_KEY');
+    if (problem) weak.push(problem);
+    apiKeys.push({ key: env.FLAGS_API_KEY, role: 'admin' });
+  }
 
   const basic: BasicCredential[] = [...(file?.basic ?? [])];
   if (env.FLAGS_USERNAME || env.FLAGS_PASSWORD) {
@@ -45,6 +59,10 @@ export function authFromEnv(env: Env, file: ConfigFile['auth'], errors: string[]
   }
   const defaultRole = env.SWITCHYARD_JWT_DEFAULT_ROLE || fileJwt?.defaultRole || 'read';
   if (!isRole(defaultRole)) errors.push(`SWITCHYARD_JWT_DEFAULT_ROLE must be one of read, write, admin, got "${defaultRole}"`);
+  if (secret) {
+    const problem = jwtSecretWeakness(secret, env.FLAGS_JWT_SECRET ? 'FLAGS_JWT_SECRET' : 'config file auth.jwt.secret');
+    if (problem) weak.push(problem);
+  }
   if (secret || jwksUrl) {
     jwt = {
       secret: secret || undefined,

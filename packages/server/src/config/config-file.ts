@@ -24,6 +24,11 @@ export const configFileSchema = z
     authFailuresPerMinute: z.number().int().nonnegative().optional(),
     redisCommands: z.array(z.string().min(1)).optional(),
     writeTimeoutMs: z.number().int().nonnegative().optional(),
+    allowedHosts: z.array(z.string().min(1)).optional(),
+    headersTimeoutMs: z.number().int().positive().optional(),
+    requestTimeoutMs: z.number().int().positive().optional(),
+    streamsPerClient: z.number().int().positive().optional(),
+    maxStreams: z.number().int().positive().optional(),
     workflows: z
       .object({
         /** Folder of workflow definitions (YAML/JSON). */

@@ -1,6 +1,9 @@
 import { parseArgs } from 'node:util';
 import { parseStoreUrl, DEFAULT_STORE_URL, redactUrl } from '@switchyard/stores';
 import { authFromEnv } from './auth-env';
+import { securityOptions } from './security-options';
+import { redisCommandEntryProblem } from '../security/redis-commands';
+import { apiKeyWeakness, jwtSecretWeakness } from '../security/key-strength';
 import { readConfigFile, type ConfigFile } from './config-file';
 import { DEFAULT_AUTH_FAILURE_LIMIT } from '../security/auth-failure-limiter';
 import { authEnabled, isLoopback, LOG_LEVELS, type LogLevel, type ServerConfig } from './server-config';
@@ -26,6 +29,7 @@ export const SERVER_OPTIONS = {
   'no-watch': { type: 'boolean' },
   workflows: { type: 'string', short: 'w' },
   'cors-origin': { type: 'string', multiple: true },
+  'allowed-host': { type: 'string', multiple: true },
 } as const;
 
 export type ParsedServerConfig = { config: ServerConfig; errors?: undefined } | { config?: undefined; errors: string[] };
@@ -88,12 +92,30 @@ export function parseServerConfig(argv: readonly string[], env: Env = process.en
   const writeTimeoutMs = Number(writeTimeout.value);
   if (!/^\d+$/.test(String(writeTimeout.value).trim())) errors.push(`${writeTimeout.from} must be a whole number of milliseconds (0 waits as long as the store does), got "${String(writeTimeout.value)}"`);
   const redisCommands = [...(file.redisCommands ?? defaults.redisCommands ?? []), ...commaList(env.SWITCHYARD_REDIS_COMMANDS)];
-  const auth = authFromEnv(env, file.auth, errors);
+  for (const entry of redisCommands) {
+    const problem = redisCommandEntryProblem(entry);
+    if (problem) errors.push(problem);
+  }
+  const allowedHostFlag = Array.isArray(flags['allowed-host']) ? flags['allowed-host'] : undefined;
+  const security = securityOptions({ allowedHosts: allowedHostFlag }, env, { ...file, allowedHosts: file.allowedHosts ?? defaults.allowedHosts }, errors);
+  const allowWeakKeys = security.allowWeakKeys || defaults.allowWeakKeys === true;
+  // Weak secrets are configuration errors unless SWITCHYARD_ALLOW_WEAK_KEYS=1 (then `createRuntime` warns).
+  const weak: string[] = [];
+  const auth = authFromEnv(env, file.auth, errors, weak);
   if (defaults.auth) {
+    defaults.auth.apiKeys.forEach((k, i) => {
+      const problem = apiKeyWeakness(k.key, `default API key ${i + 1}`);
+      if (problem) weak.push(problem);
+    });
+    if (!auth.jwt && defaults.auth.jwt?.secret) {
+      const problem = jwtSecretWeakness(defaults.auth.jwt.secret, 'the default JWT secret');
+      if (problem) weak.push(problem);
+    }
     auth.apiKeys.push(...defaults.auth.apiKeys);
     auth.basic.push(...defaults.auth.basic);
     auth.jwt ??= defaults.auth.jwt;
   }
+  if (!allowWeakKeys) errors.push(...weak);
 
   const hostName = String(host.value).trim();
   if (errors.length === 0 && !authEnabled(auth) && !isLoopback(hostName) && !insecure) {
@@ -116,9 +138,14 @@ export function parseServerConfig(argv: readonly string[], env: Env = process.en
       watchManifests,
       workflows,
       corsOrigins,
-      authFailureLimit: { failures: failureCount, windowSeconds: defaults.authFailureLimit?.windowSeconds ?? DEFAULT_AUTH_FAILURE_LIMIT.windowSeconds },
+      authFailureLimit: { ...DEFAULT_AUTH_FAILURE_LIMIT, ...defaults.authFailureLimit, failures: failureCount },
       redisCommands,
       writeTimeoutMs,
+      allowedHosts: security.allowedHosts,
+      headersTimeoutMs: security.headersTimeoutMs,
+      requestTimeoutMs: security.requestTimeoutMs,
+      streamLimits: security.streamLimits,
+      allowWeakKeys,
       workflowSettings: file.workflows ? { environments: file.workflows.environments, sessions: file.workflows.sessions } : defaults.workflowSettings,
     },
   };

@@ -1,5 +1,6 @@
 import type { Role } from '../auth/roles';
 import type { AuthFailureLimit } from '../security/auth-failure-limiter';
+import type { StreamLimits } from '../security/stream-limits';
 
 export interface ApiKeyCredential {
   key: string;
@@ -61,8 +62,18 @@ export interface ServerConfig {
   authFailureLimit?: AuthFailureLimit;
   /** Longest a write waits for the store before answering 503. Default 5000 ms; `0` waits as long as the store does. */
   writeTimeoutMs?: number;
-  /** Redis commands `redisSendCommand` may run besides the read-only defaults, e.g. `CLIENT LIST`. */
+  /** Read-only key commands `redisSendCommand` may run besides the defaults, e.g. `HGET`. */
   redisCommands?: string[];
+  /** Host names served besides loopback when no credentials are configured (`SWITCHYARD_ALLOWED_HOSTS`). */
+  allowedHosts?: string[];
+  /** Longest wait for a request's headers (at most 20 s). Default 20000 ms. */
+  headersTimeoutMs?: number;
+  /** Longest wait for a whole request, body included. Default 30000 ms. */
+  requestTimeoutMs?: number;
+  /** Caps on open event streams per client address and in total. Default 16 and 1000. */
+  streamLimits?: StreamLimits;
+  /** Start with API keys under 16 characters or a JWT secret under 32 bytes (tests and demos); a warning is logged. */
+  allowWeakKeys?: boolean;
   /** Environments and sessions of the workflow runner (from the config file: they hold secrets). */
   workflowSettings?: { environments?: Record<string, Record<string, unknown>>; sessions?: Record<string, Record<string, unknown>> };
 }

@@ -14,9 +14,15 @@ export function errorStyleFor(path: string): ErrorStyle {
   return 'native';
 }
 
-/** Writes `error` in the shape of the surface `req` addressed. */
+/**
+ * Writes `error` in the shape of the surface `req` addressed. A request whose body was never read
+ * (refused before it: unauthenticated, wrong media type, wrong host…) is answered with
+ * `Connection: close`, so the server neither reads nor waits for the rest of that body: a client
+ * announcing a large body and sending it slowly cannot hold the socket.
+ */
 export function sendError(req: Request, res: Response, error: HttpError): void {
   if (error.headers) res.set(error.headers);
+  if (bodyPending(req)) res.set('Connection', 'close');
   res.status(error.status);
   switch (errorStyleFor(pathOf(req))) {
     case 'workertown':
@@ -50,6 +56,14 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     }
     sendError(req, res, error);
   };
+}
+
+/** True when the request announced a body that nothing has consumed (an unread body leaves `req.body` unset and the stream unfinished). */
+function bodyPending(req: Request): boolean {
+  if (req.readableEnded || req.body !== undefined) return false;
+  if (req.headers['transfer-encoding'] !== undefined) return true;
+  const length = req.headers['content-length'];
+  return length !== undefined && length !== '0';
 }
 
 /** The request path without the query, independent of where a middleware is mounted. */

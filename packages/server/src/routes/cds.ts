@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { flagValueSchema, StoreUnavailableError, validateValueUpdates } from '@switchyard/core';
+import { flagValueSchema, scopeMapSchema, StoreUnavailableError, validateValueUpdates } from '@switchyard/core';
 import type { FlagValue, ValueUpdate } from '@switchyard/core';
 import { principalOf } from '../auth/require-role';
 import { cdsToggleState, type CdsToggleState } from '../compat/cds-state';
@@ -13,7 +13,7 @@ const TAG = 'cds-feature-toggles compatible (/rest/feature)';
 const cdsUpdateEntry = z.object({
   key: z.string().min(1),
   value: flagValueSchema.nullable(),
-  scope: z.record(z.string(), z.string()).optional(),
+  scope: scopeMapSchema.optional(),
   options: z.object({ clearSubScopes: z.boolean().optional(), remoteOnly: z.boolean().optional() }).optional(),
 });
 const cdsUpdateBody = z.union([cdsUpdateEntry, z.array(cdsUpdateEntry).min(1)]);
@@ -103,19 +103,22 @@ export function cdsRoutes(ctx: ServerContext): Router {
       operationId: 'cdsRedisSendCommand',
       method: 'post',
       path: '/rest/feature/redisSendCommand',
-      summary: 'Send a raw command to the Redis store (admin only; Redis stores only; read-only diagnostics unless extended)',
-      description: 'Allowed by default: INFO, PING, DBSIZE, KEYS pattern, SCAN, TYPE, TTL, PTTL, EXISTS, GET, HGETALL, LRANGE, XLEN, MEMORY USAGE, SLOWLOG GET. Other commands answer 403; SWITCHYARD_REDIS_COMMANDS adds more.',
+      summary: "Send a raw read-only command on the store's own keys to Redis (admin only; Redis stores only)",
+      description:
+        "Allowed by default: PING, KEYS prefix*, SCAN cursor MATCH prefix* [COUNT n], TYPE, TTL, PTTL, EXISTS, GET, HGETALL, LRANGE, XLEN, MEMORY USAGE, each on keys under the store's prefix only. Server-wide commands (INFO, CONFIG, CLIENT, SLOWLOG, DBSIZE…), writes and keys of other prefixes answer 403. SWITCHYARD_REDIS_COMMANDS adds other read-only key commands (HGET, SMEMBERS, ZRANGE…).",
       tag: TAG,
       role: 'admin',
       body: sendCommandBody,
-      responses: { 200: 'The reply: text for string replies, else JSON', 400: 'The store is not Redis', 403: 'The command is not on the allow-list' },
+      responses: { 200: 'The reply: text for string replies, else JSON', 400: 'The store is not Redis', 403: "The command is not on the allow-list, or reads keys outside the store's prefix" },
     },
     async (_req, res) => {
       if (!store.capabilities.sendCommand || !store.sendCommand) {
         throw new HttpError('BAD_REQUEST', `redisSendCommand needs a Redis store; this server uses the ${store.name} store`);
       }
       const { command } = bodyOf<z.infer<typeof sendCommandBody>>(res);
-      const refusal = ctx.redisCommands.refusal(command);
+      const namespace = (store as { namespace?: unknown }).namespace;
+      if (typeof namespace !== 'string' || namespace === '') throw new HttpError('BAD_REQUEST', `redisSendCommand needs a store with a key prefix; the ${store.name} store has none`);
+      const refusal = ctx.redisCommands.refusal(command, `${namespace}:`);
       if (refusal) throw new HttpError('FORBIDDEN', refusal);
       let reply: unknown;
       try {

@@ -1,6 +1,6 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
-import { findPrerequisiteCycle, flagDefinitionSchema, flagValueSchema, ValidationError, validateValueUpdates } from '@switchyard/core';
+import { findPrerequisiteCycle, flagDefinitionSchema, flagValueSchema, scopeMapSchema, ValidationError, validateValueUpdates } from '@switchyard/core';
 import type { EvaluationContext, FlagDefinition, StoredFlag, ValueUpdate } from '@switchyard/core';
 import { principalOf } from '../auth/require-role';
 import { HttpError } from '../http/http-error';
@@ -24,7 +24,7 @@ const listQuery = z.object({ flagSet: z.string().optional(), includeDisabled: bo
 const valueUpdateSchema = z.object({
   key: z.string().min(1),
   value: flagValueSchema.nullable(),
-  scope: z.record(z.string(), z.string()).optional(),
+  scope: scopeMapSchema.optional(),
   clearSubScopes: z.boolean().optional(),
   remoteOnly: z.boolean().optional(),
   expectedVersion: z.number().int().min(0).optional(),

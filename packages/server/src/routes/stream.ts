@@ -1,20 +1,32 @@
 import { Router, type Response } from 'express';
+import { clientAddress } from '../auth/require-role';
 import type { ChangeEvent } from '../live/change-feed';
+import { StreamSlots } from '../security/stream-limits';
 import type { ServerContext } from '../server-context';
 
 const HEARTBEAT_MS = 15_000;
+/** How long clients wait before reconnecting, normally and after a shutdown (another instance or the restarted one takes them). */
+const RETRY_MS = 2000;
+const SHUTDOWN_RETRY_MS = 1000;
 
-/** Open SSE responses, so shutdown can end them. */
+/** Open SSE responses, so shutdown can end them, and the caps they count against. */
 export class StreamConnections {
   private readonly open = new Set<Response>();
+  constructor(readonly slots: StreamSlots = new StreamSlots()) {}
   add(res: Response): void {
     this.open.add(res);
   }
   delete(res: Response): void {
     this.open.delete(res);
   }
+  /**
+   * Ends every stream with a `retry:` hint and closes its connection: a stream never finishes on
+   * its own, and a kept-alive socket left behind would hold a shutting-down server open.
+   */
   closeAll(): void {
-    for (const res of this.open) res.end();
+    for (const res of this.open) {
+      res.end(`retry: ${SHUTDOWN_RETRY_MS}\nevent: shutdown\ndata: {"reason":"the server is shutting down; reconnect"}\n\n`, () => res.socket?.destroySoon());
+    }
     this.open.clear();
   }
   get size(): number {
@@ -48,13 +60,15 @@ export function streamRoutes(ctx: ServerContext, connections: StreamConnections)
       responses: { 200: { description: 'An event stream', contentType: 'text/event-stream' } },
     },
     (req, res) => {
+      // Counted before the stream opens: past a cap the client gets 429 (its own) or 503 (the server's).
+      const release = connections.slots.acquire(clientAddress(req));
       res.writeHead(200, {
         'Content-Type': 'text/event-stream; charset=utf-8',
         'Cache-Control': 'no-cache, no-transform',
         Connection: 'keep-alive',
         'X-Accel-Buffering': 'no',
       });
-      res.write('retry: 2000\n\n');
+      res.write(`retry: ${RETRY_MS}\n\n`);
       const last = req.headers['last-event-id'];
       if (typeof last === 'string' && last !== '') {
         const missed = ctx.feed.since(last);
@@ -65,7 +79,8 @@ export function streamRoutes(ctx: ServerContext, connections: StreamConnections)
       const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
       heartbeat.unref();
       connections.add(res);
-      req.on('close', () => {
+      res.on('close', () => {
+        release();
         clearInterval(heartbeat);
         unsubscribe();
         connections.delete(res);

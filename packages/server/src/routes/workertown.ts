@@ -1,6 +1,6 @@
 import { Router, type Response } from 'express';
 import { z } from 'zod';
-import { FLAG_KEY_PATTERN } from '@switchyard/core';
+import { flagKeyProblem } from '@switchyard/core';
 import type { EvaluationContext } from '@switchyard/core';
 import { principalOf } from '../auth/require-role';
 import { definitionToWorkertown, workertownFlagInputSchema, workertownFlagSchema, workertownToDefinition, type WorkertownFlag, type WorkertownFlagInput } from '../compat/workertown-flag';
@@ -87,7 +87,8 @@ export function workertownRoutes(ctx: ServerContext): Router {
     },
     async (req, res) => {
       const name = String(req.params.name);
-      if (!FLAG_KEY_PATTERN.test(name)) throw new HttpError('VALIDATION', `name "${name}" must be 1-256 letters, digits or _ - . / :`);
+      const keyProblem = flagKeyProblem(name);
+      if (keyProblem) throw new HttpError('VALIDATION', keyProblem.startsWith('flag key') ? keyProblem : `name "${name}" ${keyProblem}`);
       if (isBaseKey(ctx, name)) throw new HttpError('READ_ONLY', `flag "${name}" is defined by a manifest and cannot be changed through the API`);
       const definition = workertownToDefinition(name, bodyOf<WorkertownFlagInput>(res));
       const stored = await writeAndSync(ctx, [name], () => store.upsertFlag(definition, { actor: principalOf(res, ctx.auth)?.id }));

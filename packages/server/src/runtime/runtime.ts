@@ -9,6 +9,7 @@ import { createWorkflowRunner, formatWorkflowDiagnostic, WorkflowDefinitionError
 import { createServer, type SwitchyardLocals } from '../create-server';
 import type { ServerConfig } from '../config/server-config';
 import { createLogger } from '../observability/logger';
+import { credentialSecrets, weakSecrets } from '../security/key-strength';
 import { ServerMetrics } from '../observability/metrics';
 import { SyncTracker } from './sync-tracker';
 
@@ -47,7 +48,10 @@ export class StartupError extends Error {
  * logged and the last good set stays in force.
  */
 export async function createRuntime(config: ServerConfig, options: RuntimeOptions = {}): Promise<ServerRuntime> {
-  const logger = options.logger ?? createLogger(config.logLevel);
+  const logger = options.logger ?? createLogger(config.logLevel, undefined, { secrets: credentialSecrets(config.auth) });
+  const weak = weakSecrets(config.auth);
+  if (weak.length && !config.allowWeakKeys) throw new StartupError(`weak credentials: ${weak.join('; ')}`);
+  for (const problem of weak) logger.warn(`SWITCHYARD_ALLOW_WEAK_KEYS is set: starting with a weak secret (${problem.split(' (')[0]}); never do this outside tests and demos`);
   let store: FlagStore;
   try {
     store = await openStore(config.store, {
@@ -91,6 +95,8 @@ export async function createRuntime(config: ServerConfig, options: RuntimeOption
     authFailureLimit: config.authFailureLimit,
     redisCommands: config.redisCommands,
     writeTimeoutMs: config.writeTimeoutMs,
+    allowedHosts: config.allowedHosts,
+    streamLimits: config.streamLimits,
     environment: config.environment,
     storeUrl: redactUrl(config.store),
     manifests: config.manifests,

@@ -3,20 +3,25 @@ import type { AddressInfo } from 'node:net';
 import { authEnabled, isLoopback, type ServerConfig } from '../config/server-config';
 import { redactUrl } from '@switchyard/stores';
 import { createRuntime, type RuntimeOptions, type ServerRuntime } from './runtime';
+import type { SwitchyardLocals } from '../create-server';
+import { DEFAULT_HEADERS_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS } from '../config/security-options';
 
 export interface RunningServer {
   /** Base URL, e.g. `http://127.0.0.1:3000`. */
   url: string;
   server: Server;
   runtime: ServerRuntime;
-  /** Stops accepting connections, lets in-flight requests finish (up to `graceMs`), then closes everything. */
+  /**
+   * Stops accepting connections, ends event streams (with a `retry:` hint), lets in-flight
+   * requests and workflow runs finish (up to `graceMs`), then closes everything.
+   */
   close(): Promise<void>;
 }
 
 export interface StartServerOptions extends RuntimeOptions {
   /** Close on SIGTERM and SIGINT and exit. Default `true`. */
   handleSignals?: boolean;
-  /** How long in-flight requests may take to finish on shutdown. Default 10 s. */
+  /** How long in-flight requests (and workflow runs) may take to finish on shutdown. Default 10 s. */
   graceMs?: number;
 }
 
@@ -28,7 +33,12 @@ export interface StartServerOptions extends RuntimeOptions {
 export async function startServer(config: ServerConfig, options: StartServerOptions = {}): Promise<RunningServer> {
   const runtime = await createRuntime(config, options);
   const { logger } = runtime;
-  const server = createHttpServer(runtime.app);
+  const headersTimeout = config.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS;
+  const requestTimeout = config.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  // A partial request line or a slow body cannot hold a socket: headers must arrive within
+  // `headersTimeout`, the whole request within `requestTimeout`, checked every second (Node checks
+  // every 30 s by default, which would let a stalled request live up to 30 s longer).
+  const server = createHttpServer({ headersTimeout, requestTimeout, connectionsCheckingInterval: Math.min(1000, headersTimeout) }, runtime.app);
   server.keepAliveTimeout = 65_000;
   try {
     await new Promise<void>((resolve, reject) => {
@@ -57,13 +67,22 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
     (closing ??= (async () => {
       logger.info('shutting down');
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Event streams never finish on their own: end them first, each with a `retry:` hint and its
+      // connection closed, so an idle server exits at once however many SDKs listen.
+      (runtime.app.locals.switchyard as SwitchyardLocals).close();
       server.closeIdleConnections();
-      // Event streams never finish on their own.
-      await runtime.close();
+      // In-flight requests (workflow runs included) finish within the grace period; sockets that go
+      // idle meanwhile are closed as they do.
+      const sweep = setInterval(() => server.closeIdleConnections(), 100);
       const timer = setTimeout(() => server.closeAllConnections(), options.graceMs ?? 10_000);
       timer.unref();
-      await closed;
-      clearTimeout(timer);
+      try {
+        await closed;
+      } finally {
+        clearInterval(sweep);
+        clearTimeout(timer);
+      }
+      await runtime.close();
     })());
 
   if (options.handleSignals !== false) {

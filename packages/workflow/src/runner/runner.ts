@@ -13,7 +13,7 @@ import { SessionVerifier } from '../session/verify-session';
 import type { EnvironmentSettings } from '../settings';
 import { executeWorkflow, type Execution } from './execute';
 import { RecentRuns } from './recent-runs';
-import { createRedactor } from './redact';
+import { createRedactor, stringsIn } from './redact';
 import { Resources } from './resources';
 import type { FeatureRunInput, ListRunsOptions, RunRecord, RunResult, RunSummary, WorkflowRunnerOptions } from './types';
 
@@ -138,7 +138,8 @@ class Runner implements WorkflowRunner {
     }
     const secrets = Object.values(settings.secrets ?? {});
     if (request.session) secrets.push(request.session.token);
-    const redact = createRedactor(secrets);
+    // Secrets the caller typed into the input are theirs already: masking them would confirm guesses.
+    const redact = createRedactor(secrets, { knownToCaller: stringsIn(request.input) });
 
     const sessions: Record<string, Record<string, unknown>> = {};
     if (request.session) {
