@@ -89,7 +89,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     ],
     examples: [
       'switchyard serve --manifests examples/manifests --store sqlite:./data/switchyard.db',
-      'SWITCHYARD_API_KEYS="k1:admin,k2:read" switchyard serve --host 0.0.0.0 --port 8080',
+      'SWITCHYARD_API_KEYS="$(openssl rand -hex 24):admin" switchyard serve --host 0.0.0.0 --port 8080',
     ],
     passThrough: true,
     load: () => import('./commands/serve'),

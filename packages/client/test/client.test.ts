@@ -110,9 +110,9 @@ describe('SwitchyardClient against a running server', () => {
 
   it('sends the API key and reports a refused one', async () => {
     const t = tempDir();
-    const secured = await startTestServer({ store: `sqlite:${path.join(t.dir, 'auth.db')}`, env: { SWITCHYARD_API_KEYS: 'reader-key:read' } });
+    const secured = await startTestServer({ store: `sqlite:${path.join(t.dir, 'auth.db')}`, env: { SWITCHYARD_API_KEYS: 'reader-key-0123456789:read' } });
     try {
-      const good = open({ url: secured.url, apiKey: 'reader-key' });
+      const good = open({ url: secured.url, apiKey: 'reader-key-0123456789' });
       await good.ready();
       expect(good.status).toBe('ready');
       const errors: Error[] = [];

@@ -12,7 +12,7 @@ const parsed = parseServerConfig(['--port', '0', '--store', 'memory:', '--manife
 if (parsed.errors) throw new Error(parsed.errors.join('; '));
 const running = await startServer(parsed.config, { logger: createLogger('warn', process.stderr), handleSignals: false });
 // The same server with an API key required, to show what authentication adds per request.
-const keyed = parseServerConfig(['--port', '0', '--store', 'memory:', '--manifests', examples, '--no-watch', '--log-level', 'warn'], { SWITCHYARD_API_KEYS: 'bench-key:read' });
+const keyed = parseServerConfig(['--port', '0', '--store', 'memory:', '--manifests', examples, '--no-watch', '--log-level', 'warn'], { SWITCHYARD_API_KEYS: 'bench-key-0123456789:read' });
 if (keyed.errors) throw new Error(keyed.errors.join('; '));
 const runningKeyed = await startServer(keyed.config, { logger: createLogger('warn', process.stderr), handleSignals: false });
 

@@ -73,7 +73,7 @@ export default async function bench(): Promise<void> {
     await load('warm-up', `${urls.bare}/bare`, ofrepBody, 1);
     await load('warm-up', `${urls.switchyard}/ofrep/v1/evaluate/flags/new-checkout`, ofrepBody, 1);
     await load('warm-up', `${urls.switchyard}/v1/ask`, askBody, 1);
-    const withKey = { authorization: 'Bearer bench-key' };
+    const withKey = { authorization: 'Bearer bench-key-0123456789' };
     await load('warm-up', `${urls.keyed}/ofrep/v1/evaluate/flags/new-checkout`, ofrepBody, 1, withKey);
     const targets: [string, string, unknown, number?, Record<string, string>?][] = [
       ['bare express JSON route', `${urls.bare}/bare`, ofrepBody],
