@@ -25,7 +25,7 @@ function wholeNumber(env: Env, envName: string, fileValue: number | undefined, f
   const [value, from] = raw !== undefined && raw.trim() !== '' ? [raw.trim(), envName] : fileValue !== undefined ? [String(fileValue), `config ${fileName}`] : [String(fallback), 'the default'];
   const n = Number(value);
   if (!/^\d+$/.test(value) || n < min || n > max) {
-    errors.push(`${from} must be a whole number from ${min} to ${max === Number.MAX_SAFE_INTEGER ? 'any' : max}, got "${value}"`);
+    errors.push(`${from} must be a whole number ${max === Number.MAX_SAFE_INTEGER ? `of at least ${min}` : `from ${min} to ${max}`}, got "${value}"`);
     return fallback;
   }
   return n;
