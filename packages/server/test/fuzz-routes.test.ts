@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -31,12 +31,12 @@ afterEach(async () => {
   await s.close();
 });
 
-async function request(method: 'GET' | 'PUT', path: string, init: { headers?: Record<string, string>; body?: string } = {}): Promise<{ status: number; type: string; text: string }> {
+async function request(method: 'GET' | 'PUT' | 'POST' | 'DELETE', path: string, init: { headers?: Record<string, string>; body?: string } = {}): Promise<{ status: number; type: string; text: string }> {
   const res = await fetch(base + path, { method, headers: init.headers, body: init.body });
   return { status: res.status, type: res.headers.get('content-type') ?? '', text: await res.text() };
 }
 afterAll(() => {
-  console.log(`[fuzz] server PUT routes and query strings: ${cases} inputs`);
+  console.log(`[fuzz] server PUT routes, query strings and security rules: ${cases} inputs`);
 });
 
 const flagKey = fc.stringMatching(/^[a-z][a-z0-9_]{0,20}$/);
@@ -87,3 +87,110 @@ describe('hostile input on PUT routes and query strings never makes the server a
     );
   }, TIMEOUT);
 });
+
+describe('hostile headers, keys and patterns meet the security rules precisely, never a 5xx', () => {
+  const writes = [
+    ['POST', '/api/v1/values'],
+    ['POST', '/api/v1/features/purge'],
+    ['POST', '/v1/admin/migrate'],
+    ['POST', '/rest/feature/redisUpdate'],
+    ['PUT', '/api/v1/flags/fuzzed'],
+    ['DELETE', '/api/v1/flags/fuzzed'],
+    ['POST', '/v1/features/run'],
+  ] as const;
+  const host = fc.oneof(
+    fc.constantFrom('localhost', '127.0.0.1', '[::1]', 'evil.example', 'localhost.evil.example', '127.0.0.1.nip.io', '', 'LOCALHOST', '[::ffff:7f00:1]'),
+    fc.stringMatching(/^[a-z0-9.-]{1,20}$/),
+  );
+  const origin = fc.option(fc.oneof(fc.constantFrom('null', 'https://evil.example', 'file://', 'http://localhost', 'not a url'), fc.webUrl().map((u) => new URL(u).origin)), { nil: undefined });
+
+  it('arbitrary Host and Origin headers on writes: 421 for other hosts, 403 for other origins, else the route decides', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...writes), host, fc.option(fc.integer({ min: 1, max: 65535 }), { nil: undefined }), origin, async ([method, path], name, port, originHeader) => {
+        cases++;
+        const hostHeader = port === undefined ? name : `${name}:${port}`;
+        const headers: Record<string, string> = { 'content-type': 'application/json' };
+        if (originHeader !== undefined) headers.origin = originHeader;
+        // fetch() does not let a caller set Host; a raw request does.
+        const res = await rawRequest(method, path, { ...headers, host: hostHeader }, '{}');
+        expect(res.status, `${method} ${path} Host: ${hostHeader} Origin: ${originHeader}`).toBeLessThan(500);
+        const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(name.toLowerCase());
+        if (!loopback) expect(res.status, `Host: ${hostHeader}`).toBe(421);
+        else if (originHeader !== undefined && originHeader.toLowerCase() !== `http://${hostHeader.toLowerCase()}`) expect(res.status, `Origin: ${originHeader}`).toBe(403);
+      }),
+      settings(120),
+    );
+  }, TIMEOUT);
+
+  it('credential-like query parameters are 400 naming the header, in any case and encoding', async () => {
+    const name = fc.constantFrom('api_key', 'apikey', 'api-key', 'x-api-key', 'access_token', 'token', 'password', 'secret', 'jwt', 'authorization');
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom('/api/v1/flags', '/v1/flags', '/health', '/ofrep/v1/configuration', '/manifests/ab-tests'), name, fc.boolean(), fc.string({ maxLength: 20 }), async (route, key, upper, value) => {
+        cases++;
+        const shown = upper ? key.toUpperCase() : key;
+        const res = await request('GET', `${route}?a=1&${encodeURIComponent(shown)}=${encodeURIComponent(value)}`);
+        expect(res.status, `${route} ${shown}`).toBe(400);
+        expect(res.text).toContain('X-API-Key');
+      }),
+      settings(60),
+    );
+  }, TIMEOUT);
+
+  it('scope maps and keys with reserved or malformed names: refused with 422, never applied to the root', async () => {
+    await request('PUT', '/api/v1/flags/fuzz_scoped', { headers: { 'content-type': 'application/json' }, body: JSON.stringify({ type: 'boolean', fallbackValue: false }) });
+    const scopeKey = fc.oneof(fc.constantFrom('__proto__', 'constructor', 'prototype', 'tenant', 'user', 'ten ant', '', 'a::b'), fc.string({ maxLength: 8 }));
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.tuple(scopeKey, fc.string({ minLength: 1, maxLength: 6 })), { minLength: 1, maxLength: 5 }), fc.boolean(), async (pairs, cds) => {
+        cases++;
+        // Built as text: an object literal would drop `__proto__` before it is ever sent.
+        const scope = `{${pairs.map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`).join(',')}}`;
+        const body = cds ? `{"key":"fuzz_scoped","value":true,"scope":${scope}}` : `{"updates":[{"key":"fuzz_scoped","value":true,"scope":${scope}}]}`;
+        const res = await request('POST', cds ? '/rest/feature/redisUpdate' : '/api/v1/values', { headers: { 'content-type': 'application/json' }, body });
+        expect(res.status, body).toBeLessThan(500);
+        const names = pairs.map(([k]) => k);
+        if (names.some((k) => ['__proto__', 'constructor', 'prototype'].includes(k))) expect(res.status, body).toBe(422);
+        const values = (await s.runtime.store.listValues())['fuzz_scoped'];
+        expect(values?.rootValue, body).toBeUndefined();
+      }),
+      settings(120),
+    );
+  }, TIMEOUT);
+
+  it('flag definitions with arbitrary patterns are stored (linear-time engine) or refused with 422; evaluating them never fails', async () => {
+    const piece = fc.constantFrom('a', '(', ')', '|', '*', '+', '?', '{2}', '{1001}', '\\1', '(?=', '(?<=', '(?<n>', '[', ']', '\\w', '\\d', '.', '^', '$', '\\u00e9', '\\p{L}');
+    const pattern = fc.array(piece, { maxLength: 10 }).map((parts) => parts.join(''));
+    await fc.assert(
+      fc.asyncProperty(pattern, fc.boolean(), fc.string({ maxLength: 40 }), async (regex, asValidation, input) => {
+        cases++;
+        const definition = asValidation
+          ? { type: 'string', fallbackValue: 'x', validations: [{ regex }] }
+          : { type: 'boolean', fallbackValue: false, defaultRule: { type: 'targeting', rules: [{ when: { attribute: 'name', operator: 'matches', value: regex }, serve: { type: 'static', value: true } }] } };
+        const put = await request('PUT', '/api/v1/flags/fuzz_pattern', { headers: { 'content-type': 'application/json' }, body: JSON.stringify(definition) });
+        expect([200, 422], `${regex}: ${put.text}`).toContain(put.status);
+        if (put.status === 422) expect(put.text).toContain('invalid regular expression');
+        const evaluated = await request('POST', '/ofrep/v1/evaluate/flags/fuzz_pattern', { headers: { 'content-type': 'application/json' }, body: JSON.stringify({ context: { targetingKey: 'u', name: input } }) });
+        expect(evaluated.status, regex).toBeLessThan(500);
+        if (asValidation && put.status === 200) {
+          const write = await request('POST', '/api/v1/values', { headers: { 'content-type': 'application/json' }, body: JSON.stringify({ updates: [{ key: 'fuzz_pattern', value: input }] }) });
+          expect([204, 422], regex).toContain(write.status);
+        }
+      }),
+      settings(120),
+    );
+  }, TIMEOUT);
+});
+
+/** A request with full control of the headers (Host included), on a fresh connection. */
+function rawRequest(method: string, path: string, headers: Record<string, string>, body: string): Promise<{ status: number; text: string }> {
+  const url = new URL(base);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: url.hostname, port: url.port, method, path, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, setHost: false }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (text += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
