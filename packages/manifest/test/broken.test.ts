@@ -81,7 +81,7 @@ const expected: Record<string, { definitions: number; errors: string[]; warnings
       'native-flags.yaml:19:9 flags.bad-rules.prerequisites[0].flag: a flag cannot be its own prerequisite',
       'native-flags.yaml:24:41 flags.bad-rules.environments.production.rules[0].when.operator: unknown operator "one_of" (known: eq, neq, gt, gte, lt, lte, in, nin, starts_with, ends_with, contains, matches, semver_eq, semver_gt, semver_gte, semver_lt, semver_lte, before, after, in_cidr)',
       'native-flags.yaml:26:55 flags.bad-rules.environments.production.rules[1].when.value: operator in needs a list',
-      'native-flags.yaml:28:58 flags.bad-rules.environments.production.rules[2].when.value: invalid regular expression "(unclosed"',
+      'native-flags.yaml:28:58 flags.bad-rules.environments.production.rules[2].when.value: invalid regular expression "(unclosed": missing closing ): `(unclosed`',
       'native-flags.yaml:29:13 flags.bad-rules.environments.production.rules[2].serve: value "maybe" has invalid type string, must be boolean',
       'native-flags.yaml:32:9 flags.bad-rules.environments.staging.percentage: must be between 0 and 100',
       'native-flags.yaml:35:9 flags.bad-rules.environments.qa.type: unknown type "coinflip", expected one of: static, variant, rollout, schedule, targeting, acceptance',
@@ -90,7 +90,7 @@ const expected: Record<string, { definitions: number; errors: string[]; warnings
       'native-flags.yaml:42:7 flags.bad-schedule.defaultRule.timezone: unknown time zone "Europe/Atlantis"',
       'native-flags.yaml:52:11 flags.bad-variants.defaultRule.variants[1].name: duplicate variant name "a"',
       'native-flags.yaml:53:11 flags.bad-variants.defaultRule.variants[1].weight: weights sum to 90, must be 100',
-      'native-flags.yaml:59:9 flags.bad-validations.validations[0].regex: invalid regular expression "[0-9"',
+      'native-flags.yaml:59:9 flags.bad-validations.validations[0].regex: invalid regular expression "[0-9": missing closing ]: `[0-9`',
       'native-flags.yaml:60:9 flags.bad-validations.validations[1].scopes: needs at least 1 item',
     ],
     warnings: [
