@@ -12,12 +12,15 @@ const USAGE = `Usage: switchyard-server [options]
   -e, --env NAME         default environment (SWITCHYARD_ENV or NODE_ENV; default: all)
   -c, --config FILE      JSON or YAML configuration file (SWITCHYARD_CONFIG)
       --insecure         allow a non-loopback address without credentials
+      --allowed-host H   host name served besides localhost without credentials
+                         (SWITCHYARD_ALLOWED_HOSTS, comma list; others get 421)
       --log-level LEVEL  fatal, error, warn, info, debug, trace or silent
       --body-limit BYTES largest accepted request body (default 1048576)
       --no-watch         do not reload manifests when files change
 
 Credentials: SWITCHYARD_API_KEYS="key1:admin,key2:read", FLAGS_API_KEY, FLAGS_USERNAME/FLAGS_PASSWORD,
-FLAGS_JWT_SECRET or FLAGS_JWKS_URL (+ FLAGS_JWT_ISSUER, FLAGS_JWT_AUDIENCE).`;
+FLAGS_JWT_SECRET or FLAGS_JWKS_URL (+ FLAGS_JWT_ISSUER, FLAGS_JWT_AUDIENCE). API keys need at least 16
+characters and JWT secrets 32 bytes (SWITCHYARD_ALLOW_WEAK_KEYS=1 for tests and demos).`;
 
 // `pnpm start -- --port 8080` passes the `--` separator through.
 const argv = process.argv.slice(2).filter((arg, i) => !(i === 0 && arg === '--'));

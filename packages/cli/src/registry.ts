@@ -83,6 +83,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       { flags: '-e, --env <name>', description: 'default environment (SWITCHYARD_ENV or NODE_ENV; default: all)' },
       { flags: '-c, --config <file>', description: 'JSON or YAML configuration file (SWITCHYARD_CONFIG)' },
       { flags: '--insecure', description: 'allow a non-loopback address without credentials' },
+      { flags: '--allowed-host <names>', description: 'host names served besides localhost without credentials (SWITCHYARD_ALLOWED_HOSTS; repeatable, comma lists)', repeatable: true },
       { flags: '--log-level <level>', description: 'fatal, error, warn, info, debug, trace or silent' },
       { flags: '--body-limit <bytes>', description: 'largest accepted request body (default 1048576)' },
       { flags: '--no-watch', description: 'do not reload manifests when files change' },
