@@ -177,7 +177,8 @@ describe('failed-login limiter: a lockout is not an oracle', () => {
       const locked = await get({ 'x-api-key': 'wrong-key-guess-000006' });
       expect(locked.status).toBe(429);
       expect(Number(locked.headers.get('retry-after'))).toBe(60);
-      for (const headers of [{ 'x-api-key': KEYS.read }, { authorization: `Bearer ${KEYS.write}` }, {}, { 'x-api-key': 'wrong-key-guess-000007' }]) {
+      const attempts: Record<string, string>[] = [{ 'x-api-key': KEYS.read }, { authorization: `Bearer ${KEYS.write}` }, {}, { 'x-api-key': 'wrong-key-guess-000007' }];
+      for (const headers of attempts) {
         const res = await get(headers);
         expect(res.status, JSON.stringify(headers)).toBe(429);
         expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
