@@ -25,6 +25,9 @@ export {
   variantName,
 } from './schema/definition-schema';
 export { definitionIssues, parseDefinition } from './schema/parse-definition';
+export { strictObject, knownKeysOf } from './schema/strict-object';
+export { conditionProblem } from './schema/condition-checks';
+export { editDistance, closestMatch, didYouMean, unknownKeyMessage } from './text/did-you-mean';
 export { validateValue, type ValueValidator, type ValidateValueOptions } from './validation/validate-value';
 export { parseInstant, isValidTimezone, type ParsedInstant } from './compile/dates';
 export { validateValueUpdates, applyValueUpdate, applyValueUpdates } from './store/value-updates';

@@ -230,6 +230,11 @@ export class Engine {
     return () => this.listeners.delete(listener);
   }
 
+  /** True when an acceptance source of that name is configured; rules naming another source evaluate with `DISABLED_INTEGRATION`. */
+  hasAcceptanceSource(name: string): boolean {
+    return this.acceptance.has(name);
+  }
+
   /** Fetches every acceptance answer now (at startup, or in tests). */
   refreshAcceptance(): Promise<void> {
     return this.acceptance.refreshAll();
