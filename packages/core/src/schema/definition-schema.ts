@@ -190,7 +190,8 @@ function checkRule(type: FlagType, rule: Rule, path: (string | number)[], add: A
         checkValue(type, v.value, [...path, 'variants', i, 'value'], add);
         sum += v.weight;
       });
-      if (Math.abs(sum - 100) > WEIGHT_EPSILON) {
+      // An empty list is reported by its own "at least one" check.
+      if (rule.variants.length > 0 && Math.abs(sum - 100) > WEIGHT_EPSILON) {
         add([...path, 'variants'], `weights sum to ${roundForMessage(sum)}, must be 100`);
       }
       const names = new Set<string>();
