@@ -22,6 +22,7 @@ describe('parseServerConfig', () => {
       authFailureLimit: { failures: 20, windowSeconds: 60 },
       redisCommands: [],
       writeTimeoutMs: 5000,
+      acceptance: {},
     });
   });
 

@@ -35,6 +35,7 @@ export class AcceptanceCache {
     private readonly clock: () => number,
     private readonly ttlMs: number,
     private readonly onChange: (flagKeys: string[]) => void,
+    private readonly onError?: (source: string, message: string) => void,
   ) {}
 
   /** True when a source of that name is registered. */
@@ -90,6 +91,7 @@ export class AcceptanceCache {
       if (changed) this.onChange([...e.flags]);
     } catch (err) {
       e.error = err instanceof Error ? err.message : String(err);
+      this.onError?.(e.rule.source, e.error);
     } finally {
       e.fetchedAt = this.clock();
       e.inFlight = undefined;

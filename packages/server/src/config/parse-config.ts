@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { parseStoreUrl, DEFAULT_STORE_URL, redactUrl } from '@switchyard/stores';
+import { acceptanceFromConfig } from '../acceptance/acceptance-config';
 import { authFromEnv } from './auth-env';
 import { readConfigFile, type ConfigFile } from './config-file';
 import { DEFAULT_AUTH_FAILURE_LIMIT } from '../security/auth-failure-limiter';
@@ -89,6 +90,7 @@ export function parseServerConfig(argv: readonly string[], env: Env = process.en
   if (!/^\d+$/.test(String(writeTimeout.value).trim())) errors.push(`${writeTimeout.from} must be a whole number of milliseconds (0 waits as long as the store does), got "${String(writeTimeout.value)}"`);
   const redisCommands = [...(file.redisCommands ?? defaults.redisCommands ?? []), ...commaList(env.SWITCHYARD_REDIS_COMMANDS)];
   const auth = authFromEnv(env, file.auth, errors);
+  const acceptance = { ...(defaults.acceptance ?? {}), ...acceptanceFromConfig(env, file.acceptance, errors) };
   if (defaults.auth) {
     auth.apiKeys.push(...defaults.auth.apiKeys);
     auth.basic.push(...defaults.auth.basic);
@@ -120,6 +122,7 @@ export function parseServerConfig(argv: readonly string[], env: Env = process.en
       redisCommands,
       writeTimeoutMs,
       workflowSettings: file.workflows ? { environments: file.workflows.environments, sessions: file.workflows.sessions } : defaults.workflowSettings,
+      acceptance,
     },
   };
 }

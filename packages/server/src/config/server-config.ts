@@ -1,3 +1,4 @@
+import type { AcceptanceSourceConfig } from '../acceptance/acceptance-config';
 import type { Role } from '../auth/roles';
 import type { AuthFailureLimit } from '../security/auth-failure-limiter';
 
@@ -63,6 +64,8 @@ export interface ServerConfig {
   writeTimeoutMs?: number;
   /** Redis commands `redisSendCommand` may run besides the read-only defaults, e.g. `CLIENT LIST`. */
   redisCommands?: string[];
+  /** Acceptance sources by the name manifests use in `source` (config file `acceptance`, `SWITCHYARD_PIVOTAL_TOKEN`). */
+  acceptance?: Record<string, AcceptanceSourceConfig>;
   /** Environments and sessions of the workflow runner (from the config file: they hold secrets). */
   workflowSettings?: { environments?: Record<string, Record<string, unknown>>; sessions?: Record<string, Record<string, unknown>> };
 }
