@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ValidationError } from '@switchyard/core';
 import { parseDocument } from 'yaml';
-import { ExitError, EXIT } from '../exit-error';
+import { usageError } from '../exit-error';
 
 /**
  * Reads a flag definition from a YAML or JSON file. The file holds the definition itself, or what
@@ -14,7 +14,8 @@ export async function readDefinitionFile(file: string, cwd: string, key: string)
   try {
     text = await readFile(path.resolve(cwd, file), 'utf8');
   } catch (err) {
-    throw new ExitError(EXIT.USER, `cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+    // A file named on the command line that cannot be read is a usage mistake, not invalid input.
+    throw usageError(`--file: cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
   }
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   const first = doc.errors[0];

@@ -170,3 +170,21 @@ function pick(
 export function displayStoreUrl(url: string): string {
   return redactUrl(url);
 }
+
+/**
+ * The names of the acceptance sources a server would have with this environment and configuration
+ * file (`SWITCHYARD_CONFIG` when `configPath` is not given), for tools that check manifests against
+ * them (`switchyard validate`). Problems come back as one line each.
+ */
+export function acceptanceSourceNames(env: Env = process.env, configPath?: string): { names: string[]; errors?: undefined } | { names?: undefined; errors: string[] } {
+  const file = configPath ?? (env.SWITCHYARD_CONFIG || undefined);
+  let acceptance: ConfigFile['acceptance'];
+  if (file) {
+    const read = readConfigFile(file);
+    if ('errors' in read) return { errors: read.errors };
+    acceptance = read.config.acceptance;
+  }
+  const errors: string[] = [];
+  const names = Object.keys(acceptanceFromConfig(env, acceptance, errors));
+  return errors.length ? { errors } : { names };
+}
