@@ -9,6 +9,8 @@ const temp = tempDir();
 let store = '';
 beforeAll(async () => {
   store = `sqlite://${temp.dir}/store.db`;
+  // A definition claiming to come from a manifest: the store records where definitions live.
+  writeFileSync(path.join(temp.dir, 'sourced.yaml'), 'type: boolean\nfallbackValue: false\nsource: { kind: manifest, file: flags.yaml }\n');
   const imported = await runCli(['import', EXAMPLES, '--store', store, '--create']);
   expect(imported.code).toBe(0);
 });
@@ -47,6 +49,7 @@ describe('one table of exit codes, applied by every command', () => {
       [['values', 'set', 'checkout-max-items', 'many', '--store', store], 1],
       [['diff', path.join(FIXTURES, 'valid', 'dupe.yaml'), '--store', store, '--exit-code'], 1],
       [['import', path.join(FIXTURES, 'broken'), '--store', store], 1],
+      [['flags', 'set', 'sourced', '--file', path.join(temp.dir, 'sourced.yaml'), '--store', store], 1],
       [['flags', 'list', '--bogus'], 2],
       [['flags', 'list'], 2],
       [['flags', 'list', '--store', `sqlite://${missing}`], 2],

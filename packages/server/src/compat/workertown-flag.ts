@@ -129,9 +129,9 @@ function describeRule(rule: Rule): string {
 /**
  * The Workertown view of a definition: the flag with its conditions when /v1 can express it, else
  * the flag without conditions, marked `expressible: false` with the reason and the native endpoint.
- * Manifest flags are marked `readOnly` with their `source`.
+ * Flags defined by manifests (or code), which no API may change, are marked `readOnly` with their `source`.
  */
-export function definitionToWorkertown(definition: FlagDefinition, values: MaintainedValues | undefined, createdAt: string, updatedAt: string): WorkertownFlag {
+export function definitionToWorkertown(definition: FlagDefinition, values: MaintainedValues | undefined, createdAt: string, updatedAt: string, readOnly = false): WorkertownFlag {
   const flag: WorkertownFlag = {
     name: definition.key,
     ...(definition.description !== undefined ? { description: definition.description } : {}),
@@ -139,10 +139,9 @@ export function definitionToWorkertown(definition: FlagDefinition, values: Maint
     createdAt,
     updatedAt,
   };
-  const kind = definition.source?.kind;
-  if (kind === 'manifest' || kind === 'code' || kind === 'auto') {
+  if (readOnly) {
     flag.readOnly = true;
-    flag.source = definition.source;
+    if (definition.source) flag.source = definition.source;
   }
   const reason = inexpressibleReason(definition, values);
   if (reason !== undefined) {

@@ -35,7 +35,7 @@ export function workertownRoutes(ctx: ServerContext): Router {
   const { operations, auth, store, engine } = ctx;
 
   const manifestView = (definition: FlagDefinition): WorkertownFlag =>
-    definitionToWorkertown(definition, engine.valuesOf(definition.key), ctx.info.startedAt, ctx.info.startedAt);
+    definitionToWorkertown(definition, engine.valuesOf(definition.key), ctx.info.startedAt, ctx.info.startedAt, true);
   const storedView = (s: StoredFlag): WorkertownFlag => definitionToWorkertown(s.definition, engine.valuesOf(s.definition.key), s.createdAt, s.updatedAt);
 
   /**
