@@ -37,8 +37,24 @@ if (parsed.errors) {
   process.exit(2);
 }
 
-startServer(parsed.config, { consoleDir: consoleDistDir }).catch((err: unknown) => {
-  const message = err instanceof StartupError || err instanceof Error ? err.message : String(err);
-  console.error(`switchyard-server: cannot start: ${message}`);
-  process.exit(1);
-});
+startServer(parsed.config, { consoleDir: consoleDistDir, handleSignals: false }).then(
+  (running) => {
+    // This entrypoint is the one place that ends the process: after a clean shutdown, 0.
+    const stop = () => {
+      running.close().then(
+        () => process.exit(0),
+        (err: unknown) => {
+          console.error(`switchyard-server: shutdown failed: ${err instanceof Error ? err.message : String(err)}`);
+          process.exit(1);
+        },
+      );
+    };
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+  },
+  (err: unknown) => {
+    const message = err instanceof StartupError || err instanceof Error ? err.message : String(err);
+    console.error(`switchyard-server: cannot start: ${message}`);
+    process.exit(1);
+  },
+);

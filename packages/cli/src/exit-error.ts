@@ -1,16 +1,28 @@
-import { ConflictError, StoreUnavailableError, ValidationError } from '@switchyard/core';
-import { ApiError } from './backend/api-error';
+import { errorCodeOf, isConflictError, isStoreUnavailableError, isValidationError } from '@switchyard/core';
 
-/** The documented exit codes of `switchyard`. */
+/**
+ * The exit codes of `switchyard`, the same for every command (documented in the README and in
+ * `switchyard --help`).
+ */
 export const EXIT = {
   /** Success. */
   OK: 0,
-  /** Invalid input: manifest errors, validation failures, conflicts, unknown flags. */
+  /**
+   * A check failed: invalid input (manifest or definition errors, rejected values), a version
+   * conflict, an unknown flag, refused credentials, a failed workflow run, differences found by
+   * `diff --exit-code`.
+   */
   USER: 1,
-  /** Wrong command-line usage: unknown command or option, missing argument. */
+  /**
+   * Wrong usage: an unknown command or option, a missing argument, an invalid or conflicting option
+   * value, a file or store named on the command line that does not exist (a `sqlite:` path without
+   * `--create`), an invalid server configuration.
+   */
   USAGE: 2,
-  /** A store or server could not be reached or failed. */
+  /** A store or server could not be reached, did not answer in time, or failed (HTTP 5xx). */
   BACKEND: 3,
+  /** An unexpected failure inside switchyard (a bug); `--verbose` prints the stack trace. */
+  INTERNAL: 4,
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
@@ -45,12 +57,34 @@ export class BackendError extends Error {
   }
 }
 
-/** Maps any thrown value to an `ExitError`; core's typed errors keep their message. */
+/** Codes of errors that mean the input was refused (thrown by the workflow runner and the features package). */
+const REFUSED_CODES = new Set(['FEATURE_NOT_FOUND', 'SESSION_INVALID', 'INVALID_SCOPE']);
+/** File-system errors about a path the user named. */
+const PATH_CODES = new Set(['ENOENT', 'ENOTDIR', 'EISDIR', 'EACCES', 'EPERM', 'EROFS', 'ENAMETOOLONG']);
+const EXIT_CODES = new Set<number>(Object.values(EXIT));
+
+function isExitError(err: unknown): err is ExitError {
+  if (err instanceof ExitError) return true;
+  const e = err as { name?: unknown; exitCode?: unknown } | null;
+  return typeof e === 'object' && e !== null && e.name === 'ExitError' && typeof e.exitCode === 'number' && EXIT_CODES.has(e.exitCode);
+}
+
+/**
+ * Maps any thrown value to an `ExitError` with the documented code. Errors are matched by their
+ * stable `code` (never by class: core or a store adapter may be loaded in another module format),
+ * and anything unexpected is an internal error rather than a claim that the input was wrong.
+ */
 export function toExitError(err: unknown): ExitError {
-  if (err instanceof ExitError) return err;
-  if (err instanceof ValidationError || err instanceof ConflictError) return new ExitError(EXIT.USER, err.message, { cause: err });
-  if (err instanceof StoreUnavailableError || err instanceof BackendError) return new ExitError(EXIT.BACKEND, err.message, { cause: err });
-  if (err instanceof ApiError) return new ExitError(err.status >= 500 ? EXIT.BACKEND : EXIT.USER, err.message, { cause: err });
-  if (err instanceof Error) return new ExitError(EXIT.USER, err.message || err.name, { cause: err });
-  return new ExitError(EXIT.USER, String(err));
+  if (isExitError(err)) return err;
+  const message = err instanceof Error ? err.message || err.name : String(err);
+  if (isValidationError(err) || isConflictError(err)) return new ExitError(EXIT.USER, message, { cause: err });
+  if (isStoreUnavailableError(err) || errorCodeOf(err) === 'BACKEND') return new ExitError(EXIT.BACKEND, message, { cause: err });
+  const e = err as { name?: unknown; status?: unknown } | null;
+  if (e && typeof e === 'object' && e.name === 'ApiError' && typeof e.status === 'number') {
+    return new ExitError(e.status >= 500 ? EXIT.BACKEND : EXIT.USER, message, { cause: err });
+  }
+  const code = errorCodeOf(err);
+  if (code !== undefined && REFUSED_CODES.has(code)) return new ExitError(EXIT.USER, message, { cause: err });
+  if (code !== undefined && PATH_CODES.has(code)) return new ExitError(EXIT.USAGE, message, { cause: err });
+  return new ExitError(EXIT.INTERNAL, `internal error: ${message} (run with --verbose for the stack trace)`, { cause: err });
 }

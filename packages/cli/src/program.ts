@@ -120,7 +120,7 @@ export function createProgram(io: CliIo = processIo(), argv: readonly string[] =
   for (const option of GLOBAL_OPTIONS) addOption(program, option);
   program.addHelpText(
     'after',
-    `\nExit codes: 0 ok, 1 invalid input (validation, conflict, unknown flag), 2 usage error, 3 store or server unreachable or failing.\n` +
+    `\nExit codes (every command): 0 ok, 1 a check failed (invalid input, conflict, unknown flag, failed run, diff --exit-code), 2 usage (bad option, missing file or sqlite: database without --create), 3 store or server unreachable or failing, 4 internal error.\n` +
       examplesText(['switchyard validate examples/manifests', 'switchyard eval new-checkout --manifests examples/manifests --env production -c country=DE', 'switchyard import examples/manifests --store sqlite:./data/switchyard.db']),
   );
   for (const spec of COMMANDS) addCommand(program, spec, io, argv, state, []);

@@ -30,12 +30,14 @@ export interface CommandSpec {
 const JSON_OPTION: OptionSpec = { flags: '--json', description: 'print machine-readable JSON instead of tables' };
 const STORE_OPTION: OptionSpec = { flags: '--store <url>', description: 'store URL: memory:, sqlite:PATH, postgres://…, redis://…', env: 'SWITCHYARD_STORE' };
 const REQUIRED_STORE: OptionSpec = { ...STORE_OPTION, description: `${STORE_OPTION.description} (required)` };
+/** A mistyped `sqlite:` path is refused instead of creating an empty database (and folders); `--create` asks for one. */
+const CREATE_OPTION: OptionSpec = { flags: '--create', description: 'create the SQLite database (and its folder) when the --store path names none' };
 const SERVER_OPTIONS: readonly OptionSpec[] = [
   { flags: '--server <url>', description: 'base URL of a running switchyard server', env: 'SWITCHYARD_SERVER' },
   { flags: '--api-key <key>', description: 'API key sent to the server', env: 'SWITCHYARD_API_KEY' },
 ];
 /** `--store` or `--server`: where flags and values are read and written. */
-const BACKEND_OPTIONS: readonly OptionSpec[] = [STORE_OPTION, ...SERVER_OPTIONS];
+const BACKEND_OPTIONS: readonly OptionSpec[] = [STORE_OPTION, CREATE_OPTION, ...SERVER_OPTIONS];
 const ACTOR_OPTION: OptionSpec = { flags: '--actor <name>', description: 'who makes the change, for the audit log (store only)', env: 'SWITCHYARD_ACTOR', default: 'cli' };
 const EXPECT_VERSION: OptionSpec = { flags: '--expect-version <n>', description: 'refuse the write unless the flag is at this version (0: must not exist)' };
 const SCOPE_OPTION: OptionSpec = { flags: '--scope <key=value>', description: 'scope of the value, e.g. tenant=acme (repeat for several)', repeatable: true };
@@ -46,8 +48,8 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'validate',
     summary: 'check manifests and print every problem as file:line:col',
     args: ['<path...>'],
-    options: [JSON_OPTION],
-    examples: ['switchyard validate examples/manifests', 'switchyard validate flags/checkout.yaml flags/pricing.json --json'],
+    options: [JSON_OPTION, { flags: '-c, --config <file>', description: "the server's config file: acceptance flags whose source it does not configure are warned about", env: 'SWITCHYARD_CONFIG' }],
+    examples: ['switchyard validate examples/manifests', 'switchyard validate flags/checkout.yaml flags/pricing.json --json', 'switchyard validate flags/ --config switchyard.yaml'],
     load: () => import('./commands/validate'),
   },
   {
@@ -131,7 +133,7 @@ export const COMMANDS: readonly CommandSpec[] = [
           JSON_OPTION,
         ],
         examples: [
-          'switchyard flags set dark-mode --type boolean --fallback false --description "Dark theme" --store sqlite:./data/switchyard.db',
+          'switchyard flags set dark-mode --type boolean --fallback false --description "Dark theme" --store sqlite:./data/switchyard.db --create',
           'switchyard flags set checkout --file checkout.yaml --expect-version 3 --server http://localhost:3000',
         ],
         load: () => import('./commands/flags/set'),
@@ -214,8 +216,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'migrate',
     summary: "apply the store's pending schema migrations",
-    options: [REQUIRED_STORE, JSON_OPTION],
-    examples: ['switchyard migrate --store postgres://postgres@localhost:5432/switchyard'],
+    options: [REQUIRED_STORE, CREATE_OPTION, JSON_OPTION],
+    examples: ['switchyard migrate --store postgres://postgres@localhost:5432/switchyard', 'switchyard migrate --store sqlite:./data/switchyard.db --create'],
     load: () => import('./commands/migrate'),
   },
   {
@@ -224,12 +226,13 @@ export const COMMANDS: readonly CommandSpec[] = [
     args: ['<path...>'],
     options: [
       REQUIRED_STORE,
+      CREATE_OPTION,
       { flags: '--prune', description: 'also delete stored flags the manifests do not define' },
       { flags: '--dry-run', description: 'validate and show what would change, write nothing' },
       ACTOR_OPTION,
       JSON_OPTION,
     ],
-    examples: ['switchyard import examples/manifests --store sqlite:./data/switchyard.db', 'switchyard import flags/ --store postgres://localhost/switchyard --prune'],
+    examples: ['switchyard import examples/manifests --store sqlite:./data/switchyard.db --create', 'switchyard import flags/ --store postgres://localhost/switchyard --prune'],
     load: () => import('./commands/import'),
   },
   {
@@ -273,6 +276,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       { flags: '--config <file>', description: 'server config file with workflows.environments and workflows.sessions', env: 'SWITCHYARD_CONFIG' },
       { flags: '--manifests <path>', description: 'manifests for flag gates (local runs)', env: 'SWITCHYARD_MANIFESTS' },
       { ...STORE_OPTION, description: 'store for the cache and run records (local runs; default: in memory)' },
+      CREATE_OPTION,
       ...SERVER_OPTIONS,
       JSON_OPTION,
     ],

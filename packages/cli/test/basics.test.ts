@@ -14,7 +14,9 @@ describe('switchyard basics', () => {
     for (const name of ['validate', 'eval', 'serve', 'flags', 'values', 'migrate', 'import', 'export', 'diff', 'features']) {
       expect(r.stdout).toMatch(new RegExp(`^  ${name} `, 'm'));
     }
-    expect(r.stdout).toContain('Exit codes: 0 ok, 1 invalid input (validation, conflict, unknown flag), 2 usage error, 3 store or server unreachable or failing.');
+    expect(r.stdout).toContain(
+      'Exit codes (every command): 0 ok, 1 a check failed (invalid input, conflict, unknown flag, failed run, diff --exit-code), 2 usage (bad option, missing file or sqlite: database without --create), 3 store or server unreachable or failing, 4 internal error.',
+    );
     expect(r.stdout).not.toContain('\u001b[');
   });
 

@@ -84,8 +84,8 @@ describe('--server mode against a real server', () => {
   });
 
   it('prefers --store on the command line over SWITCHYARD_SERVER from the environment', async () => {
-    const r = await runCli(['flags', 'list', '--store', `sqlite://${temp.dir}/other.db`, '--json'], { env: { SWITCHYARD_SERVER: server.url } });
-    expect(r).toEqual({ code: 0, stdout: '{\n  "flags": []\n}\n', stderr: '' });
+    const r = await runCli(['flags', 'list', '--store', `sqlite://${temp.dir}/other.db`, '--create', '--json'], { env: { SWITCHYARD_SERVER: server.url } });
+    expect(r).toEqual({ code: 0, stdout: '{\n  "flags": []\n}\n', stderr: `created the SQLite database ${temp.dir}/other.db\n` });
     const both = await runCli(['flags', 'list', '--store', 'memory:', '--server', server.url]);
     expect(both).toEqual({ code: 2, stdout: '', stderr: 'error: give either --store or --server, not both\n' });
   });

@@ -17,7 +17,8 @@ export function storeCommandSuite(name: string, storeUrl: () => Promise<string>)
 
     it('migrates a new store and reports an up-to-date one', async () => {
       url = await storeUrl();
-      const first = await cli('migrate', '--json');
+      // A new SQLite file must be asked for (--create); other stores ignore the option.
+      const first = await cli('migrate', '--json', '--create');
       expect(first.code).toBe(0);
       const migrations = JSON.parse(first.stdout).migrations as { status: string }[];
       expect(migrations.length).toBeGreaterThan(0);

@@ -1,12 +1,38 @@
 import { describe, expect, it } from 'vitest';
-import { runCli } from './run-cli';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { runCli, tempDir } from './run-cli';
 
 const BROKEN = 'packages/cli/test/fixtures/broken';
 
 describe('switchyard validate', () => {
-  it('accepts the example manifests', async () => {
+  it('accepts the example manifests, warning about the acceptance flag whose source is not configured', async () => {
     const r = await runCli(['validate', 'examples/manifests']);
-    expect(r).toEqual({ code: 0, stdout: '✔ 5 files, 16 flags: valid\n', stderr: '' });
+    expect(r).toEqual({
+      code: 0,
+      stdout:
+        'warning: examples/manifests/in-development.yaml:16:5 wishlist_sharing.staging.source: acceptance source "pivotal" is not configured, so this flag can never be accepted and serves false (reason DISABLED_INTEGRATION); configure the source in the server\'s acceptance settings\n' +
+        '✔ 5 files, 16 flags: valid (1 warning)\n',
+      stderr: '',
+    });
+  });
+
+  it('knows the acceptance sources of the server config (--config, SWITCHYARD_CONFIG) and the environment', async () => {
+    const temp = tempDir();
+    try {
+      const config = path.join(temp.dir, 'switchyard.yaml');
+      writeFileSync(config, 'acceptance:\n  pivotal:\n    type: pivotal-tracker\n    token: secret\n    project: 1234567\n');
+      const clean = { code: 0, stdout: '✔ 5 files, 16 flags: valid\n', stderr: '' };
+      expect(await runCli(['validate', 'examples/manifests', '--config', config])).toEqual(clean);
+      expect(await runCli(['validate', 'examples/manifests'], { env: { SWITCHYARD_CONFIG: config } })).toEqual(clean);
+      expect(await runCli(['validate', 'examples/manifests'], { env: { SWITCHYARD_PIVOTAL_TOKEN: 'secret' } })).toEqual(clean);
+      writeFileSync(config, 'acceptance:\n  pivotal:\n    type: pivotal-tracker\n');
+      const invalid = await runCli(['validate', 'examples/manifests', '--config', config]);
+      expect(invalid.code).toBe(2);
+      expect(invalid.stderr).toBe('error: invalid server configuration: acceptance source "pivotal" needs an API token: set SWITCHYARD_PIVOTAL_TOKEN or acceptance.pivotal.token in the config file\n');
+    } finally {
+      temp.remove();
+    }
   });
 
   it('prints every error as file:line:col and exits 1', async () => {
@@ -30,8 +56,20 @@ describe('switchyard validate', () => {
     const r = await runCli(['validate', 'packages/cli/test/fixtures/valid/warned.yaml']);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(
-      'warning: packages/cli/test/fixtures/valid/warned.yaml:6:5 flags.warned-flag.colour: unknown key "colour" (ignored)\n✔ 1 file, 1 flag: valid (1 warning)\n',
+      'warning: packages/cli/test/fixtures/valid/warned.yaml:3:3 warned-flag.prerequisites[0].flag: flag "defined-elsewhere" is not defined in these manifests\n✔ 1 file, 1 flag: valid (1 warning)\n',
     );
+  });
+
+  it('refuses a misspelt key (it used to be a warning and exit 0), naming the key it most likely means', async () => {
+    const temp = tempDir();
+    try {
+      const file = path.join(temp.dir, 'typo.yaml');
+      writeFileSync(file, 'switchyard: 1\nflags:\n  dark-mode:\n    fallback: false\n    enabeld: false\n');
+      const r = await runCli(['validate', 'typo.yaml'], { cwd: temp.dir });
+      expect(r).toEqual({ code: 1, stdout: 'typo.yaml:5:5 flags.dark-mode.enabeld: unknown key "enabeld" (did you mean "enabled"?)\n✖ 1 error, 0 warnings in 1 file, 0 flags\n', stderr: '' });
+    } finally {
+      temp.remove();
+    }
   });
 
   it('finds a flag defined under two paths', async () => {

@@ -1,6 +1,6 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import type { Engine, EvaluationContext } from '@switchyard/core';
-import { InvalidScopeError, scopeIdOf, type Features, type ScopeIdentifier } from '@switchyard/features';
+import { errorCodeOf, type Engine, type EvaluationContext } from '@switchyard/core';
+import { scopeIdOf, type Features, type ScopeIdentifier } from '@switchyard/features';
 import { RequestFeatures } from './request-features';
 
 declare global {
@@ -85,7 +85,8 @@ export function defaultContext(scope: unknown, identify?: ScopeIdentifier): Eval
   } catch (err) {
     // A scope map without an identifier still feeds attributes (user, tenant) to flag rules;
     // code features report the problem when they are looked up.
-    if (!(err instanceof InvalidScopeError)) throw err;
+    // Matched by code: the features package may be loaded in its other module format.
+    if (errorCodeOf(err) !== 'INVALID_SCOPE') throw err;
   }
   return context;
 }

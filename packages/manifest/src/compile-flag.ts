@@ -1,5 +1,5 @@
-import { flagDefinitionSchema } from '@switchyard/core';
-import type { FlagDefinition } from '@switchyard/core';
+import { flagDefinitionSchema, unknownKeyMessage } from '@switchyard/core';
+import type { AcceptanceRule, FlagDefinition, Rule } from '@switchyard/core';
 import type { Diagnostic } from './diagnostic';
 import { parseWithSchema, valueAt } from './schema-issues';
 import type { Finding } from './schema-issues';
@@ -39,6 +39,8 @@ const WEIGHT_SUM = /^weights sum to /;
 /**
  * Validates a candidate definition with core's `flagDefinitionSchema` and reports every finding
  * at its place in the document. `rewrite` lets a format word messages in its own vocabulary.
+ * Returns the definition as checked (without unknown keys, which are reported as errors); callers
+ * use it only when no error was reported for the flag.
  */
 export function compileFlag(
   candidate: Record<string, unknown>,
@@ -48,11 +50,47 @@ export function compileFlag(
   rewrite?: (message: string, docPath: DocPath) => string,
   /** Findings that say nothing new, given how the candidate was built. */
   redundant?: (finding: Finding) => boolean,
+  /** The keys an author may write where core accepts `known` at `corePath`, for "did you mean" hints. */
+  keyNames?: KeyNames,
 ): FlagDefinition | undefined {
   const { data, findings, input } = parseWithSchema(flagDefinitionSchema, candidate);
   const all = data ? findings : [...findings, ...crossFieldFindings(findings, input)];
-  for (const finding of all) if (!redundant?.(finding)) diagnostics.push(toDiagnostic(finding, candidate, links, doc, rewrite));
+  for (const finding of all) if (!redundant?.(finding)) diagnostics.push(toDiagnostic(finding, candidate, links, doc, rewrite, keyNames));
   return data;
+}
+
+/** Adjusts the keys accepted at a core path to what an author writes there (manifest-only keys, renamed keys). */
+export type KeyNames = (corePath: DocPath, known: readonly string[]) => readonly string[];
+
+/** Where a flag's rules sit in the definition: `environments.<env>`, `defaultRule`, and every nested rule. */
+function* rulesOf(definition: FlagDefinition): Generator<[DocPath, Rule]> {
+  function* walk(rule: Rule, path: DocPath): Generator<[DocPath, Rule]> {
+    yield [path, rule];
+    if ('otherwise' in rule && rule.otherwise) yield* walk(rule.otherwise, [...path, 'otherwise']);
+    if (rule.type === 'targeting') for (let i = 0; i < rule.rules.length; i++) yield* walk(rule.rules[i]!.serve, [...path, 'rules', i, 'serve']);
+  }
+  for (const [env, rule] of Object.entries(definition.environments ?? {})) yield* walk(rule, ['environments', env]);
+  if (definition.defaultRule) yield* walk(definition.defaultRule, ['defaultRule']);
+}
+
+/**
+ * Warns at each acceptance rule whose source is not among `configured`: such a flag can never be
+ * accepted where the manifests are served, and evaluates with reason `DISABLED_INTEGRATION`.
+ */
+export function checkAcceptanceSources(definition: FlagDefinition, configured: ReadonlySet<string>, links: PathLinks, doc: SourceDocument, diagnostics: Diagnostic[]): void {
+  for (const [path, rule] of rulesOf(definition)) {
+    if (rule.type !== 'acceptance' || configured.has((rule as AcceptanceRule).source)) continue;
+    const { source } = rule as AcceptanceRule;
+    const served = definition.type === 'boolean' ? 'false' : 'its fallback';
+    diagnostics.push(
+      doc.diagnostic(
+        links.toDoc([...path, 'source']),
+        `acceptance source "${source}" is not configured, so this flag can never be accepted and serves ${served} (reason DISABLED_INTEGRATION); configure the source in the server's acceptance settings`,
+        'unconfigured-source',
+        'warning',
+      ),
+    );
+  }
 }
 
 /** Optional parts of a definition that can be left out to check the rest. */
@@ -86,6 +124,7 @@ export function toDiagnostic(
   links: PathLinks,
   doc: SourceDocument,
   rewrite?: (message: string, docPath: DocPath) => string,
+  keyNames?: KeyNames,
 ): Diagnostic {
   let corePath = finding.path;
   // A weight sum is wrong as a whole; point at the last weight, where the total is reached.
@@ -94,6 +133,13 @@ export function toDiagnostic(
     if (Array.isArray(variants) && variants.length > 0) corePath = [...corePath, variants.length - 1, 'weight'];
   }
   const docPath = links.toDoc(corePath);
+  if (finding.code === 'unknown-key' && finding.known) {
+    // Suggest keys as the author writes them: Featuris `values` for core `variants`, native `fallback`, …
+    const parent = corePath.slice(0, -1);
+    const known = keyNames ? keyNames(parent, finding.known) : finding.known;
+    const written = known.map((k) => String(links.toDoc([...parent, k]).at(-1)));
+    return doc.diagnostic(docPath, unknownKeyMessage(String(docPath.at(-1)), [...new Set(written)]), finding.code, finding.severity);
+  }
   const message = rewrite ? rewrite(finding.message, docPath) : finding.message;
   return doc.diagnostic(docPath, message, finding.code, finding.severity);
 }

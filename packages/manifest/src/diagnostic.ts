@@ -6,7 +6,7 @@ export type DiagnosticCode =
   | 'duplicate-key'
   /** A flag key is defined in two places (two files, or two documents). */
   | 'duplicate-flag'
-  /** A key the format does not know; it is ignored. */
+  /** A key the format does not know (an error: a misspelt key must not be ignored). */
   | 'unknown-key'
   /** The document's shape is not a manifest (root is not a mapping, unsupported version, …). */
   | 'invalid-format'
@@ -19,7 +19,9 @@ export type DiagnosticCode =
   /** A file or directory could not be read. */
   | 'read-error'
   /** The definitions were rejected by their consumer (for example an engine refusing a load). */
-  | 'rejected';
+  | 'rejected'
+  /** An acceptance rule names a source that is not configured (a warning: the flag serves its "not accepted" value). */
+  | 'unconfigured-source';
 
 export type DiagnosticSeverity = 'error' | 'warning';
 

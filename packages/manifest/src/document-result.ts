@@ -24,6 +24,8 @@ export interface ReadContext {
   doc: SourceDocument;
   flagSet: string;
   validators?: Record<string, ValueValidator> | ReadonlyMap<string, ValueValidator>;
+  /** Configured acceptance sources; when given, acceptance rules naming another source are warned about. */
+  acceptanceSources?: ReadonlySet<string>;
   out: DocumentResult;
 }
 

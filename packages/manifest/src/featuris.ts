@@ -1,5 +1,6 @@
+import { unknownKeyMessage } from '@switchyard/core';
 import type { FlagType, FlagValue } from '@switchyard/core';
-import { compileFlag, PathLinks } from './compile-flag';
+import { checkAcceptanceSources, compileFlag, PathLinks } from './compile-flag';
 import { hasErrors, isPlainObject, setOwn, sourceOf } from './document-result';
 import type { ReadContext } from './document-result';
 import { formatDocumentPath } from './diagnostic';
@@ -14,6 +15,7 @@ const FEATURIS_WORDS: [RegExp, string][] = [
   [/^weights sum to/, 'percentages sum to'],
   [/^needs at least one variant$/, 'needs at least one value'],
   [/^needs at least one window$/, 'needs at least one value'],
+  [/^needs at least one item$/, 'needs at least one value'],
 ];
 
 const TYPE_MISMATCH = /has invalid type \w+, must be \w+$/;
@@ -86,7 +88,14 @@ export function readFeaturis(root: unknown, ctx: ReadContext): void {
       const rule = featurisRule(raw, [...at, name], rulePath, links, ctx, observe);
       if (rule) setOwn(rules, name, rule);
     }
-    if (type === undefined) continue; // every environment was unreadable, and each one was reported
+    if (type === undefined) {
+      // No environment gave a value to read the flag's type from (a static entry without `value`, a
+      // variant without values…). Check the entries anyway so each one is reported where it is.
+      const probe = { key: featureId, type: 'boolean', fallbackValue: false, environments: rules, flagSet: ctx.flagSet };
+      compileFlag(probe, links, doc, out.diagnostics, rewriter(() => undefined), (f) => f.code === 'type-mismatch');
+      if (!hasErrors(out.diagnostics, before)) out.diagnostics.push(doc.diagnostic(at, 'no environment gives a value, so the flag has no type', 'invalid-definition'));
+      continue;
+    }
     if (type !== 'boolean') {
       // Schedules and acceptance serve true or false, which a non-boolean flag cannot.
       for (const name of booleanOnly) {
@@ -104,6 +113,7 @@ export function readFeaturis(root: unknown, ctx: ReadContext): void {
       source: sourceOf(ctx, at),
     };
     const definition = compileFlag(candidate, links, doc, out.diagnostics, rewriter(() => typeSource));
+    if (definition && ctx.acceptanceSources) checkAcceptanceSources(definition, ctx.acceptanceSources, links, doc, out.diagnostics);
     if (definition && !hasErrors(out.diagnostics, before) && !doc.hasDuplicateWithin(at)) out.flags.push({ definition, docPath: at });
   }
 }
@@ -137,7 +147,7 @@ function featurisRule(
   const renamed = (target: string, rule: Record<string, unknown>) => {
     // `values` becomes `target`; a key already named like the target would be overwritten, so it is reported.
     if (Object.prototype.hasOwnProperty.call(rest, target)) {
-      out.diagnostics.push(doc.diagnostic([...docPath, target], `unknown key "${target}" (ignored)`, 'unknown-key', 'warning'));
+      out.diagnostics.push(doc.diagnostic([...docPath, target], `${unknownKeyMessage(target, [])}: Featuris lists them under values`, 'unknown-key'));
       delete rest[target];
     }
     links.link([...corePath, target], [...docPath, 'values']);

@@ -12,6 +12,8 @@ export interface LoadManifestsOptions {
   /** File names in diagnostics and `source.file` are relative to this directory. Default: the loaded directory. */
   relativeTo?: string;
   validators?: ParseManifestOptions['validators'];
+  /** Configured acceptance sources; see `ParseManifestOptions.acceptanceSources`. */
+  acceptanceSources?: ParseManifestOptions['acceptanceSources'];
 }
 
 export interface LoadedManifests extends ManifestResult {
@@ -49,7 +51,7 @@ export async function readManifestFile(dir: string, relative: string, options: L
   } catch (err) {
     return { file, format: undefined, flags: [], values: new Map(), diagnostics: [readError(file, err)] };
   }
-  return readDocument(text, { file, flagSet: flagSetName(relative), validators: options.validators });
+  return readDocument(text, { file, flagSet: flagSetName(relative), validators: options.validators, acceptanceSources: options.acceptanceSources });
 }
 
 function displayName(absolute: string, relativeTo: string): string {

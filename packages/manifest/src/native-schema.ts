@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { flagDefinitionSchema, flagKeySchema, flagTypeSchema, flagValueSchema, ruleSchema } from '@switchyard/core';
+import { flagDefinitionSchema, flagKeySchema, flagTypeSchema, flagValueSchema, ruleSchema, strictObject } from '@switchyard/core';
 
 /**
  * Names and descriptions for the generated JSON Schema. A registry of its own, so that core's
@@ -15,12 +15,12 @@ function doc<T extends z.ZodType>(schema: T, description: string): T {
 
 /** Seeded maintained values of one flag: a root value and values for scopes (`{tenant: people}`). */
 export const seededValuesSchema = doc(
-  z.strictObject({
+  strictObject({
     root: doc(flagValueSchema.optional(), 'Maintained root value, served to every scope without a value of its own.'),
     scoped: doc(
       z
         .array(
-          z.strictObject({
+          strictObject({
             scope: doc(z.record(z.string(), z.string()), 'Scope map, e.g. {tenant: people} or {tenant: people, user: alice}.'),
             value: flagValueSchema,
           }),
@@ -61,7 +61,7 @@ function coreFields(): Record<string, z.ZodType> {
 
 /** One flag of a native manifest; the map key is the flag key. */
 export const nativeFlagSchema = doc(
-  z.strictObject({
+  strictObject({
     type: doc(flagTypeSchema.optional(), 'boolean, string, number or object; inferred from the fallback when left out.'),
     fallback: doc(flagValueSchema.optional(), 'Served when nothing else decides and when the flag is disabled (alias of fallbackValue).'),
     fallbackValue: doc(flagValueSchema.optional(), 'Served when nothing else decides and when the flag is disabled.'),
@@ -75,7 +75,7 @@ export const nativeFlagSchema = doc(
 
 /** The root of a native manifest file. */
 export const nativeManifestSchema = doc(
-  z.strictObject({
+  strictObject({
     $schema: doc(z.string().optional(), 'Location of this JSON Schema, for editors.'),
     switchyard: doc(z.literal(1), 'Manifest format version.'),
     flags: doc(z.record(flagKeySchema, nativeFlagSchema).optional(), 'Flag definitions by flag key.'),

@@ -1,5 +1,7 @@
+import { unknownKeyMessage } from '@switchyard/core';
 import type { FlagDefinition, FlagType } from '@switchyard/core';
-import { compileFlag, PathLinks } from './compile-flag';
+import { checkAcceptanceSources, compileFlag, PathLinks } from './compile-flag';
+import type { KeyNames } from './compile-flag';
 import { hasErrors, isPlainObject, setOwn, sourceOf } from './document-result';
 import type { ReadContext } from './document-result';
 import { describeValue } from './schema-issues';
@@ -45,7 +47,7 @@ export function readNative(root: Record<string, unknown>, ctx: ReadContext): voi
     return;
   }
   for (const key of Object.keys(root)) {
-    if (!ROOT_KEYS.has(key)) out.diagnostics.push(doc.diagnostic([key], `unknown key "${key}" (ignored)`, 'unknown-key', 'warning'));
+    if (!ROOT_KEYS.has(key)) out.diagnostics.push(doc.diagnostic([key], unknownKeyMessage(key, [...ROOT_KEYS]), 'unknown-key'));
   }
   const flags = root.flags;
   if (flags === undefined || flags === null) return;
@@ -68,7 +70,7 @@ function readFlag(key: string, raw: unknown, at: DocPath, ctx: ReadContext): voi
   const { fallback, values, ...fields } = raw;
   for (const [name, why] of Object.entries(DERIVED_KEYS)) {
     if (!Object.prototype.hasOwnProperty.call(fields, name)) continue;
-    out.diagnostics.push(doc.diagnostic([...at, name], `"${name}" cannot be set here, ${why} (ignored)`, 'unknown-key', 'warning'));
+    out.diagnostics.push(doc.diagnostic([...at, name], `"${name}" cannot be set here: ${why}`, 'unknown-key'));
     delete fields[name];
   }
   const candidate: Record<string, unknown> = { key, ...fields };
@@ -98,12 +100,17 @@ function readFlag(key: string, raw: unknown, at: DocPath, ctx: ReadContext): voi
   candidate.source = sourceOf(ctx, at);
   // Without a fallback there is no type to infer either; "fallback: required" says all there is.
   const noFallback = candidate.type === undefined && candidate.fallbackValue === undefined;
-  const definition: FlagDefinition | undefined = compileFlag(candidate, links, doc, out.diagnostics, undefined, (f) => noFallback && f.path.length === 1 && f.path[0] === 'type');
+  const definition: FlagDefinition | undefined = compileFlag(candidate, links, doc, out.diagnostics, undefined, (f) => noFallback && f.path.length === 1 && f.path[0] === 'type', nativeKeyNames);
   if (!definition) return;
+  if (ctx.acceptanceSources) checkAcceptanceSources(definition, ctx.acceptanceSources, links, doc, out.diagnostics);
   if (values !== undefined) readSeededValues(definition, values, [...at, 'values'], ctx);
   if (hasErrors(out.diagnostics, before) || doc.hasDuplicateWithin(at)) out.values.delete(key);
   else out.flags.push({ definition, docPath: at });
 }
+
+/** A flag's keys as the native format spells them: `fallback` and `values` besides core's, without the derived ones. */
+const nativeKeyNames: KeyNames = (corePath, known) =>
+  corePath.length === 0 ? [...known.filter((k) => !Object.prototype.hasOwnProperty.call(DERIVED_KEYS, k)), 'fallback', 'values'] : known;
 
 /** Expands plain values to static rules, at any depth (`otherwise`, targeting `serve`). */
 function expandRule(rule: unknown, corePath: DocPath, links: PathLinks, at: DocPath): unknown {

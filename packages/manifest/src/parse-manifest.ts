@@ -29,7 +29,13 @@ export function readDocument(text: string, options: ParseManifestOptions): Docum
   if (doc.fatal) return finish(out);
   const format = options.format ?? detectFormat(doc.value);
   out.format = format;
-  const ctx: ReadContext = { doc, flagSet: options.flagSet ?? flagSetName(options.file), validators: options.validators, out };
+  const ctx: ReadContext = {
+    doc,
+    flagSet: options.flagSet ?? flagSetName(options.file),
+    validators: options.validators,
+    acceptanceSources: options.acceptanceSources ? new Set(options.acceptanceSources) : undefined,
+    out,
+  };
   if (format === 'featuris') readFeaturis(doc.value, ctx);
   else if (isPlainObject(doc.value)) readNative(doc.value, ctx);
   else out.diagnostics.push(doc.diagnostic([], `a native manifest is a mapping with switchyard: 1 and flags, got ${describeValue(doc.value)}`, 'invalid-format'));

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { typeOfValue } from '@switchyard/core';
+import { knownKeysOf, typeOfValue, unknownKeyMessage } from '@switchyard/core';
 import type { DiagnosticCode, DiagnosticSeverity } from './diagnostic';
 import type { DocPath } from './yaml-document';
 
@@ -11,6 +11,8 @@ export interface Finding {
   severity: DiagnosticSeverity;
   /** Found by a check across fields (zod `custom` issue) rather than by the shape of the value. */
   crossField?: boolean;
+  /** For an unknown key: the keys accepted where it was written (in the schema's vocabulary), for a "did you mean". */
+  known?: readonly string[];
 }
 
 type Issue = z.core.$ZodIssue;
@@ -19,23 +21,25 @@ type Issue = z.core.$ZodIssue;
 const MAX_STRIP_ROUNDS = 4;
 
 /**
- * Parses `candidate` with `schema`. Unknown keys are not errors in manifests: they become
- * warnings, are removed, and the value is parsed again, so the schema's own checks still decide.
+ * Parses `candidate` with `schema`. An unknown key is an error (a misspelt key would otherwise be
+ * ignored); to report every other problem at once, unknown keys are removed and the value is parsed
+ * again, so the schema's own checks still run. `data` is then the value without its unknown keys,
+ * for further checks only: a caller must not use it while `findings` hold an error.
  */
 export function parseWithSchema<T>(schema: z.ZodType<T>, candidate: unknown): { data?: T; findings: Finding[]; input: unknown } {
-  const warnings: Finding[] = [];
+  const unknownFindings: Finding[] = [];
   let input = candidate;
   for (let round = 0; ; round++) {
     const result = schema.safeParse(input, { reportInput: true });
-    if (result.success) return { data: result.data, findings: warnings, input };
+    if (result.success) return { data: result.data, findings: unknownFindings, input };
     const unknown = unknownKeys(result.error.issues, []);
     if (unknown.length === 0 || round === MAX_STRIP_ROUNDS) {
       const findings = describeIssues(result.error.issues, []).filter((f) => f.code !== 'unknown-key' || round === MAX_STRIP_ROUNDS);
-      return { findings: [...warnings, ...findings], input };
+      return { findings: [...unknownFindings, ...findings], input };
     }
     input = structuredClone(input);
-    for (const { path, key } of unknown) {
-      warnings.push(unknownKeyFinding([...path, key]));
+    for (const { path, key, known } of unknown) {
+      unknownFindings.push(unknownKeyFinding([...path, key], known));
       const owner = valueAt(input, path);
       if (owner && typeof owner === 'object') delete (owner as Record<string, unknown>)[key];
     }
@@ -53,18 +57,19 @@ export function valueAt(root: unknown, path: readonly (string | number)[]): unkn
   return node;
 }
 
-function unknownKeyFinding(path: DocPath): Finding {
-  return { path, message: `unknown key "${String(path[path.length - 1])}" (ignored)`, code: 'unknown-key', severity: 'warning' };
+/** An unknown key: an error, with the accepted keys kept so the format can suggest one in its own words. */
+export function unknownKeyFinding(path: DocPath, known: readonly string[] = []): Finding {
+  return { path, message: unknownKeyMessage(String(path[path.length - 1]), known), code: 'unknown-key', severity: 'error', known };
 }
 
 function pathOf(base: DocPath, issue: Issue): DocPath {
   return [...base, ...issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))];
 }
 
-function unknownKeys(issues: readonly Issue[], base: DocPath): { path: DocPath; key: string }[] {
-  const out: { path: DocPath; key: string }[] = [];
+function unknownKeys(issues: readonly Issue[], base: DocPath): { path: DocPath; key: string; known: readonly string[] }[] {
+  const out: { path: DocPath; key: string; known: readonly string[] }[] = [];
   for (const issue of issues) {
-    if (issue.code === 'unrecognized_keys') for (const key of issue.keys) out.push({ path: pathOf(base, issue), key });
+    if (issue.code === 'unrecognized_keys') for (const key of issue.keys) out.push({ path: pathOf(base, issue), key, known: knownKeysOf(issue.input) ?? [] });
     else if (issue.code === 'invalid_union' && issue.errors.length) out.push(...unknownKeys(bestBranch(issue.errors), pathOf(base, issue)));
   }
   return out;
@@ -101,7 +106,7 @@ function describeIssue(issue: Issue, base: DocPath, out: Finding[]): void {
   const input = (issue as { input?: unknown }).input;
   switch (issue.code) {
     case 'unrecognized_keys':
-      for (const key of issue.keys) out.push(unknownKeyFinding([...path, key]));
+      for (const key of issue.keys) out.push(unknownKeyFinding([...path, key], knownKeysOf(input) ?? []));
       return;
     case 'invalid_type':
       out.push(input === undefined ? error(path, 'required') : error(path, `expected ${typeName(issue.expected)}, got ${describeValue(input)}`, 'type-mismatch'));

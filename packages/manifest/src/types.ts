@@ -23,6 +23,12 @@ export interface ParseManifestOptions {
   flagSet?: string;
   /** Custom validators referenced by `validations`, applied to seeded values. Without them such validations are left to the store. */
   validators?: Record<string, ValueValidator> | ReadonlyMap<string, ValueValidator>;
+  /**
+   * Names of the acceptance sources configured where the manifests are served (e.g. `['pivotal']`).
+   * When given, each acceptance rule naming another source is reported as an `unconfigured-source`
+   * warning at its `source` key: such a flag can never be accepted there.
+   */
+  acceptanceSources?: readonly string[];
 }
 
 export interface ParsedManifest extends ManifestResult {

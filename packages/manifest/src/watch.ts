@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { watch as watchFiles } from 'chokidar';
-import { ValidationError } from '@switchyard/core';
+import { isValidationError } from '@switchyard/core';
 import type { Engine, FlagDefinition, MaintainedValues } from '@switchyard/core';
 import { formatDocumentPath } from './diagnostic';
 import type { Diagnostic } from './diagnostic';
@@ -203,7 +203,8 @@ function withoutSource(d: FlagDefinition): Omit<FlagDefinition, 'source'> {
 
 /** Reports a consumer's refusal of a set (an engine's `ValidationError`) at the definitions concerned. */
 function rejectionDiagnostics(err: unknown, definitions: readonly FlagDefinition[], dir: string): Diagnostic[] {
-  if (!(err instanceof ValidationError)) {
+  // Matched by code: the consumer may use core's other module format.
+  if (!isValidationError(err)) {
     return [{ file: dir, line: 0, column: 0, path: '', message: err instanceof Error ? err.message : String(err), severity: 'error', code: 'rejected' }];
   }
   return err.issues.map((issue) => {

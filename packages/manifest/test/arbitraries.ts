@@ -29,8 +29,10 @@ export function valueOf(type: FlagType): fc.Arbitrary<FlagValue> {
 const attribute = fc.constantFrom('country', 'plan', 'age', 'user.email', 'app version');
 const flags = { caseInsensitive: fc.boolean(), negate: fc.boolean() };
 const leaf: fc.Arbitrary<Condition> = fc.oneof(
-  fc.record({ attribute, operator: fc.constantFrom('eq', 'neq', 'contains', 'starts_with'), value: fc.oneof(text, number, fc.boolean()), ...flags }, { requiredKeys: ['attribute', 'operator', 'value'] }),
-  fc.record({ attribute, operator: fc.constantFrom('in', 'nin'), value: fc.array(fc.oneof(text, number), { maxLength: 3 }), ...flags }, { requiredKeys: ['attribute', 'operator', 'value'] }),
+  fc.record({ attribute, operator: fc.constantFrom('eq', 'neq', 'contains'), value: fc.oneof(text, number, fc.boolean()), ...flags }, { requiredKeys: ['attribute', 'operator', 'value'] }),
+  fc.record({ attribute, operator: fc.constant('starts_with'), value: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 12 }), ...flags }, { requiredKeys: ['attribute', 'operator', 'value'] }),
+  // Lists are never empty: `in []` could never match (and neither could a negated `nin []`).
+  fc.record({ attribute, operator: fc.constantFrom('in', 'nin'), value: fc.array(fc.oneof(text, number), { minLength: 1, maxLength: 3 }), ...flags }, { requiredKeys: ['attribute', 'operator', 'value'] }),
   fc.record({ attribute, operator: fc.constant('matches'), value: fc.constantFrom('^a', '[0-9]+$', 'x|y', '^\\w+@example\\.com$'), ...flags }, { requiredKeys: ['attribute', 'operator', 'value'] }),
   fc.record({ attribute, operator: fc.constantFrom('semver_gte', 'semver_lt'), value: fc.constantFrom('1.0.0', '2.3.4-beta.1') }),
 );
@@ -39,7 +41,7 @@ const condition: fc.Arbitrary<Condition> = fc.letrec<{ c: Condition }>((tie) => 
     { depthSize: 'small', withCrossShrink: true },
     leaf,
     fc.record({ all: fc.array(tie('c'), { maxLength: 3 }) }),
-    fc.record({ any: fc.array(tie('c'), { maxLength: 3 }) }),
+    fc.record({ any: fc.array(tie('c'), { minLength: 1, maxLength: 3 }) }),
     fc.record({ not: tie('c') }),
   ),
 })).c;
@@ -78,7 +80,7 @@ export function ruleOf(type: FlagType, depth = 2): fc.Arbitrary<Rule> {
       .record({ windows: fc.array(window, { minLength: 1, maxLength: 3 }), timezone: fc.option(fc.constantFrom('UTC', 'Europe/Berlin', 'America/New_York'), { nil: undefined }), value: inside, otherwise: nested })
       .map((r) => clean({ type: 'schedule' as const, ...r })),
     fc
-      .record({ source: fc.constantFrom('pivotal', 'jira'), state: fc.constantFrom('delivered', 'done'), items: fc.array(jsonObject, { maxLength: 3 }), value: inside, otherwise: nested })
+      .record({ source: fc.constantFrom('pivotal', 'jira'), state: fc.constantFrom('delivered', 'done'), items: fc.array(jsonObject, { minLength: 1, maxLength: 3 }), value: inside, otherwise: nested })
       .map((r) => clean({ type: 'acceptance' as const, ...r })),
   ];
   if (depth > 0) {

@@ -15,6 +15,8 @@ export const REASON_MAP: Readonly<Record<Reason, string>> = Object.freeze({
   SCOPED: StandardResolutionReasons.TARGETING_MATCH,
   // A prerequisite flag was not met, so the configured fallback was served.
   PREREQUISITE_FAILED: StandardResolutionReasons.DEFAULT,
+  // An acceptance rule's source is not configured: its "not accepted" value was served.
+  DISABLED_INTEGRATION: StandardResolutionReasons.DEFAULT,
 });
 
 /** Switchyard error codes as OpenFeature's (the same names; spelled out so a divergence fails to compile). */

@@ -49,6 +49,19 @@ export function baseDefinition(ctx: ServerContext, key: string): FlagDefinition 
 }
 
 /**
+ * The refusal of a write to a flag defined by a manifest (or code), naming where it is defined so
+ * the caller knows what to edit instead.
+ */
+export function readOnlyMessage(ctx: ServerContext, key: string, action: 'changed' | 'deleted'): string {
+  const source = baseDefinition(ctx, key)?.source;
+  if (source?.kind === 'manifest' && source.file) {
+    const at = source.line ? `${source.file}:${source.line}:${source.column ?? 1}` : source.file;
+    return `flag "${key}" is defined by the manifest ${at} and cannot be ${action} through the API; edit that file`;
+  }
+  return `flag "${key}" is defined ${source?.kind === 'code' ? 'in code' : 'by a manifest'} and cannot be ${action} through the API`;
+}
+
+/**
  * Runs a store write and waits until the engine reflects it, so a following read sees it. A store
  * that does not answer within `ctx.writeTimeoutMs` (a hung backend) fails the request with
  * `StoreUnavailableError` (503) instead of holding it open.

@@ -27,6 +27,7 @@ describe('parseServerConfig', () => {
       requestTimeoutMs: 30000,
       streamLimits: { perClient: 16, total: 1000 },
       allowWeakKeys: false,
+      acceptance: {},
     });
   });
 
@@ -94,5 +95,11 @@ describe('parseServerConfig', () => {
     expect(parseServerConfig(['--config', file], {}).errors).toEqual([expect.stringMatching(/^config file .*c\.json: auth\.apiKeys\[0\]\.role: /)]);
     writeFileSync(file, '{');
     expect(parseServerConfig(['--config', file], {}).errors).toEqual([expect.stringMatching(/^config file .*c\.json is not valid JSON/)]);
+    // A misspelt key is an error with the key it most likely means, not a setting silently left at its default.
+    writeFileSync(file, JSON.stringify({ stor: 'memory:', auth: { apikeys: [] } }));
+    expect(parseServerConfig(['--config', file], {}).errors).toEqual([
+      expect.stringMatching(/c\.json: auth: unknown key "apikeys" \(did you mean "apiKeys"\?\)$/),
+      expect.stringMatching(/c\.json: unknown key "stor" \(did you mean "store"\?\)$/),
+    ]);
   });
 });

@@ -82,4 +82,15 @@ describe('native API /api/v1', () => {
     expect((await s.http.post('/api/v1/features/purge').send({ except: ['gamma'] })).body).toEqual({ purged: 1 });
     expect((await s.http.get('/api/v1/features')).body).toEqual({ features: ['gamma'] });
   });
+
+  it('takes back a definition as read (source {kind: store}), and refuses any other source instead of ignoring it', async () => {
+    const created = await s.http.put('/api/v1/flags/round-trip').send({ type: 'boolean', fallbackValue: false });
+    expect(created.body.flag.definition.source).toEqual({ kind: 'store' });
+    const again = await s.http.put('/api/v1/flags/round-trip').send({ ...created.body.flag.definition, description: 'edited' });
+    expect(again.status).toBe(200);
+    const other = await s.http.put('/api/v1/flags/round-trip').send({ ...created.body.flag.definition, source: { kind: 'manifest', file: 'x.yaml' } });
+    expect(other.status).toBe(422);
+    expect(other.body.error.message).toBe('body.source: set by the server ({"kind": "store"} for flags written through the API); leave it out');
+    expect((await s.http.get('/api/v1/flags/round-trip')).body.definition.description).toBe('edited');
+  });
 });

@@ -60,7 +60,8 @@ describe('Workertown /v1 (the seed examples)', () => {
 
   it('GET /v1/flags hides disabled flags unless include_disabled is 1 or true', async () => {
     await s.http.put('/v1/flags/off_flag').send({ enabled: false });
-    const names = async (q: string) => ((await s.http.get(`/v1/flags${q}`)).body.data as { name: string }[]).map((f) => f.name).sort();
+    // Stored flags only: manifest flags are listed too, marked readOnly (see below).
+    const names = async (q: string) => ((await s.http.get(`/v1/flags${q}`)).body.data as { name: string; readOnly?: true }[]).filter((f) => !f.readOnly).map((f) => f.name).sort();
     expect(await names('')).toEqual(['test_flag']);
     expect(await names('?include_disabled=0')).toEqual(['test_flag']);
     expect(await names('?include_disabled=false')).toEqual(['test_flag']);
@@ -78,7 +79,7 @@ describe('Workertown /v1 (the seed examples)', () => {
     expect(res.body.error).toMatch(/^body\.conditions\[0\]\.operator: unknown operator/);
     const ro = await s.http.put('/v1/flags/checkout_page').send({});
     expect(ro.status).toBe(409);
-    expect(ro.body).toEqual({ status: 409, success: false, data: null, error: 'flag "checkout_page" is defined by a manifest and cannot be changed through the API' });
+    expect(ro.body).toEqual({ status: 409, success: false, data: null, error: 'flag "checkout_page" is defined by the manifest ab-tests.yaml:2:1 and cannot be changed through the API; edit that file' });
   });
 
   it('DELETE /v1/flags/:name returns {name}, then 404', async () => {

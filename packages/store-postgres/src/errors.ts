@@ -1,4 +1,4 @@
-import { ConflictError, StoreUnavailableError, ValidationError } from '@switchyard/core';
+import { isConflictError, isStoreUnavailableError, isValidationError, StoreUnavailableError } from '@switchyard/core';
 import { DatabaseError } from 'pg';
 
 /**
@@ -18,7 +18,8 @@ export function isUnavailable(err: unknown): boolean {
 
 /** Our own errors pass through; backend outages become `StoreUnavailableError`; SQL errors stay as they are. */
 export function translateError(err: unknown, what: string): unknown {
-  if (err instanceof StoreUnavailableError || err instanceof ValidationError || err instanceof ConflictError) return err;
+  // Matched by code: core may be loaded in its other module format.
+  if (isStoreUnavailableError(err) || isValidationError(err) || isConflictError(err)) return err;
   if (isUnavailable(err)) {
     const reason = err instanceof Error ? err.message : String(err);
     return new StoreUnavailableError(`postgres: ${what} failed: ${reason}`, { cause: err });

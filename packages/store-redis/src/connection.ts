@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ConflictError, StoreUnavailableError, ValidationError } from '@switchyard/core';
+import { isConflictError, isStoreUnavailableError, isValidationError, StoreUnavailableError } from '@switchyard/core';
 import { ErrorReply, type createClient } from 'redis';
 
 export type RedisClient = ReturnType<typeof createClient>;
@@ -9,7 +9,8 @@ const UNAVAILABLE_REPLY = /^(LOADING|BUSY|MASTERDOWN|READONLY|CLUSTERDOWN|TRYAGA
 
 export function isUnavailable(err: unknown): boolean {
   if (err instanceof ErrorReply) return UNAVAILABLE_REPLY.test(err.message);
-  if (err instanceof ValidationError || err instanceof ConflictError || err instanceof StoreUnavailableError) return false;
+  // Matched by code: core may be loaded in its other module format.
+  if (isValidationError(err) || isConflictError(err) || isStoreUnavailableError(err)) return false;
   // Socket, offline, closed-client and timeout errors of the client; programming errors (TypeError, …) stay visible.
   return err instanceof Error && !(err instanceof TypeError || err instanceof RangeError || err instanceof SyntaxError || err instanceof ReferenceError);
 }

@@ -12,4 +12,11 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
 
 /** `sqlite:./relative.db` (to the working directory), `sqlite:///absolute.db`, `sqlite::memory:`. */
 export const storeFactory: StoreFactory = (url, options = {}) =>
-  new SqliteStore({ path: sqlitePathFromUrl(url), timeoutMs: options.timeoutMs, logger: options.logger, validators: options.validators, auditMaxEntries: options.auditMaxEntries });
+  new SqliteStore({
+    path: sqlitePathFromUrl(url),
+    timeoutMs: options.timeoutMs,
+    logger: options.logger,
+    validators: options.validators,
+    auditMaxEntries: options.auditMaxEntries,
+    create: options.create,
+  });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import {
@@ -9,6 +9,7 @@ import {
   prepareFlagWrite,
   ROOT_SCOPE_KEY,
   StoreUnavailableError,
+  ValidationError,
   validateValueUpdates,
 } from '@switchyard/core';
 import type {
@@ -39,8 +40,8 @@ import { runMigrations } from './migrations';
 import { prepareStatements, type AuditRow, type ChangeRow, type FlagRow, type Statements } from './statements';
 import { MEMORY_PATH } from './url';
 
-export interface SqliteStoreOptions extends Pick<StoreOptions, 'timeoutMs' | 'logger' | 'validators' | 'auditMaxEntries'> {
-  /** Database file (its folder is created), or `:memory:` for a private in-memory database. */
+export interface SqliteStoreOptions extends Pick<StoreOptions, 'timeoutMs' | 'logger' | 'validators' | 'auditMaxEntries' | 'create'> {
+  /** Database file, or `:memory:` for a private in-memory database. A missing file (and its folder) is created unless `create` is `false`. */
   path: string;
   /** How often other clients' changes are looked for while someone is subscribed. Default 50 ms. */
   pollIntervalMs?: number;
@@ -65,6 +66,8 @@ export class SqliteStore implements FlagStore {
   readonly capabilities: StoreCapabilities;
   readonly clientId = `sqlite-${randomUUID()}`;
   readonly path: string;
+  /** True when this store created its database file (it did not exist before). */
+  readonly created: boolean;
 
   private readonly db: Database.Database;
   /** One reusable transaction wrapper: runs its callback inside BEGIN … COMMIT (or ROLLBACK on a throw). */
@@ -93,8 +96,17 @@ export class SqliteStore implements FlagStore {
     this.auditMaxEntries = checkAuditMaxEntries(options.auditMaxEntries);
     const inMemory = options.path === MEMORY_PATH;
     this.capabilities = inMemory ? MEMORY_CAPABILITIES : FILE_CAPABILITIES;
+    const missing = !inMemory && !existsSync(options.path);
+    if (missing && options.create === false) {
+      const folder = dirname(options.path);
+      const why = existsSync(folder) ? '' : ` (nor does its folder ${folder})`;
+      const message = `the SQLite database ${options.path} does not exist${why}`;
+      throw new ValidationError([{ path: ['url'], message }], message);
+    }
+    this.created = missing;
+    if (missing) this.logger?.warn(`creating a new SQLite database at ${options.path}`);
     try {
-      if (!inMemory) mkdirSync(dirname(options.path), { recursive: true });
+      if (missing) mkdirSync(dirname(options.path), { recursive: true });
       this.db = new Database(options.path, { timeout: options.timeoutMs ?? 5000 });
       if (!inMemory) this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = NORMAL');

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, describe, expect, test } from 'vitest';
-import { StoreUnavailableError } from '@switchyard/core';
+import { isValidationError, StoreUnavailableError } from '@switchyard/core';
 import type { StoreChange } from '@switchyard/core';
 import { booleanFlag, numberFlag, rejectionOf, sleep, waitFor } from '@switchyard/store-test-suite';
 import { createSqliteStore, MIGRATIONS_TABLE, runMigrations, storeFactory } from '../src/index';
@@ -40,6 +40,27 @@ describe('sqlite store', () => {
     } finally {
       raw.close();
     }
+  });
+
+  test('with create: false a missing database is refused with its path, and nothing is created', async () => {
+    const folder = join(dir, 'typo');
+    const path = join(folder, 'flags.db');
+    let error: unknown;
+    try {
+      open({ path, create: false });
+    } catch (err) {
+      error = err;
+    }
+    expect(isValidationError(error)).toBe(true);
+    expect((error as Error).message).toBe(`the SQLite database ${path} does not exist (nor does its folder ${folder})`);
+    expect(existsSync(folder)).toBe(false);
+    const warnings: string[] = [];
+    const created = open({ path, logger: { warn: (m) => warnings.push(m), error: () => undefined } });
+    expect(created.created).toBe(true);
+    expect(warnings).toEqual([`creating a new SQLite database at ${path}`]);
+    await created.close();
+    const again = open({ path, create: false });
+    expect(again.created).toBe(false);
   });
 
   test('the schema is migrated on first use when migrate() was not called', async () => {

@@ -24,7 +24,7 @@ export {
   type RetryPolicy,
 } from './definition/schema';
 export type { CompiledWorkflow, CompiledStep } from './definition/compiled';
-export { WorkflowDefinitionError, formatWorkflowDiagnostic, type WorkflowDiagnostic } from './definition/diagnostic';
+export { WorkflowDefinitionError, isWorkflowDefinitionError, formatWorkflowDiagnostic, type WorkflowDiagnostic } from './definition/diagnostic';
 export { FeatureNotFoundError, SessionError, StepFailure, StepTimeoutError, RunCancelledError } from './errors';
 export { compileInputValidator, type InputValidator } from './input/validate-input';
 export * from './mapping/index';

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { MaintainedValues } from '@switchyard/core';
 import { withStore } from '../backend/open-backend';
 import type { CommandContext, CommandInput } from '../context';
+import { usageError } from '../exit-error';
 
 interface ExportOptions {
   store?: string;
@@ -32,6 +33,10 @@ export async function run(ctx: CommandContext, input: CommandInput<ExportOptions
     ctx.io.stdout.write(text);
     return;
   }
-  await writeFile(path.resolve(ctx.io.cwd, options.output), text);
+  try {
+    await writeFile(path.resolve(ctx.io.cwd, options.output), text);
+  } catch (err) {
+    throw usageError(`--output: cannot write ${options.output}: ${err instanceof Error ? err.message : String(err)}`);
+  }
   ctx.note(`${ctx.err.green('✔')} wrote ${options.output}`);
 }

@@ -11,6 +11,7 @@ import { planJson, renderPlan } from '../plan/render-plan';
 
 interface ImportOptions {
   store?: string;
+  create?: boolean;
   prune?: boolean;
   dryRun?: boolean;
   actor?: string;
@@ -52,5 +53,5 @@ async function importInto(ctx: CommandContext, store: FlagStore, url: string, lo
 export async function run(ctx: CommandContext, input: CommandInput<ImportOptions>): Promise<void> {
   const loaded = await loadValidManifests(ctx, input.rest, 'import');
   const { redactUrl } = await import('@switchyard/stores');
-  await withStore(ctx, input.options.store, (store, url) => importInto(ctx, store, redactUrl(url), loaded, input.options));
+  await withStore(ctx, input.options.store, (store, url) => importInto(ctx, store, redactUrl(url), loaded, input.options), { create: input.options.create });
 }

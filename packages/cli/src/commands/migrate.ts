@@ -6,12 +6,13 @@ import { renderTable } from '../output/table';
 
 interface MigrateOptions {
   store?: string;
+  create?: boolean;
   json?: boolean;
 }
 
 /** `switchyard migrate --store URL`: applies pending migrations and lists them. */
 export async function run(ctx: CommandContext, input: CommandInput<MigrateOptions>): Promise<void> {
-  const results = await withStore(ctx, input.options.store, (store) => store.migrate(), { migrate: false });
+  const results = await withStore(ctx, input.options.store, (store) => store.migrate(), { migrate: false, create: input.options.create });
   const failed = results.find((r) => r.status === 'Error');
   if (input.options.json) ctx.print(jsonText({ migrations: results }));
   else if (results.length === 0) ctx.print(`${ctx.out.green('✔')} schema is up to date`);

@@ -1,13 +1,14 @@
 import { readFile } from 'node:fs/promises';
-import { createEngine, StoreUnavailableError, ValidationError, type Engine, type FlagStore } from '@switchyard/core';
+import { createEngine, type Engine, type FlagStore } from '@switchyard/core';
 import type { FeatureRunInput, RunResult, WorkflowRunnerOptions } from '@switchyard/workflow';
 import { openStoreUrl } from '../backend/open-backend';
 import type { CommandContext, CommandInput } from '../context';
-import { EXIT, ExitError, usageError } from '../exit-error';
+import { EXIT, ExitError, toExitError, usageError } from '../exit-error';
 import { jsonText } from '../output/format-value';
 import { renderTable } from '../output/table';
 
 interface RunOptions {
+  create?: boolean;
   env?: string;
   product?: string;
   inputJson?: string;
@@ -67,17 +68,17 @@ async function readInput(o: RunOptions): Promise<Record<string, unknown>> {
 
 async function runLocally(ctx: CommandContext, o: RunOptions, request: FeatureRunInput): Promise<RunResult> {
   const { parseServerConfig } = await import('@switchyard/server');
-  const { createWorkflowRunner, formatWorkflowDiagnostic, WorkflowDefinitionError } = await import('@switchyard/workflow');
+  const { createWorkflowRunner, formatWorkflowDiagnostic, isWorkflowDefinitionError } = await import('@switchyard/workflow');
   // The server's config file holds the workflow environments and sessions (they carry secrets).
   const parsed = parseServerConfig([...(o.config ? ['--config', o.config] : []), '--store', 'memory:'], {});
-  if (parsed.errors) throw new ExitError(EXIT.USER, parsed.errors.join('; '));
+  if (parsed.errors) throw usageError(`invalid server configuration: ${parsed.errors.join('; ')}`);
   const dir = o.workflows ?? parsed.config.workflows;
   if (!dir) throw usageError('no workflows: pass --workflows DIR (or SWITCHYARD_WORKFLOWS, or workflows.dir in --config)');
 
   let engine: Engine | undefined;
   if (o.manifests) engine = await manifestEngine(o.manifests, request.env);
   // Cache entries and run records need a store; an in-memory one lives as long as the command.
-  const store: FlagStore = await openStoreUrl(ctx, o.store ?? 'memory:');
+  const store: FlagStore = await openStoreUrl(ctx, o.store ?? 'memory:', { create: o.create });
   const runner = createWorkflowRunner({
     store,
     engine,
@@ -88,7 +89,7 @@ async function runLocally(ctx: CommandContext, o: RunOptions, request: FeatureRu
     try {
       await runner.loadWorkflows(dir);
     } catch (err) {
-      if (err instanceof WorkflowDefinitionError) {
+      if (isWorkflowDefinitionError(err)) {
         for (const d of err.diagnostics) ctx.note(formatWorkflowDiagnostic(d));
         throw new ExitError(EXIT.USER, `${err.diagnostics.length} problem${err.diagnostics.length === 1 ? '' : 's'} in ${dir}`);
       }
@@ -96,11 +97,8 @@ async function runLocally(ctx: CommandContext, o: RunOptions, request: FeatureRu
     }
     return await runner.run(request);
   } catch (err) {
-    const code = (err as { code?: unknown } | null)?.code;
-    if (err instanceof ExitError) throw err;
-    if (err instanceof StoreUnavailableError) throw new ExitError(EXIT.BACKEND, err.message, { cause: err });
-    if (err instanceof ValidationError || code === 'FEATURE_NOT_FOUND' || code === 'SESSION_INVALID') throw new ExitError(EXIT.USER, (err as Error).message, { cause: err });
-    throw err;
+    // Matched by code: the runner's errors keep their meaning whatever module format threw them.
+    throw toExitError(err);
   } finally {
     await runner.close();
     await store.close().catch(() => undefined);

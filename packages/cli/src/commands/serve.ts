@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { StoreUnavailableError } from '@switchyard/core';
+import { isStoreUnavailableError } from '@switchyard/core';
 import type { CommandContext, CommandInput } from '../context';
 import { EXIT, ExitError } from '../exit-error';
 
@@ -23,7 +23,7 @@ export async function run(ctx: CommandContext, input: CommandInput): Promise<voi
     const { consoleDistDir } = await import('@switchyard/console');
     running = await startServer(parsed.config, { handleSignals: false, consoleDir: consoleDistDir });
   } catch (err) {
-    const unavailable = err instanceof StoreUnavailableError || (err instanceof Error && err.cause instanceof StoreUnavailableError);
+    const unavailable = isStoreUnavailableError(err) || (err instanceof Error && isStoreUnavailableError(err.cause));
     const message = `cannot start the server: ${err instanceof Error ? err.message : String(err)}`;
     // Invalid manifests (StartupError), a port in use and the like are the caller's to fix.
     throw new ExitError(unavailable ? EXIT.BACKEND : EXIT.USER, message, { cause: err });

@@ -1,20 +1,41 @@
+import path from 'node:path';
 import type { CommandContext, CommandInput } from '../context';
-import { EXIT, ExitError } from '../exit-error';
+import { EXIT, ExitError, usageError } from '../exit-error';
 import { loadManifestPaths } from '../input/load-manifest-paths';
 import { jsonText } from '../output/format-value';
 
 interface ValidateOptions {
   json?: boolean;
+  config?: string;
+}
+
+/** `SWITCHYARD_PIVOTAL_TOKEN` and the like configure acceptance sources without a config file. */
+const SOURCE_TOKEN = /^SWITCHYARD_[A-Z0-9_]+_TOKEN$/;
+
+/**
+ * The acceptance sources the server would have (from `--config` / `SWITCHYARD_CONFIG` and the
+ * environment): acceptance flags naming another source are warned about.
+ */
+async function configuredSources(ctx: CommandContext, config: string | undefined): Promise<string[]> {
+  if (config === undefined && !Object.keys(ctx.io.env).some((k) => SOURCE_TOKEN.test(k) && ctx.io.env[k])) return [];
+  const { acceptanceSourceNames } = await import('@switchyard/server');
+  const found = acceptanceSourceNames(ctx.io.env, config === undefined ? undefined : path.resolve(ctx.io.cwd, config));
+  if (found.errors) throw usageError(`invalid server configuration: ${found.errors.join('; ')}`);
+  return found.names;
 }
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
-/** `switchyard validate <path…>`: every error as `file:line:col path: message`; exit 1 on errors. */
+/**
+ * `switchyard validate <path…>`: every error as `file:line:col path: message`; exit 1 on errors.
+ * Warnings (exit 0) include each acceptance flag whose source is not configured.
+ */
 export async function run(ctx: CommandContext, input: CommandInput<ValidateOptions>): Promise<void> {
   const { formatDiagnostic } = await import('@switchyard/manifest');
-  const result = await loadManifestPaths(input.rest, ctx.io.cwd);
+  const acceptanceSources = await configuredSources(ctx, input.options.config);
+  const result = await loadManifestPaths(input.rest, ctx.io.cwd, { acceptanceSources });
   const valid = result.errors.length === 0;
   if (input.options.json) {
     ctx.print(jsonText({ valid, files: result.files, flags: result.definitions.length, errors: result.errors, warnings: result.warnings }));

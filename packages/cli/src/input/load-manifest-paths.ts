@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { createEngine, ValidationError } from '@switchyard/core';
+import { createEngine, isValidationError } from '@switchyard/core';
 import type { FlagDefinition, MaintainedValues } from '@switchyard/core';
 import type { Diagnostic } from '@switchyard/manifest';
 
@@ -38,10 +38,12 @@ function rebase(d: Diagnostic, dir: string): Diagnostic {
  * file is clean, the whole set is loaded into an engine to catch problems across files (such as
  * prerequisite cycles).
  */
-export async function loadManifestPaths(paths: readonly string[], cwd: string): Promise<LoadedPaths> {
+export async function loadManifestPaths(paths: readonly string[], cwd: string, options: { acceptanceSources?: readonly string[] } = {}): Promise<LoadedPaths> {
   const manifest = await import('@switchyard/manifest');
   const out: LoadedPaths = { definitions: [], values: {}, errors: [], warnings: [], files: [] };
   const seen = new Map<string, FlagDefinition>();
+  /** Files named directly (directories check prerequisites among their own files). */
+  const fromFiles = new Set<string>();
   for (const given of paths) {
     const display = slash(given);
     const absolute = path.resolve(cwd, given);
@@ -54,7 +56,7 @@ export async function loadManifestPaths(paths: readonly string[], cwd: string): 
     }
     let result: { definitions: FlagDefinition[]; values: Record<string, MaintainedValues>; errors: Diagnostic[]; warnings: Diagnostic[] };
     if (info.isDirectory()) {
-      const loaded = await manifest.loadManifests(absolute);
+      const loaded = await manifest.loadManifests(absolute, { acceptanceSources: options.acceptanceSources });
       out.files.push(...loaded.files.map((f) => under(display, f)));
       result = {
         definitions: loaded.definitions.map((d) => (d.source?.file ? { ...d, source: { ...d.source, file: under(display, d.source.file) } } : d)),
@@ -72,7 +74,8 @@ export async function loadManifestPaths(paths: readonly string[], cwd: string): 
         continue;
       }
       out.files.push(display);
-      result = manifest.parseManifest(text, { file: display, flagSet: manifest.flagSetName(path.basename(given)) });
+      fromFiles.add(display);
+      result = manifest.parseManifest(text, { file: display, flagSet: manifest.flagSetName(path.basename(given)), acceptanceSources: options.acceptanceSources });
     }
     out.errors.push(...result.errors);
     out.warnings.push(...result.warnings);
@@ -94,7 +97,7 @@ export async function loadManifestPaths(paths: readonly string[], cwd: string): 
     try {
       createEngine().load({ definitions: out.definitions, values: out.values });
     } catch (err) {
-      if (!(err instanceof ValidationError)) throw err;
+      if (!isValidationError(err)) throw err;
       for (const issue of err.issues) {
         const key = typeof issue.path[0] === 'string' ? issue.path[0] : undefined;
         const source = key ? seen.get(key)?.source : undefined;
@@ -102,8 +105,34 @@ export async function loadManifestPaths(paths: readonly string[], cwd: string): 
       }
     }
   }
+  checkPrerequisites(out, seen, fromFiles, manifest.formatDocumentPath);
   const manifestSort = manifest.compareDiagnostics;
   out.errors.sort(manifestSort);
   out.warnings.sort(manifestSort);
   return out;
+}
+
+const UNDEFINED_PREREQUISITE = /^flag "(.+)" is not defined in these manifests$/;
+
+/**
+ * Prerequisites are checked across everything given: a directory's warning about a prerequisite
+ * that another given path defines is dropped, and flags of single files get the same warning for a
+ * prerequisite defined nowhere (at the flag's key).
+ */
+function checkPrerequisites(out: LoadedPaths, seen: ReadonlyMap<string, FlagDefinition>, fromFiles: ReadonlySet<string>, formatPath: (path: (string | number)[]) => string): void {
+  out.warnings = out.warnings.filter((w) => {
+    const match = UNDEFINED_PREREQUISITE.exec(w.message);
+    return !match || !seen.has(match[1]!);
+  });
+  for (const definition of seen.values()) {
+    const source = definition.source;
+    if (!source?.file || !fromFiles.has(source.file)) continue;
+    definition.prerequisites?.forEach((p, i) => {
+      if (seen.has(p.flag)) return;
+      out.warnings.push({
+        ...problem(source.file!, `flag "${p.flag}" is not defined in these manifests`, 'invalid-definition', source, 'warning'),
+        path: formatPath([definition.key, 'prerequisites', i, 'flag']),
+      });
+    });
+  }
 }

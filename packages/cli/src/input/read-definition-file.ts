@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ValidationError } from '@switchyard/core';
 import { parseDocument } from 'yaml';
-import { ExitError, EXIT } from '../exit-error';
+import { usageError } from '../exit-error';
 
 /**
  * Reads a flag definition from a YAML or JSON file. The file holds the definition itself, or what
@@ -14,7 +14,8 @@ export async function readDefinitionFile(file: string, cwd: string, key: string)
   try {
     text = await readFile(path.resolve(cwd, file), 'utf8');
   } catch (err) {
-    throw new ExitError(EXIT.USER, `cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+    // A file named on the command line that cannot be read is a usage mistake, not invalid input.
+    throw usageError(`--file: cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
   }
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   const first = doc.errors[0];
@@ -27,6 +28,11 @@ export async function readDefinitionFile(file: string, cwd: string, key: string)
   let body: unknown = doc.toJS();
   if (isObject(body) && isObject(body.definition) && typeof body.version === 'number') body = body.definition;
   if (!isObject(body)) throw new ValidationError([{ path: [], message: 'must hold a flag definition (a mapping)' }], `${file}: must hold a flag definition (a mapping with type, fallbackValue, …)`);
+  // Where a definition lives is recorded by the store; a file may carry back what `flags get` printed.
+  const source = body.source;
+  if (source !== undefined && !(isObject(source) && Object.keys(source).length === 1 && source.kind === 'store')) {
+    throw new ValidationError([{ path: ['source'], message: 'set by the store' }], `${file}: source is set by the store ({kind: store} for flags written here); leave it out`);
+  }
   if (body.key === undefined) return { ...body, key };
   if (body.key !== key) throw new ValidationError([{ path: ['key'], message: `"${String(body.key)}" differs from "${key}"` }], `${file}: key "${String(body.key)}" differs from the key given on the command line ("${key}")`);
   return body;

@@ -27,7 +27,8 @@ export interface CompiledFlag {
 
 export interface FlagCompileOptions {
   clock: () => number;
-  acceptance: (rule: AcceptanceRule, flagKey: string) => AcceptanceProbe;
+  /** The probe of an acceptance rule; `undefined` when its source is not configured. */
+  acceptance: (rule: AcceptanceRule, flagKey: string) => AcceptanceProbe | undefined;
   scopeOrder?: readonly string[];
 }
 

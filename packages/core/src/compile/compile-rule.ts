@@ -28,7 +28,8 @@ export interface RuleCompileContext {
   fallbackValue: FlagValue;
   metadata: EvaluationMetadata;
   clock: () => number;
-  acceptance: (rule: AcceptanceRule) => AcceptanceProbe;
+  /** The probe of an acceptance rule; `undefined` when no source of the rule's name is configured. */
+  acceptance: (rule: AcceptanceRule) => AcceptanceProbe | undefined;
   /** The flag's fallback result (`DEFAULT`), served when no rule decides. */
   fallback: EvaluationDetails;
   /** Reason reported for static values: `STATIC`, or `TARGETING_MATCH` when served by a matching condition. */
@@ -169,6 +170,15 @@ function compileTargeting(rule: TargetingRule, ctx: RuleCompileContext): RuleEva
 
 function compileAcceptance(rule: AcceptanceRule, ctx: RuleCompileContext): RuleEvaluator {
   const probe = ctx.acceptance(rule);
+  if (!probe) {
+    // No integration for this source: the rule can never be accepted, and the result says why.
+    if (rule.otherwise) return compileRule(rule.otherwise, ctx);
+    const metadata = withMetadata(ctx.metadata, {
+      acceptance: rule.source,
+      acceptanceDetail: `acceptance source "${rule.source}" is not configured; serving the value for "not accepted"`,
+    });
+    return constant(result(ctx.key, ctx.type === 'boolean' ? false : ctx.fallbackValue, 'DISABLED_INTEGRATION', metadata));
+  }
   const accepted = result(ctx.key, rule.value ?? true, 'TARGETING_MATCH', withMetadata(ctx.metadata, { acceptance: rule.source }));
   const otherwise = rule.otherwise
     ? compileRule(rule.otherwise, ctx)

@@ -9,6 +9,8 @@ import type { AcceptanceProbe } from '../compile/compile-rule';
 export interface AcceptanceSource {
   /** The current state of each item, in order; `undefined` for items it does not know. */
   states(items: readonly JsonObject[]): Promise<readonly (string | undefined)[]>;
+  /** How long this source's answers are reused before a background refresh; default the engine's `acceptanceTtlMs`. */
+  readonly ttlMs?: number;
 }
 
 interface Entry {
@@ -33,9 +35,18 @@ export class AcceptanceCache {
     private readonly clock: () => number,
     private readonly ttlMs: number,
     private readonly onChange: (flagKeys: string[]) => void,
+    private readonly onError?: (source: string, message: string) => void,
   ) {}
 
-  probe(rule: AcceptanceRule, flagKey: string): AcceptanceProbe {
+  /** True when a source of that name is registered. */
+  has(source: string): boolean {
+    return Object.prototype.hasOwnProperty.call(this.sources, source);
+  }
+
+  /** A probe for the rule's answer; `undefined` when the rule's source is not registered (it can never answer). */
+  probe(rule: AcceptanceRule, flagKey: string): AcceptanceProbe | undefined {
+    if (!this.has(rule.source)) return undefined;
+    const ttl = this.sources[rule.source]!.ttlMs ?? this.ttlMs;
     const id = JSON.stringify([rule.source, rule.state, rule.items]);
     let entry = this.entries.get(id);
     if (!entry) {
@@ -45,7 +56,7 @@ export class AcceptanceCache {
     entry.flags.add(flagKey);
     const e = entry;
     return () => {
-      if (e.inFlight === undefined && this.clock() - e.fetchedAt >= this.ttlMs) e.inFlight = this.refresh(e);
+      if (e.inFlight === undefined && this.clock() - e.fetchedAt >= ttl) e.inFlight = this.refresh(e);
       return e.accepted;
     };
   }
@@ -80,6 +91,7 @@ export class AcceptanceCache {
       if (changed) this.onChange([...e.flags]);
     } catch (err) {
       e.error = err instanceof Error ? err.message : String(err);
+      this.onError?.(e.rule.source, e.error);
     } finally {
       e.fetchedAt = this.clock();
       e.inFlight = undefined;

@@ -278,6 +278,46 @@ describe('Engine: acceptance', () => {
     expect(changes).toContainEqual(['release']);
   });
 
+  it('serves "not accepted" with reason DISABLED_INTEGRATION when the source is not configured', () => {
+    const engine = createEngine();
+    engine.load({
+      definitions: [
+        bool('release', { defaultRule: { type: 'acceptance', source: 'pivotal', state: 'delivered', items: [{ projectId: 1, storyId: 2 }] } }),
+        { key: 'label', type: 'string', fallbackValue: 'old', defaultRule: { type: 'acceptance', source: 'pivotal', state: 'delivered', items: [{ storyId: 2 }], value: 'new' } },
+      ],
+    });
+    expect(engine.hasAcceptanceSource('pivotal')).toBe(false);
+    expect(engine.evaluate('release')).toMatchObject({
+      value: false,
+      reason: 'DISABLED_INTEGRATION',
+      metadata: { acceptance: 'pivotal', acceptanceDetail: expect.stringMatching(/acceptance source "pivotal" is not configured/) },
+    });
+    expect(engine.evaluate('label')).toMatchObject({ value: 'old', reason: 'DISABLED_INTEGRATION' });
+  });
+
+  it('refreshes each source after its own ttlMs', async () => {
+    let now = 0;
+    const calls = { slow: 0, fast: 0 };
+    const source = (name: 'slow' | 'fast', ttlMs: number) => ({ ttlMs, states: async (items: readonly unknown[]) => (calls[name]++, items.map(() => 'done')) });
+    const engine = createEngine({ clock: () => now, acceptanceTtlMs: 1000, acceptanceSources: { slow: source('slow', 10_000), fast: source('fast', 100) } });
+    engine.load({
+      definitions: [
+        bool('a', { defaultRule: { type: 'acceptance', source: 'slow', state: 'done', items: [{ id: 1 }] } }),
+        bool('b', { defaultRule: { type: 'acceptance', source: 'fast', state: 'done', items: [{ id: 1 }] } }),
+      ],
+    });
+    engine.evaluate('a');
+    engine.evaluate('b');
+    await engine.refreshAcceptance(); // the refreshes the first evaluations started
+    expect(calls).toEqual({ slow: 1, fast: 1 });
+    expect(engine.evaluate('a')).toMatchObject({ value: true, reason: 'TARGETING_MATCH' });
+    now = 500;
+    engine.evaluate('a');
+    engine.evaluate('b');
+    // A stale answer starts its refresh during the evaluation; a fresh one does not.
+    expect(calls).toEqual({ slow: 1, fast: 2 });
+  });
+
   it('treats an unregistered or failing source as not accepted', async () => {
     const engine = createEngine({ acceptanceSources: { broken: { states: async () => { throw new Error('down'); } } } });
     engine.load({

@@ -20,6 +20,8 @@ export interface EngineOptions {
   acceptanceSources?: Record<string, AcceptanceSource>;
   /** How long an acceptance answer is reused before it is refreshed in the background. Default 60 s. */
   acceptanceTtlMs?: number;
+  /** Told when an acceptance source fails to answer (the last answer stays in force), e.g. to log it. */
+  onAcceptanceError?: (source: string, message: string) => void;
   /** Custom value validators referenced by name from definitions' `validations`. */
   validators?: Record<string, ValueValidator>;
   /** Precedence of scope dimensions for flags without a `scopes` validation. Default `user`, `tenant`. */
@@ -66,8 +68,12 @@ export class Engine {
     this.clock = options.clock ?? Date.now;
     this.scopeOrder = options.scopeOrder ?? DEFAULT_SCOPE_ORDER;
     this.validators = options.validators ?? {};
-    this.acceptance = new AcceptanceCache(options.acceptanceSources ?? {}, this.clock, options.acceptanceTtlMs ?? 60_000, (keys) =>
-      this.emit(keys, 'acceptance'),
+    this.acceptance = new AcceptanceCache(
+      options.acceptanceSources ?? {},
+      this.clock,
+      options.acceptanceTtlMs ?? 60_000,
+      (keys) => this.emit(keys, 'acceptance'),
+      options.onAcceptanceError,
     );
     this.snapshot = new Snapshot(new Map(), this.environment);
   }
@@ -228,6 +234,11 @@ export class Engine {
   onChange(listener: (change: EngineChange) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** True when an acceptance source of that name is configured; rules naming another source evaluate with `DISABLED_INTEGRATION`. */
+  hasAcceptanceSource(name: string): boolean {
+    return this.acceptance.has(name);
   }
 
   /** Fetches every acceptance answer now (at startup, or in tests). */

@@ -1,2 +1,3 @@
 export * from './evaluation-errors';
 export * from './store-errors';
+export * from './error-codes';

@@ -56,6 +56,23 @@ describe('flag definition schema', () => {
     );
   });
 
+  it('refuses unknown keys at every level, naming the key they most likely misspell', () => {
+    expect(messages({ key: 'k', type: 'boolean', fallbackValue: false, enabeld: false })).toEqual([': unknown key "enabeld" (did you mean "enabled"?)']);
+    expect(
+      messages({ key: 'k', type: 'boolean', fallbackValue: false, defaultRule: { type: 'targeting', rules: [{ when: { attribute: 'a', operator: 'eq', value: 1, negat: true }, serve: { type: 'static', value: true } }] } }),
+    ).toEqual(['defaultRule.rules.0.when: unknown key "negat" (did you mean "negate"?)']);
+    expect(messages({ key: 'k', type: 'string', fallbackValue: 'a', defaultRule: { type: 'variant', variants: [{ value: 'a', wieght: 100 }] } })).toEqual(
+      expect.arrayContaining(['defaultRule.variants.0: unknown key "wieght" (did you mean "weight"?)']),
+    );
+    expect(messages({ key: 'k', type: 'boolean', fallbackValue: false, colour: 'red' })).toEqual([': unknown key "colour"']);
+  });
+
+  it('refuses acceptance rules without items: they could never be accepted', () => {
+    expect(messages({ key: 'k', type: 'boolean', fallbackValue: false, defaultRule: { type: 'acceptance', source: 'pivotal', state: 'delivered', items: [] } })).toEqual([
+      'defaultRule.items: needs at least one item',
+    ]);
+  });
+
   it('checks schedule windows and non-boolean defaults', () => {
     expect(messages({ key: 'k', type: 'string', fallbackValue: 'x', defaultRule: { type: 'schedule', windows: [{ from: '2020-02-01 00:00:00', to: '2020-01-01 00:00:00' }, {}] } })).toEqual([
       'defaultRule.windows.0: window ends (2020-01-01 00:00:00) before it starts (2020-02-01 00:00:00)',

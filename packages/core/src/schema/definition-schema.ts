@@ -7,6 +7,8 @@ import { isValidTimezone, parseInstant } from '../compile/dates';
 import { operatorNames } from '../operators/registry';
 import { compilePattern } from '../regex/linear-regex';
 import { isReservedKey, reservedKeyMessage } from './reserved-keys';
+import { conditionProblem } from './condition-checks';
+import { strictObject } from './strict-object';
 
 /**
  * Letters, digits and `_ - . / :`; cds-style keys such as `/check/priority` are valid. The reserved
@@ -55,7 +57,7 @@ export const flagKeySchema = z
 
 export const flagTypeSchema = z.enum(['boolean', 'string', 'number', 'object']);
 
-const attributeConditionSchema = z.strictObject({
+const attributeConditionSchema = strictObject({
   attribute: z.string().min(1),
   operator: z.string().refine((op) => operatorNames.has(op), {
     error: (issue) => `unknown operator "${String(issue.input)}" (known: ${[...operatorNames].join(', ')})`,
@@ -68,9 +70,9 @@ const attributeConditionSchema = z.strictObject({
 export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
   z.union([
     attributeConditionSchema,
-    z.strictObject({ all: z.array(conditionSchema) }),
-    z.strictObject({ any: z.array(conditionSchema) }),
-    z.strictObject({ not: conditionSchema }),
+    strictObject({ all: z.array(conditionSchema) }),
+    strictObject({ any: z.array(conditionSchema) }),
+    strictObject({ not: conditionSchema }),
   ]),
 );
 
@@ -79,16 +81,16 @@ const stickiness = z.string().min(1).optional();
 
 export const ruleSchema: z.ZodType<Rule> = z.lazy(() =>
   z.discriminatedUnion('type', [
-    z.strictObject({ type: z.literal('static'), value: flagValueSchema, variant: z.string().min(1).optional() }),
-    z.strictObject({
+    strictObject({ type: z.literal('static'), value: flagValueSchema, variant: z.string().min(1).optional() }),
+    strictObject({
       type: z.literal('variant'),
       variants: z
-        .array(z.strictObject({ value: flagValueSchema, weight: percentage, name: z.string().min(1).optional() }))
+        .array(strictObject({ value: flagValueSchema, weight: percentage, name: z.string().min(1).optional() }))
         .min(1, 'needs at least one variant'),
       stickiness,
       seed: z.string().optional(),
     }),
-    z.strictObject({
+    strictObject({
       type: z.literal('rollout'),
       percentage,
       value: flagValueSchema,
@@ -96,25 +98,26 @@ export const ruleSchema: z.ZodType<Rule> = z.lazy(() =>
       stickiness,
       seed: z.string().optional(),
     }),
-    z.strictObject({
+    strictObject({
       type: z.literal('schedule'),
       windows: z
-        .array(z.strictObject({ from: z.string().optional(), to: z.string().optional() }))
+        .array(strictObject({ from: z.string().optional(), to: z.string().optional() }))
         .min(1, 'needs at least one window'),
       timezone: z.string().optional(),
       value: flagValueSchema.optional(),
       otherwise: ruleSchema.optional(),
     }),
-    z.strictObject({
+    strictObject({
       type: z.literal('targeting'),
-      rules: z.array(z.strictObject({ name: z.string().optional(), when: conditionSchema, serve: ruleSchema })),
+      rules: z.array(strictObject({ name: z.string().optional(), when: conditionSchema, serve: ruleSchema })),
       otherwise: ruleSchema.optional(),
     }),
-    z.strictObject({
+    strictObject({
       type: z.literal('acceptance'),
       source: z.string().min(1),
       state: z.string().min(1),
-      items: z.array(z.record(z.string(), jsonValueSchema)),
+      // An acceptance rule without items could never be accepted.
+      items: z.array(z.record(z.string(), jsonValueSchema)).min(1, 'needs at least one item'),
       value: flagValueSchema.optional(),
       otherwise: ruleSchema.optional(),
     }),
@@ -122,12 +125,12 @@ export const ruleSchema: z.ZodType<Rule> = z.lazy(() =>
 );
 
 export const validationSchema = z.union([
-  z.strictObject({ regex: z.string(), message: z.string().optional() }),
-  z.strictObject({ scopes: z.array(z.string().min(1)).min(1) }),
-  z.strictObject({ validator: z.string().min(1), message: z.string().optional() }),
+  strictObject({ regex: z.string(), message: z.string().optional() }),
+  strictObject({ scopes: z.array(z.string().min(1)).min(1) }),
+  strictObject({ validator: z.string().min(1), message: z.string().optional() }),
 ]);
 
-const definitionShape = z.strictObject({
+const definitionShape = strictObject({
   key: flagKeySchema,
   type: flagTypeSchema,
   description: z.string().optional(),
@@ -135,19 +138,17 @@ const definitionShape = z.strictObject({
   fallbackValue: flagValueSchema,
   environments: z.record(z.string().min(1), ruleSchema).optional(),
   defaultRule: ruleSchema.optional(),
-  prerequisites: z.array(z.strictObject({ flag: flagKeySchema, value: flagValueSchema.optional() })).optional(),
+  prerequisites: z.array(strictObject({ flag: flagKeySchema, value: flagValueSchema.optional() })).optional(),
   validations: z.array(validationSchema).optional(),
   tags: z.array(z.string().min(1)).optional(),
   metadata: z.record(z.string(), jsonValueSchema).optional(),
   flagSet: z.string().optional(),
-  source: z
-    .strictObject({
-      kind: z.enum(['manifest', 'store', 'code', 'auto']),
-      file: z.string().optional(),
-      line: z.number().int().optional(),
-      column: z.number().int().optional(),
-    })
-    .optional(),
+  source: strictObject({
+    kind: z.enum(['manifest', 'store', 'code', 'auto']),
+    file: z.string().optional(),
+    line: z.number().int().optional(),
+    column: z.number().int().optional(),
+  }).optional(),
 });
 
 /** The zod schema of a flag definition, including the checks that span fields (types, weights, dates, regexes). */
@@ -209,7 +210,8 @@ function checkRule(type: FlagType, rule: Rule, path: (string | number)[], add: A
         checkValue(type, v.value, [...path, 'variants', i, 'value'], add);
         sum += v.weight;
       });
-      if (Math.abs(sum - 100) > WEIGHT_EPSILON) {
+      // An empty list is reported by its own "at least one" check.
+      if (rule.variants.length > 0 && Math.abs(sum - 100) > WEIGHT_EPSILON) {
         add([...path, 'variants'], `weights sum to ${roundForMessage(sum)}, must be 100`);
       }
       const names = new Set<string>();
@@ -263,13 +265,17 @@ function checkInsideOutside(type: FlagType, rule: { value?: FlagValue; otherwise
 
 function checkConditionValues(condition: Condition, path: (string | number)[], add: AddIssue): void {
   if ('all' in condition) condition.all.forEach((c, i) => checkConditionValues(c, [...path, 'all', i], add));
-  else if ('any' in condition) condition.any.forEach((c, i) => checkConditionValues(c, [...path, 'any', i], add));
+  else if ('any' in condition) {
+    if (condition.any.length === 0) add([...path, 'any'], 'an empty any never matches');
+    condition.any.forEach((c, i) => checkConditionValues(c, [...path, 'any', i], add));
+  }
   else if ('not' in condition) checkConditionValues(condition.not, [...path, 'not'], add);
   else if (condition.operator === 'matches') {
     const problem = typeof condition.value === 'string' ? regexProblem(condition.value, condition.caseInsensitive) : 'the matches operator needs a regular expression string';
     if (problem) add([...path, 'value'], problem);
-  } else if ((condition.operator === 'in' || condition.operator === 'nin') && !Array.isArray(condition.value)) {
-    add([...path, 'value'], `operator ${condition.operator} needs a list`);
+  } else {
+    const problem = conditionProblem(condition);
+    if (problem) add([...path, 'value'], problem);
   }
 }
 

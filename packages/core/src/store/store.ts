@@ -185,4 +185,10 @@ export interface StoreOptions {
    * Store URLs take it as `?auditMaxEntries=N`.
    */
   auditMaxEntries?: number;
+  /**
+   * For stores kept in a local file (SQLite): create the file, and its folder, when the URL names
+   * one that does not exist. Default `true`; with `false` a missing file is refused with a
+   * `ValidationError` naming the path, so a mistyped path never creates anything.
+   */
+  create?: boolean;
 }

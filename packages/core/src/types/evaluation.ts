@@ -10,7 +10,9 @@ export type Reason =
   | 'ERROR'
   | 'SCHEDULE'
   | 'SCOPED'
-  | 'PREREQUISITE_FAILED';
+  | 'PREREQUISITE_FAILED'
+  /** An acceptance rule names a source this engine has no integration for: its "not accepted" value is served. */
+  | 'DISABLED_INTEGRATION';
 
 /** OpenFeature's error codes. */
 export type ErrorCode =

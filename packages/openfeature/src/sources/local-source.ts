@@ -1,4 +1,4 @@
-import { EngineSync, StoreUnavailableError, type Engine, type FlagStore } from '@switchyard/core';
+import { EngineSync, isStoreUnavailableError, StoreUnavailableError, type Engine, type FlagStore } from '@switchyard/core';
 import { formatDiagnostic, loadManifests, watch, type ManifestWatcher } from '@switchyard/manifest';
 import { openStore, redactUrl } from '@switchyard/stores';
 import type { FlagSource, SourceSignals } from './flag-source';
@@ -47,7 +47,7 @@ export class LocalSource implements FlagSource {
     };
     const sync = new EngineSync(engine, this.store, {
       onError: (err) => {
-        if (err instanceof StoreUnavailableError) {
+        if (isStoreUnavailableError(err)) {
           this.storeLost = true;
           signals.stale(err.message);
         } else signals.warn(err);

@@ -2,64 +2,56 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { formatPath } from '@switchyard/core';
+import { formatPath, strictObject } from '@switchyard/core';
+import { acceptanceSourceFileSchema } from '../acceptance/acceptance-config';
 import { ROLES } from '../auth/roles';
 import { LOG_LEVELS } from './server-config';
 
 const role = z.enum(ROLES);
 
 /** The optional configuration file (JSON or YAML). Every field is optional; flags and environment variables win over it. */
-export const configFileSchema = z
-  .object({
-    port: z.union([z.number(), z.string()]).optional(),
-    host: z.string().optional(),
-    manifests: z.string().optional(),
-    store: z.string().optional(),
-    environment: z.string().optional(),
-    insecure: z.boolean().optional(),
-    bodyLimit: z.union([z.number(), z.string()]).optional(),
-    logLevel: z.enum(LOG_LEVELS as [string, ...string[]]).optional(),
-    watchManifests: z.boolean().optional(),
-    corsOrigins: z.array(z.string()).optional(),
-    authFailuresPerMinute: z.number().int().nonnegative().optional(),
-    redisCommands: z.array(z.string().min(1)).optional(),
-    writeTimeoutMs: z.number().int().nonnegative().optional(),
-    allowedHosts: z.array(z.string().min(1)).optional(),
-    headersTimeoutMs: z.number().int().positive().optional(),
-    requestTimeoutMs: z.number().int().positive().optional(),
-    streamsPerClient: z.number().int().positive().optional(),
-    maxStreams: z.number().int().positive().optional(),
-    workflows: z
-      .object({
-        /** Folder of workflow definitions (YAML/JSON). */
-        dir: z.string().optional(),
-        /** Per-environment settings (base URLs, connections, secrets), as `@switchyard/workflow` takes them. */
-        environments: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
-        /** Session tags and how their JWTs are verified. */
-        sessions: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
-      })
-      .strict()
-      .optional(),
-    auth: z
-      .object({
-        apiKeys: z.array(z.object({ key: z.string().min(1), role }).strict()).optional(),
-        basic: z.array(z.object({ username: z.string().min(1), password: z.string().min(1), role }).strict()).optional(),
-        jwt: z
-          .object({
-            secret: z.string().min(1).optional(),
-            jwksUrl: z.url().optional(),
-            issuer: z.string().optional(),
-            audience: z.string().optional(),
-            roleClaim: z.string().min(1).optional(),
-            defaultRole: role.optional(),
-          })
-          .strict()
-          .optional(),
-      })
-      .strict()
-      .optional(),
-  })
-  .strict();
+export const configFileSchema = strictObject({
+  port: z.union([z.number(), z.string()]).optional(),
+  host: z.string().optional(),
+  manifests: z.string().optional(),
+  store: z.string().optional(),
+  environment: z.string().optional(),
+  insecure: z.boolean().optional(),
+  bodyLimit: z.union([z.number(), z.string()]).optional(),
+  logLevel: z.enum(LOG_LEVELS as [string, ...string[]]).optional(),
+  watchManifests: z.boolean().optional(),
+  corsOrigins: z.array(z.string()).optional(),
+  authFailuresPerMinute: z.number().int().nonnegative().optional(),
+  redisCommands: z.array(z.string().min(1)).optional(),
+  writeTimeoutMs: z.number().int().nonnegative().optional(),
+  allowedHosts: z.array(z.string().min(1)).optional(),
+  headersTimeoutMs: z.number().int().positive().optional(),
+  requestTimeoutMs: z.number().int().positive().optional(),
+  streamsPerClient: z.number().int().positive().optional(),
+  maxStreams: z.number().int().positive().optional(),
+  workflows: strictObject({
+    /** Folder of workflow definitions (YAML/JSON). */
+    dir: z.string().optional(),
+    /** Per-environment settings (base URLs, connections, secrets), as `@switchyard/workflow` takes them. */
+    environments: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
+    /** Session tags and how their JWTs are verified. */
+    sessions: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
+  }).optional(),
+  /** Acceptance sources by the name manifests give in `source` (e.g. `pivotal`). */
+  acceptance: z.record(z.string().min(1), acceptanceSourceFileSchema).optional(),
+  auth: strictObject({
+    apiKeys: z.array(strictObject({ key: z.string().min(1), role })).optional(),
+    basic: z.array(strictObject({ username: z.string().min(1), password: z.string().min(1), role })).optional(),
+    jwt: strictObject({
+      secret: z.string().min(1).optional(),
+      jwksUrl: z.url().optional(),
+      issuer: z.string().optional(),
+      audience: z.string().optional(),
+      roleClaim: z.string().min(1).optional(),
+      defaultRole: role.optional(),
+    }).optional(),
+  }).optional(),
+});
 
 export type ConfigFile = z.infer<typeof configFileSchema>;
 

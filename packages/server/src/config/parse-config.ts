@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { parseStoreUrl, DEFAULT_STORE_URL, redactUrl } from '@switchyard/stores';
+import { acceptanceFromConfig } from '../acceptance/acceptance-config';
 import { authFromEnv } from './auth-env';
 import { securityOptions } from './security-options';
 import { redisCommandEntryProblem } from '../security/redis-commands';
@@ -102,6 +103,7 @@ export function parseServerConfig(argv: readonly string[], env: Env = process.en
   // Weak secrets are configuration errors unless SWITCHYARD_ALLOW_WEAK_KEYS=1 (then `createRuntime` warns).
   const weak: string[] = [];
   const auth = authFromEnv(env, file.auth, errors, weak);
+  const acceptance = { ...(defaults.acceptance ?? {}), ...acceptanceFromConfig(env, file.acceptance, errors) };
   if (defaults.auth) {
     defaults.auth.apiKeys.forEach((k, i) => {
       const problem = apiKeyWeakness(k.key, `default API key ${i + 1}`);
@@ -147,6 +149,7 @@ export function parseServerConfig(argv: readonly string[], env: Env = process.en
       streamLimits: security.streamLimits,
       allowWeakKeys,
       workflowSettings: file.workflows ? { environments: file.workflows.environments, sessions: file.workflows.sessions } : defaults.workflowSettings,
+      acceptance,
     },
   };
 }
@@ -193,4 +196,22 @@ function pick(
 /** The store URL for logs and `/v1/admin/info`, without credentials. */
 export function displayStoreUrl(url: string): string {
   return redactUrl(url);
+}
+
+/**
+ * The names of the acceptance sources a server would have with this environment and configuration
+ * file (`SWITCHYARD_CONFIG` when `configPath` is not given), for tools that check manifests against
+ * them (`switchyard validate`). Problems come back as one line each.
+ */
+export function acceptanceSourceNames(env: Env = process.env, configPath?: string): { names: string[]; errors?: undefined } | { names?: undefined; errors: string[] } {
+  const file = configPath ?? (env.SWITCHYARD_CONFIG || undefined);
+  let acceptance: ConfigFile['acceptance'];
+  if (file) {
+    const read = readConfigFile(file);
+    if ('errors' in read) return { errors: read.errors };
+    acceptance = read.config.acceptance;
+  }
+  const errors: string[] = [];
+  const names = Object.keys(acceptanceFromConfig(env, acceptance, errors));
+  return errors.length ? { errors } : { names };
 }

@@ -1,3 +1,4 @@
+import type { AcceptanceSourceConfig } from '../acceptance/acceptance-config';
 import type { Role } from '../auth/roles';
 import type { AuthFailureLimit } from '../security/auth-failure-limiter';
 import type { StreamLimits } from '../security/stream-limits';
@@ -74,6 +75,8 @@ export interface ServerConfig {
   streamLimits?: StreamLimits;
   /** Start with API keys under 16 characters or a JWT secret under 32 bytes (tests and demos); a warning is logged. */
   allowWeakKeys?: boolean;
+  /** Acceptance sources by the name manifests use in `source` (config file `acceptance`, `SWITCHYARD_PIVOTAL_TOKEN`). */
+  acceptance?: Record<string, AcceptanceSourceConfig>;
   /** Environments and sessions of the workflow runner (from the config file: they hold secrets). */
   workflowSettings?: { environments?: Record<string, Record<string, unknown>>; sessions?: Record<string, Record<string, unknown>> };
 }

@@ -1,4 +1,4 @@
-import { ConflictError, StoreUnavailableError, ValidationError, type ValidationIssue } from '@switchyard/core';
+import { errorCodeOf, isValidationError, type ValidationIssue } from '@switchyard/core';
 
 /** The stable error codes of the native API, with their HTTP status. */
 export const ERROR_STATUS = {
@@ -15,6 +15,8 @@ export const ERROR_STATUS = {
   STORE_UNAVAILABLE: 503,
   SERVICE_UNAVAILABLE: 503,
   READ_ONLY: 409,
+  /** A write through a compatibility API would drop what that API cannot express. */
+  NOT_EXPRESSIBLE: 409,
   INTERNAL: 500,
 } as const;
 
@@ -38,15 +40,30 @@ export class HttpError extends Error {
 export const notFound = (message: string) => new HttpError('NOT_FOUND', message);
 export const badRequest = (message: string) => new HttpError('BAD_REQUEST', message);
 
+/** True for an `HttpError` of this module, or an equal one from another copy of it. */
+function isHttpError(err: unknown): err is HttpError {
+  if (err instanceof HttpError) return true;
+  const e = err as { name?: unknown; code?: unknown; status?: unknown } | null;
+  return typeof e === 'object' && e !== null && e.name === 'HttpError' && typeof e.code === 'string' && Object.hasOwn(ERROR_STATUS, e.code) && typeof e.status === 'number';
+}
+
 /**
  * Any thrown value as an `HttpError`: core's typed errors keep their meaning, body-parser errors
- * become 400/413, everything else is an internal error whose details stay in the log.
+ * become 400/413, everything else is an internal error whose details stay in the log. Errors are
+ * told apart by their stable `code`, never by class: a store adapter or a workflow may throw core's
+ * errors from core's other module format (ESM vs CommonJS), which `instanceof` would not recognise.
  */
 export function toHttpError(err: unknown): HttpError {
-  if (err instanceof HttpError) return err;
-  if (err instanceof ValidationError) return new HttpError('VALIDATION', err.message, err.issues);
-  if (err instanceof ConflictError) return new HttpError('CONFLICT', err.message);
-  if (err instanceof StoreUnavailableError) return new HttpError('STORE_UNAVAILABLE', err.message);
+  if (isHttpError(err)) return err;
+  const message = (err as { message?: unknown } | null)?.message;
+  const text = typeof message === 'string' ? message : String(err);
+  if (isValidationError(err)) return new HttpError('VALIDATION', text, err.issues);
+  switch (errorCodeOf(err)) {
+    case 'CONFLICT':
+      return new HttpError('CONFLICT', text);
+    case 'STORE_UNAVAILABLE':
+      return new HttpError('STORE_UNAVAILABLE', text);
+  }
   const e = err as { type?: unknown; status?: unknown; expose?: unknown; message?: unknown } | null;
   if (e && typeof e === 'object') {
     if (e.type === 'entity.parse.failed') return new HttpError('BAD_REQUEST', `malformed JSON in the request body: ${String(e.message)}`);

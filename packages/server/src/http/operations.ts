@@ -106,13 +106,24 @@ export function queryOf<T>(res: Response): T {
 
 type Issue = { code?: string; path: PropertyKey[]; message: string; errors?: Issue[][] };
 
-/** Issues with plain paths; a failed union reports the branch that came closest (fewest issues), not just "Invalid input". */
+/**
+ * How far a union branch is from the input: each issue counts, and a branch that wanted another
+ * type altogether (an array where an object was sent) counts as far away, so an object with one
+ * misspelt key is explained by the object branch, not by "expected array".
+ */
+function distance(branch: readonly Issue[]): number {
+  let d = 0;
+  for (const issue of branch) d += issue.code === 'invalid_type' && issue.path.length === 0 ? 100 : 1;
+  return d;
+}
+
+/** Issues with plain paths; a failed union reports the branch that came closest, not just "Invalid input". */
 function flatten(issues: readonly Issue[], prefix: (string | number)[]): { path: (string | number)[]; message: string }[] {
   const out: { path: (string | number)[]; message: string }[] = [];
   for (const issue of issues) {
     const path = [...prefix, ...issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))];
     if (issue.code === 'invalid_union' && issue.errors?.length) {
-      const closest = [...issue.errors].sort((a, b) => a.length - b.length)[0]!;
+      const closest = [...issue.errors].sort((a, b) => distance(a) - distance(b))[0]!;
       if (closest.length) {
         out.push(...flatten(closest, path));
         continue;

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { flagValueSchema, scopeMapSchema, StoreUnavailableError, validateValueUpdates } from '@switchyard/core';
+import { flagValueSchema, isStoreUnavailableError, scopeMapSchema, strictObject, validateValueUpdates } from '@switchyard/core';
 import type { FlagValue, ValueUpdate } from '@switchyard/core';
 import { principalOf } from '../auth/require-role';
 import { cdsToggleState, type CdsToggleState } from '../compat/cds-state';
@@ -10,14 +10,16 @@ import { writeAndSync, type ServerContext } from '../server-context';
 
 const TAG = 'cds-feature-toggles compatible (/rest/feature)';
 
-const cdsUpdateEntry = z.object({
+// Strict at every level: a misspelt `scpe` would otherwise write the root value for everyone, a
+// misspelt `clearSubscopes` would be ignored.
+const cdsUpdateEntry = strictObject({
   key: z.string().min(1),
   value: flagValueSchema.nullable(),
   scope: scopeMapSchema.optional(),
-  options: z.object({ clearSubScopes: z.boolean().optional(), remoteOnly: z.boolean().optional() }).optional(),
+  options: strictObject({ clearSubScopes: z.boolean().optional(), remoteOnly: z.boolean().optional() }).optional(),
 });
 const cdsUpdateBody = z.union([cdsUpdateEntry, z.array(cdsUpdateEntry).min(1)]);
-const sendCommandBody = z.object({ command: z.array(z.string()).min(1) });
+const sendCommandBody = strictObject({ command: z.array(z.string()).min(1) });
 const stateSchema = z.record(z.string(), z.object({ fallbackValue: flagValueSchema.optional(), rootValue: flagValueSchema.optional(), scopedValues: z.record(z.string(), flagValueSchema).optional(), config: z.record(z.string(), z.unknown()) }));
 
 type CdsUpdate = z.infer<typeof cdsUpdateEntry>;
@@ -124,7 +126,7 @@ export function cdsRoutes(ctx: ServerContext): Router {
       try {
         reply = await store.sendCommand(command);
       } catch (err) {
-        if (err instanceof StoreUnavailableError) throw err;
+        if (isStoreUnavailableError(err)) throw err;
         // Redis refused the command (unknown command, wrong arguments): the caller's mistake.
         throw new HttpError('BAD_REQUEST', `redis refused the command: ${err instanceof Error ? err.message : String(err)}`);
       }

@@ -8,10 +8,35 @@ import type { OperationSpec } from '../http/operations';
 import type { ServerContext } from '../server-context';
 
 const TAG = 'Featuris compatible (flag sets)';
+
+/**
+ * First path segments the server routes itself. A flag set named like one (`health.yaml`,
+ * `v1/flags.yaml`, `open-api.json`…) is served only at `/manifests/NAME`: at its root alias it would
+ * be unreachable, or reachable only for some sub-paths, which is worse.
+ */
+export const RESERVED_ROOT_SEGMENTS: readonly string[] = ['api', 'v1', 'rest', 'ofrep', 'manifests', 'ui', 'health', 'docs', 'metrics', 'open-api.json'];
+
+/** The server route a flag set's root alias would collide with, or `undefined` when `/NAME` is free. */
+export function reservedRootFor(flagSet: string): string | undefined {
+  const first = flagSet.split('/')[0]!;
+  return RESERVED_ROOT_SEGMENTS.includes(first) ? `/${first}` : undefined;
+}
+
+/** The flag sets of `definitions` that are served only under `/manifests`, with the route each would collide with. */
+export function shadowedFlagSets(definitions: readonly FlagDefinition[]): { flagSet: string; route: string }[] {
+  const out = new Map<string, string>();
+  for (const d of definitions) {
+    if (d.flagSet === undefined || out.has(d.flagSet)) continue;
+    const route = reservedRootFor(d.flagSet);
+    if (route) out.set(d.flagSet, route);
+  }
+  return [...out].map(([flagSet, route]) => ({ flagSet, route })).sort((a, b) => (a.flagSet < b.flagSet ? -1 : 1));
+}
 const query = z.object({ env: z.string().min(1).optional() }).catchall(z.union([z.string(), z.array(z.string())]));
 
 /**
- * Featuris' flag-set endpoints: `GET /manifests/:set` and the root alias `GET /:set` (register last).
+ * Featuris' flag-set endpoints: `GET /manifests/:set` and the root alias `GET /:set` (register last;
+ * flag sets named like a server route are served only at `/manifests/:set`).
  * With an environment (`?env=` or the server default) each feature maps to `{value, error, message,
  * toggle}`; without one, to such an object per environment. Other query parameters are the
  * evaluation context; without `targetingKey` each request draws its own unit, as Featuris did.
@@ -20,6 +45,8 @@ export function featurisRoutes(ctx: ServerContext): { manifests: Router; rootAli
   const handler = (req: Request, res: Response) => {
     const segments = req.params.set as unknown as string[] | string;
     const set = Array.isArray(segments) ? segments.join('/') : String(segments);
+    const route = res.locals.rootAlias === true ? reservedRootFor(set) : undefined;
+    if (route) throw new HttpError('NOT_FOUND', `flag set "${set}" is served at /manifests/${set} only: ${route} is a server route`);
     const q = res.locals.query as z.infer<typeof query>;
     const { env: envParam, ...attributes } = q;
     const environment = envParam ?? ctx.environment;
@@ -43,7 +70,11 @@ export function featurisRoutes(ctx: ServerContext): { manifests: Router; rootAli
   const manifests = Router();
   ctx.operations.route(manifests, ctx.auth, spec('featurisFlagSet', '/manifests/*set'), handler);
   const rootAlias = Router();
-  ctx.operations.route(rootAlias, ctx.auth, spec('featurisFlagSetAlias', '/*set'), handler);
+  const markAlias = (_req: Request, res: Response, next: () => void) => {
+    res.locals.rootAlias = true;
+    next();
+  };
+  ctx.operations.route(rootAlias, ctx.auth, spec('featurisFlagSetAlias', '/*set'), markAlias, handler);
   return { manifests, rootAlias };
 }
 

@@ -1,11 +1,11 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
-import { findPrerequisiteCycle, flagDefinitionSchema, flagValueSchema, scopeMapSchema, ValidationError, validateValueUpdates } from '@switchyard/core';
+import { findPrerequisiteCycle, flagDefinitionSchema, flagValueSchema, scopeMapSchema, strictObject, ValidationError, validateValueUpdates } from '@switchyard/core';
 import type { EvaluationContext, FlagDefinition, StoredFlag, ValueUpdate } from '@switchyard/core';
 import { principalOf } from '../auth/require-role';
 import { HttpError } from '../http/http-error';
 import { bodyOf, parseOrThrow, queryOf } from '../http/operations';
-import { baseDefinition, isBaseKey, writeAndSync, type ServerContext } from '../server-context';
+import { baseDefinition, isBaseKey, readOnlyMessage, writeAndSync, type ServerContext } from '../server-context';
 
 const TAG = 'Switchyard native API (/api/v1)';
 
@@ -20,8 +20,8 @@ const flagEntrySchema = z.object({
 type FlagEntry = z.infer<typeof flagEntrySchema>;
 
 const booleanText = z.enum(['true', 'false', '1', '0']);
-const listQuery = z.object({ flagSet: z.string().optional(), includeDisabled: booleanText.optional() });
-const valueUpdateSchema = z.object({
+const listQuery = strictObject({ flagSet: z.string().optional(), includeDisabled: booleanText.optional() });
+const valueUpdateSchema = strictObject({
   key: z.string().min(1),
   value: flagValueSchema.nullable(),
   scope: scopeMapSchema.optional(),
@@ -29,14 +29,14 @@ const valueUpdateSchema = z.object({
   remoteOnly: z.boolean().optional(),
   expectedVersion: z.number().int().min(0).optional(),
 });
-const valuesBody = z.object({ updates: z.array(valueUpdateSchema).min(1) });
-const evaluateBody = z.object({ context: z.record(z.string(), z.unknown()).optional(), environment: z.string().min(1).optional(), flags: z.array(z.string()).optional() });
-const auditQuery = z.object({
+const valuesBody = strictObject({ updates: z.array(valueUpdateSchema).min(1) });
+const evaluateBody = strictObject({ context: z.record(z.string(), z.unknown()).optional(), environment: z.string().min(1).optional(), flags: z.array(z.string()).optional() });
+const auditQuery = strictObject({
   key: z.string().optional(),
   limit: z.coerce.number().int().min(1).max(1000).optional(),
   beforeId: z.coerce.number().int().min(1).optional(),
 });
-const purgeBody = z.object({ features: z.array(z.string()).optional(), except: z.array(z.string()).optional() });
+const purgeBody = strictObject({ features: z.array(z.string()).optional(), except: z.array(z.string()).optional() });
 const ifMatch = { name: 'If-Match', description: 'Version last read; `0` = create only. A stale version is refused with 409.' };
 
 /** `If-Match: <version>` as a number, or `undefined`; anything else is a 400. */
@@ -141,9 +141,14 @@ export function nativeRoutes(ctx: ServerContext): Router {
       if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new HttpError('VALIDATION', 'body: expected a flag definition object');
       const given = (input as { key?: unknown }).key;
       if (given !== undefined && given !== key) throw new HttpError('VALIDATION', `body.key "${String(given)}" does not match the key in the path "${key}"`, [{ path: ['key'], message: 'does not match the path' }]);
-      const { source: _ignored, ...rest } = input as Record<string, unknown>;
+      // `source` says where a definition lives; the server sets it. A definition read from this API
+      // carries `{kind: 'store'}` and may be sent back as it is; any other source would be ignored, so it is refused.
+      const { source, ...rest } = input as Record<string, unknown>;
+      if (source !== undefined && !(typeof source === 'object' && source !== null && Object.keys(source).length === 1 && (source as { kind?: unknown }).kind === 'store')) {
+        throw new HttpError('VALIDATION', 'body.source: set by the server ({"kind": "store"} for flags written through the API); leave it out', [{ path: ['source'], message: 'set by the server' }]);
+      }
       const definition = parseOrThrow(flagDefinitionSchema, { ...rest, key }, 'body');
-      if (isBaseKey(ctx, key)) throw new HttpError('READ_ONLY', `flag "${key}" is defined by a manifest and cannot be changed through the API`);
+      if (isBaseKey(ctx, key)) throw new HttpError('READ_ONLY', readOnlyMessage(ctx, key, 'changed'));
       const others = engine.definitions().filter((d) => d.key !== key);
       const cycle = findPrerequisiteCycle([...others, definition]);
       if (cycle) throw new ValidationError([{ path: ['prerequisites'], message: `prerequisite cycle: ${cycle.join(' → ')}` }]);
@@ -170,7 +175,7 @@ export function nativeRoutes(ctx: ServerContext): Router {
     },
     async (req, res) => {
       const key = String(req.params.key);
-      if (isBaseKey(ctx, key)) throw new HttpError('READ_ONLY', `flag "${key}" is defined by a manifest and cannot be deleted through the API`);
+      if (isBaseKey(ctx, key)) throw new HttpError('READ_ONLY', readOnlyMessage(ctx, key, 'deleted'));
       const version = expectedVersion(req);
       const deleted = await writeAndSync(ctx, [key], () => store.deleteFlag(key, { actor: principalOf(res, ctx.auth)?.id, ...(version !== undefined ? { expectedVersion: version } : {}) }), (d) => d);
       if (!deleted) throw new HttpError('NOT_FOUND', `flag "${key}" not found`);

@@ -1,13 +1,15 @@
 import { createHash } from 'node:crypto';
 import type { IRouter, Request } from 'express';
 import { z } from 'zod';
+import { strictObject, unknownKeyMessage } from '@switchyard/core';
 import type { EvaluateOptions, EvaluationContext, EvaluationDetails, FlagValue } from '@switchyard/core';
 import { sendJsonText } from '../http/send-json';
 import type { ServerContext } from '../server-context';
 
 const TAG = 'OpenFeature Remote Evaluation Protocol (OFREP)';
 
-const evaluationRequest = z.object({ context: z.record(z.string(), z.unknown()).optional() });
+const evaluationRequest = strictObject({ context: z.record(z.string(), z.unknown()).optional() });
+const REQUEST_KEYS = ['context'];
 const metadataSchema = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]));
 const success = z.object({ key: z.string(), value: z.unknown(), reason: z.string(), variant: z.string().optional(), metadata: metadataSchema.optional() });
 const failure = z.object({ key: z.string(), errorCode: z.string(), errorDetails: z.string().optional() });
@@ -56,6 +58,8 @@ function contextOf(req: Request): EvaluationContext | string {
   const body: unknown = req.body;
   if (body === undefined || body === null) return {};
   if (typeof body !== 'object' || Array.isArray(body)) return 'the request body must be a JSON object';
+  // A misspelt `context` would otherwise evaluate with an empty context.
+  for (const key in body) if (key !== 'context') return `${unknownKeyMessage(key, REQUEST_KEYS)} in the request body, which is {"context": {…}}`;
   const context = (body as { context?: unknown }).context;
   if (context === undefined) return {};
   if (context === null || typeof context !== 'object' || Array.isArray(context)) return 'context must be a JSON object of attributes';

@@ -1,12 +1,22 @@
 import { Router, type Response } from 'express';
 import { z } from 'zod';
-import { flagKeyProblem } from '@switchyard/core';
-import type { EvaluationContext } from '@switchyard/core';
+import { flagKeyProblem, formatPath, strictObject } from '@switchyard/core';
+import type { EvaluationContext, FlagDefinition, StoredFlag } from '@switchyard/core';
 import { principalOf } from '../auth/require-role';
-import { definitionToWorkertown, workertownFlagInputSchema, workertownFlagSchema, workertownToDefinition, type WorkertownFlag, type WorkertownFlagInput } from '../compat/workertown-flag';
+import {
+  definitionToWorkertown,
+  inexpressibleReason,
+  nativeHref,
+  workertownFlagInputSchema,
+  workertownFlagSchema,
+  workertownIssues,
+  workertownToDefinition,
+  type WorkertownFlag,
+  type WorkertownFlagInput,
+} from '../compat/workertown-flag';
 import { HttpError } from '../http/http-error';
 import { bodyOf, queryOf } from '../http/operations';
-import { isBaseKey, writeAndSync, type ServerContext } from '../server-context';
+import { baseDefinition, isBaseKey, readOnlyMessage, writeAndSync, type ServerContext } from '../server-context';
 
 const TAG = 'Workertown compatible (/v1)';
 
@@ -16,13 +26,37 @@ export function envelope(res: Response, data: unknown, status = 200): void {
 }
 
 const envelopeOf = (data: z.ZodType) => z.object({ status: z.number(), success: z.boolean(), data, error: z.string().optional() });
-const listQuery = z.object({ include_disabled: z.enum(['1', 'true', '0', 'false']).optional() });
-const askBody = z.object({ flags: z.array(z.string()).optional(), context: z.record(z.string(), z.unknown()).optional() });
+const listQuery = strictObject({ include_disabled: z.enum(['1', 'true', '0', 'false']).optional() });
+const askBody = strictObject({ flags: z.array(z.string()).optional(), context: z.record(z.string(), z.unknown()).optional() });
 
 /** `/v1/flags`, `/v1/ask`, `/v1/admin/*` with Workertown's shapes and status codes. */
 export function workertownRoutes(ctx: ServerContext): Router {
   const router = Router();
   const { operations, auth, store, engine } = ctx;
+
+  const manifestView = (definition: FlagDefinition): WorkertownFlag =>
+    definitionToWorkertown(definition, engine.valuesOf(definition.key), ctx.info.startedAt, ctx.info.startedAt, true);
+  const storedView = (s: StoredFlag): WorkertownFlag => definitionToWorkertown(s.definition, engine.valuesOf(s.definition.key), s.createdAt, s.updatedAt);
+
+  /**
+   * The stored flag a /v1 write would replace or delete, refused (409) when /v1 cannot express it:
+   * the write would silently drop variants, environments, values… The version read is returned so
+   * the write is conditional on it (a concurrent native change makes it a 409 too, never a loss).
+   */
+  const writableCurrent = async (name: string, action: 'replace' | 'delete'): Promise<StoredFlag | undefined> => {
+    if (isBaseKey(ctx, name)) throw new HttpError('READ_ONLY', readOnlyMessage(ctx, name, action === 'replace' ? 'changed' : 'deleted'));
+    const current = await store.getFlag(name);
+    if (!current) return undefined;
+    const reason = inexpressibleReason(current.definition, engine.valuesOf(name));
+    if (reason !== undefined) {
+      const verb = action === 'replace' ? 'PUT' : 'DELETE';
+      throw new HttpError(
+        'NOT_EXPRESSIBLE',
+        `flag "${name}" cannot be ${action === 'replace' ? 'replaced' : 'deleted'} through /v1 without losing what /v1 cannot express (${reason}); use ${verb} ${nativeHref(name)}`,
+      );
+    }
+    return current;
+  };
 
   operations.route(
     router,
@@ -31,22 +65,26 @@ export function workertownRoutes(ctx: ServerContext): Router {
       operationId: 'workertownListFlags',
       method: 'get',
       path: '/v1/flags',
-      summary: 'List Workertown-shaped flags (disabled ones only with include_disabled=1|true)',
+      summary: 'List flags in the Workertown shape (disabled ones only with include_disabled=1|true)',
+      description:
+        'Every flag is listed: stored flags and manifest flags (`readOnly`, with their `source`). A flag /v1 cannot express in full (other types, environments, variants, maintained values…) is listed with `expressible: false`, the `reason`, and its `native` endpoint, without `conditions`.',
       tag: TAG,
       role: 'read',
       query: listQuery,
-      responses: { 200: { description: 'The flags', schema: envelopeOf(z.array(workertownFlagSchema)) } },
+      responses: { 200: { description: 'The flags, by name', schema: envelopeOf(z.array(workertownFlagSchema)) } },
     },
     async (_req, res) => {
       const { include_disabled } = queryOf<z.infer<typeof listQuery>>(res);
       const includeDisabled = include_disabled === '1' || include_disabled === 'true';
       const stored = await store.listFlags({ includeDisabled });
       const flags: WorkertownFlag[] = [];
-      for (const s of stored) {
-        if (isBaseKey(ctx, s.definition.key)) continue;
-        const flag = definitionToWorkertown(s.definition, s.createdAt, s.updatedAt);
-        if (flag) flags.push(flag);
+      for (const definition of engine.definitions()) {
+        if (!isBaseKey(ctx, definition.key) || (!includeDisabled && definition.enabled === false)) continue;
+        flags.push(manifestView(definition));
       }
+      // A manifest flag wins over a stored one of the same key, as in evaluation.
+      for (const s of stored) if (!isBaseKey(ctx, s.definition.key)) flags.push(storedView(s));
+      flags.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
       envelope(res, flags);
     },
   );
@@ -58,17 +96,18 @@ export function workertownRoutes(ctx: ServerContext): Router {
       operationId: 'workertownGetFlag',
       method: 'get',
       path: '/v1/flags/:name',
-      summary: 'Get one flag',
+      summary: 'Get one flag (manifest flags too, marked readOnly; flags /v1 cannot express, marked expressible: false)',
       tag: TAG,
       role: 'read',
       responses: { 200: { description: 'The flag', schema: envelopeOf(workertownFlagSchema) }, 404: 'No such flag' },
     },
     async (req, res) => {
       const name = String(req.params.name);
-      const stored = isBaseKey(ctx, name) ? undefined : await store.getFlag(name);
-      const flag = stored && definitionToWorkertown(stored.definition, stored.createdAt, stored.updatedAt);
-      if (!flag) throw new HttpError('NOT_FOUND', `flag "${name}" not found`);
-      envelope(res, flag);
+      const base = baseDefinition(ctx, name);
+      if (base) return void envelope(res, manifestView(base));
+      const stored = await store.getFlag(name);
+      if (!stored) throw new HttpError('NOT_FOUND', `flag "${name}" not found`);
+      envelope(res, storedView(stored));
     },
   );
 
@@ -80,19 +119,29 @@ export function workertownRoutes(ctx: ServerContext): Router {
       method: 'put',
       path: '/v1/flags/:name',
       summary: 'Create or replace a flag (enabled defaults to true; conditions are ANDed)',
+      description:
+        'Refused with 409 for a manifest flag (the message names the file) and for a stored flag /v1 cannot express in full (the message names the native endpoint): replacing it would drop what /v1 cannot show.',
       tag: TAG,
       role: 'write',
       body: workertownFlagInputSchema,
-      responses: { 200: { description: 'The stored flag', schema: envelopeOf(workertownFlagSchema) }, 409: 'The name belongs to a manifest flag', 422: 'Invalid body' },
+      responses: {
+        200: { description: 'The stored flag', schema: envelopeOf(workertownFlagSchema) },
+        409: 'The flag is defined by a manifest, cannot be expressed by /v1, or changed meanwhile',
+        422: 'Invalid body (unknown keys, wrong types, conditions that can never match)',
+      },
     },
     async (req, res) => {
       const name = String(req.params.name);
       const keyProblem = flagKeyProblem(name);
       if (keyProblem) throw new HttpError('VALIDATION', keyProblem.startsWith('flag key') ? keyProblem : `name "${name}" ${keyProblem}`);
-      if (isBaseKey(ctx, name)) throw new HttpError('READ_ONLY', `flag "${name}" is defined by a manifest and cannot be changed through the API`);
       const definition = workertownToDefinition(name, bodyOf<WorkertownFlagInput>(res));
-      const stored = await writeAndSync(ctx, [name], () => store.upsertFlag(definition, { actor: principalOf(res, ctx.auth)?.id }));
-      envelope(res, definitionToWorkertown(stored.definition, stored.createdAt, stored.updatedAt));
+      const issues = workertownIssues(definition);
+      if (issues.length) throw new HttpError('VALIDATION', issues.map((i) => `body.${formatPath(i.path)}: ${i.message}`).join('; '), issues);
+      const current = await writableCurrent(name, 'replace');
+      const stored = await writeAndSync(ctx, [name], () =>
+        store.upsertFlag(definition, { actor: principalOf(res, ctx.auth)?.id, expectedVersion: current?.version ?? 0 }),
+      );
+      envelope(res, storedView(stored));
     },
   );
 
@@ -104,14 +153,16 @@ export function workertownRoutes(ctx: ServerContext): Router {
       method: 'delete',
       path: '/v1/flags/:name',
       summary: 'Delete a flag',
+      description: 'Refused with 409 for a manifest flag and for a flag /v1 cannot express in full (delete it through the native endpoint).',
       tag: TAG,
       role: 'write',
-      responses: { 200: { description: '`data: {name}`', schema: envelopeOf(z.object({ name: z.string() })) }, 404: 'No such flag', 409: 'A manifest flag' },
+      responses: { 200: { description: '`data: {name}`', schema: envelopeOf(z.object({ name: z.string() })) }, 404: 'No such flag', 409: 'A manifest flag, a flag /v1 cannot express, or changed meanwhile' },
     },
     async (req, res) => {
       const name = String(req.params.name);
-      if (isBaseKey(ctx, name)) throw new HttpError('READ_ONLY', `flag "${name}" is defined by a manifest and cannot be deleted through the API`);
-      const deleted = await writeAndSync(ctx, [name], () => store.deleteFlag(name, { actor: principalOf(res, ctx.auth)?.id }), (d) => d);
+      const current = await writableCurrent(name, 'delete');
+      if (!current) throw new HttpError('NOT_FOUND', `flag "${name}" not found`);
+      const deleted = await writeAndSync(ctx, [name], () => store.deleteFlag(name, { actor: principalOf(res, ctx.auth)?.id, expectedVersion: current.version }), (d) => d);
       if (!deleted) throw new HttpError('NOT_FOUND', `flag "${name}" not found`);
       envelope(res, { name });
     },

@@ -1,24 +1,28 @@
 import { Router } from 'express';
 import { z } from 'zod';
+import { strictObject } from '@switchyard/core';
 import type { WorkflowRunner } from '@switchyard/workflow';
 import { HttpError } from '../http/http-error';
-import { queryOf } from '../http/operations';
+import { bodyOf, queryOf } from '../http/operations';
 import type { ServerContext } from '../server-context';
 
 const TAG = 'Workflow features (Ductape)';
 
-/** The seed's `IFeatureProcessorInput`; the runner validates it again, naming every bad field. */
-const runBody = z.object({
+/**
+ * The seed's `IFeatureProcessorInput`, strict: a misspelt `sesion` or `cache_tag` would otherwise run
+ * the feature without a session or cache. The runner checks `input` against the feature's own schema.
+ */
+const runBody = strictObject({
   env: z.string().min(1),
   product: z.string().min(1),
   feature_tag: z.string().min(1),
   input: z.record(z.string(), z.unknown()),
   cache: z.string().min(1).optional(),
-  session: z.object({ tag: z.string().min(1), token: z.string().min(1) }).optional(),
+  session: strictObject({ tag: z.string().min(1), token: z.string().min(1) }).optional(),
 });
 
 /** Filters for the recent-runs list; `limit` is capped at the runner's default buffer size. */
-const runsQuery = z.object({
+const runsQuery = strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   product: z.string().min(1).optional(),
   feature_tag: z.string().min(1).optional(),
@@ -54,13 +58,12 @@ export function workflowRoutes(ctx: ServerContext, runner: WorkflowRunner | unde
       tag: TAG,
       role: 'write',
       body: runBody,
-      handlerValidatesBody: true,
       responses: { 200: 'The run result: status, output and per-step reports', 401: 'Invalid session token', 404: 'Unknown feature, or no workflows configured', 422: 'Invalid request or input (every bad field named)' },
     },
-    async (req, res) => {
+    async (_req, res) => {
       const r = needRunner();
       try {
-        res.json(await r.run(req.body));
+        res.json(await r.run(bodyOf<z.infer<typeof runBody>>(res)));
       } catch (err) {
         throw toHttp(err);
       }

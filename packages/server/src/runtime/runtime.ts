@@ -2,10 +2,12 @@ import path from 'node:path';
 import { stat } from 'node:fs/promises';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
-import { createEngine, EngineSync, type Engine, type FlagStore } from '@switchyard/core';
+import { createEngine, EngineSync, type Engine, type FlagDefinition, type FlagStore } from '@switchyard/core';
 import { formatDiagnostic, watch, loadManifests, type ManifestWatcher } from '@switchyard/manifest';
+import { createAcceptanceSources, describeAcceptanceSource } from '../acceptance/acceptance-config';
+import { shadowedFlagSets } from '../routes/featuris';
 import { openStore, redactUrl } from '@switchyard/stores';
-import { createWorkflowRunner, formatWorkflowDiagnostic, WorkflowDefinitionError, type WorkflowRunner, type WorkflowRunnerOptions } from '@switchyard/workflow';
+import { createWorkflowRunner, formatWorkflowDiagnostic, isWorkflowDefinitionError, type WorkflowRunner, type WorkflowRunnerOptions } from '@switchyard/workflow';
 import { createServer, type SwitchyardLocals } from '../create-server';
 import type { ServerConfig } from '../config/server-config';
 import { createLogger } from '../observability/logger';
@@ -60,7 +62,13 @@ export async function createRuntime(config: ServerConfig, options: RuntimeOption
   } catch (err) {
     throw new StartupError(`cannot open store ${redactUrl(config.store)}: ${(err as Error).message}`, { cause: err });
   }
-  const engine = createEngine({ environment: config.environment });
+  const acceptance = config.acceptance ?? {};
+  const engine = createEngine({
+    environment: config.environment,
+    acceptanceSources: createAcceptanceSources(acceptance),
+    onAcceptanceError: (source, message) => logger.warn({ source }, `acceptance source "${source}" did not answer, keeping its last answer: ${message}`),
+  });
+  for (const [name, c] of Object.entries(acceptance)) logger.info(describeAcceptanceSource(name, c));
   const tracker = new SyncTracker();
   const sync = new EngineSync(engine, store, {
     onSync: tracker.onSync,
@@ -72,6 +80,8 @@ export async function createRuntime(config: ServerConfig, options: RuntimeOption
   try {
     if (config.manifests) watcher = await loadBase(config, sync, logger);
     await sync.start();
+    // Ask every acceptance source now, in the background, so the first evaluations find answers.
+    if (Object.keys(acceptance).length) void engine.refreshAcceptance();
     if (config.workflows) workflows = await loadWorkflows(config, store, engine, logger);
   } catch (err) {
     await watcher?.close();
@@ -126,10 +136,13 @@ async function loadBase(config: ServerConfig, sync: EngineSync, logger: Logger):
   const dir = path.resolve(config.manifests!);
   const isDir = await stat(dir).then((s) => s.isDirectory(), () => false);
   if (!isDir) throw new StartupError(`manifest directory ${config.manifests} does not exist`);
+  const acceptanceSources = Object.keys(config.acceptance ?? {});
+  const shadowLog = shadowLogger(logger);
   if (!config.watchManifests) {
-    const loaded = await loadManifests(dir);
+    const loaded = await loadManifests(dir, { acceptanceSources });
     if (loaded.errors.length) throw manifestError(config.manifests!, loaded.errors.map(formatDiagnostic), logger);
     for (const w of loaded.warnings) logger.warn(formatDiagnostic(w));
+    shadowLog(loaded.definitions);
     sync.setBase(loaded.definitions, loaded.values);
     return undefined;
   }
@@ -140,9 +153,11 @@ async function loadBase(config: ServerConfig, sync: EngineSync, logger: Logger):
     (change) => {
       sync.setBase(change.definitions, change.values);
       for (const w of change.warnings) logger.warn(formatDiagnostic(w));
+      shadowLog(change.definitions);
       logger.info({ flags: change.definitions.length, changed: change.changedKeys.length }, 'manifests loaded');
     },
     {
+      acceptanceSources,
       onError: (diagnostics) => {
         const lines = diagnostics.map(formatDiagnostic);
         if (!ready) firstErrors = lines;
@@ -156,6 +171,18 @@ async function loadBase(config: ServerConfig, sync: EngineSync, logger: Logger):
     throw manifestError(config.manifests!, firstErrors ?? ['no valid manifest set'], logger);
   }
   return watcher;
+}
+
+/** Says once per flag set when one is named like a server route and is therefore served only under `/manifests`. */
+function shadowLogger(logger: Logger): (definitions: readonly FlagDefinition[]) => void {
+  const told = new Set<string>();
+  return (definitions) => {
+    for (const { flagSet, route } of shadowedFlagSets(definitions)) {
+      if (told.has(flagSet)) continue;
+      told.add(flagSet);
+      logger.warn({ flagSet }, `flag set "${flagSet}" is served at /manifests/${flagSet} only: its root alias would be the server route ${route}`);
+    }
+  };
 }
 
 function manifestError(dir: string, lines: string[], logger: Logger): StartupError {
@@ -179,7 +206,7 @@ async function loadWorkflows(config: ServerConfig, store: FlagStore, engine: Eng
     await runner.loadWorkflows(dir);
   } catch (err) {
     await runner.close();
-    if (err instanceof WorkflowDefinitionError) {
+    if (isWorkflowDefinitionError(err)) {
       const lines = err.diagnostics.map(formatWorkflowDiagnostic);
       for (const line of lines) logger.error(line);
       throw new StartupError(`workflows in ${config.workflows} are invalid: ${lines[0]}${lines.length > 1 ? ` (and ${lines.length - 1} more)` : ''}`);

@@ -19,7 +19,7 @@ export interface RunningServer {
 }
 
 export interface StartServerOptions extends RuntimeOptions {
-  /** Close on SIGTERM and SIGINT and exit. Default `true`. */
+  /** Close on SIGTERM and SIGINT (the process then ends once nothing is left open). Default `true`. */
   handleSignals?: boolean;
   /** How long in-flight requests (and workflow runs) may take to finish on shutdown. Default 10 s. */
   graceMs?: number;
@@ -86,15 +86,14 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
     })());
 
   if (options.handleSignals !== false) {
+    // A library never ends the process: once everything is closed nothing keeps it alive, and it
+    // ends by itself (with exit code 1 when the shutdown failed).
     const onSignal = (signal: NodeJS.Signals) => {
       logger.info({ signal }, 'received signal');
-      close().then(
-        () => process.exit(0),
-        (err: unknown) => {
-          logger.error({ err }, 'shutdown failed');
-          process.exit(1);
-        },
-      );
+      close().catch((err: unknown) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exitCode = 1;
+      });
     };
     process.once('SIGTERM', onSignal);
     process.once('SIGINT', onSignal);

@@ -1,4 +1,4 @@
-import { ValidationError } from '@switchyard/core';
+import { isValidationError, ValidationError } from '@switchyard/core';
 
 /**
  * One problem in a workflow definition. `line`/`column` are 1-based and point at the offending
@@ -41,4 +41,12 @@ export function formatDefinitionPath(path: readonly (string | number)[]): string
     else out += `[${JSON.stringify(part)}]`;
   }
   return out;
+}
+
+/**
+ * A `WorkflowDefinitionError` from any copy of this package (its other module format included):
+ * a validation error that carries workflow diagnostics. Use it instead of `instanceof`.
+ */
+export function isWorkflowDefinitionError(err: unknown): err is WorkflowDefinitionError {
+  return isValidationError(err) && Array.isArray((err as { diagnostics?: unknown }).diagnostics);
 }

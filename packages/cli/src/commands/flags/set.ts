@@ -1,4 +1,4 @@
-import { ValidationError } from '@switchyard/core';
+import { isValidationError } from '@switchyard/core';
 import type { FlagDefinition, FlagType } from '@switchyard/core';
 import { formatPath } from '@switchyard/core';
 import { withBackend, type BackendOptions } from '../../backend/open-backend';
@@ -63,7 +63,7 @@ export async function run(ctx: CommandContext, input: CommandInput<SetOptions>):
       const flag = await backend.upsertFlag(definition, { expectedVersion, actor: options.actor });
       printWritten(ctx, options.json, flag, flag.version === 1 ? 'created' : 'updated');
     } catch (err) {
-      if (err instanceof ValidationError && options.file !== undefined && err.issues.length) {
+      if (isValidationError(err) && options.file !== undefined && err.issues.length) {
         for (const issue of err.issues) ctx.note(`${options.file}: ${issue.path.length ? `${formatPath(issue.path)}: ` : ''}${issue.message}`);
         throw new ExitError(EXIT.USER, `${options.file} is not a valid flag definition (${err.issues.length} problem${err.issues.length === 1 ? '' : 's'})`);
       }
