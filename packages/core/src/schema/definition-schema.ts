@@ -107,6 +107,7 @@ export const validationSchema = z.union([
   z.strictObject({ regex: z.string(), message: z.string().optional() }),
   z.strictObject({ scopes: z.array(z.string().min(1)).min(1) }),
   z.strictObject({ validator: z.string().min(1), message: z.string().optional() }),
+  z.strictObject({ module: z.string().min(1), call: z.string().min(1).optional(), message: z.string().optional() }),
 ]);
 
 const definitionShape = z.strictObject({
