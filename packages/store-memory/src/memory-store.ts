@@ -144,7 +144,9 @@ export class MemoryStore implements FlagStore {
   async setValues(updates: ValueUpdate[], options: SetValuesOptions = {}): Promise<void> {
     this.open();
     const hub = this.hub;
-    await validateValueUpdatesAsync(updates, (key) => options.definitionOf?.(key) ?? hub.flags.get(key)?.definition, options.validators ?? this.validators);
+    await validateValueUpdatesAsync(updates, (key) => options.definitionOf?.(key) ?? hub.flags.get(key)?.definition, options.validators ?? this.validators, {
+      custom: !options.skipCustomValidators,
+    });
     // Custom validators may have awaited: the checks below and the write run without a pause.
     this.open();
     for (const u of updates) checkExpectedVersion(u.key, hub.values.get(u.key)?.version ?? 0, u.expectedVersion);

@@ -307,7 +307,9 @@ export class PostgresStore implements FlagStore {
       if (!Array.isArray(updates)) throw new ValidationError([{ path: [], message: 'updates must be an array' }]);
       if (updates.length === 0) return;
       const definitions = await this.#definitionsFor(updates, options.definitionOf);
-      await validateValueUpdatesAsync(updates, (key) => options.definitionOf?.(key) ?? definitions.get(key), options.validators ?? this.#validators);
+      await validateValueUpdatesAsync(updates, (key) => options.definitionOf?.(key) ?? definitions.get(key), options.validators ?? this.#validators, {
+      custom: !options.skipCustomValidators,
+    });
       await this.#values.submit(updates, actorOf(options), options.seededValuesOf);
     });
   }

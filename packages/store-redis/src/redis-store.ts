@@ -317,7 +317,9 @@ export class RedisStore implements FlagStore {
       if (!Array.isArray(updates)) throw new ValidationError([{ path: [], message: 'updates must be an array' }]);
       if (updates.length === 0) return;
       const definitions = await this.#definitionsFor(updates, options.definitionOf);
-      await validateValueUpdatesAsync(updates, (key) => options.definitionOf?.(key) ?? definitions.get(key), options.validators ?? this.#validators);
+      await validateValueUpdatesAsync(updates, (key) => options.definitionOf?.(key) ?? definitions.get(key), options.validators ?? this.#validators, {
+      custom: !options.skipCustomValidators,
+    });
 
       const keys = [...new Set(updates.map((u) => u.key))];
       const index = new Map(keys.map((k, i) => [k, i + 1]));

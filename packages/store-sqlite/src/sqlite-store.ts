@@ -220,7 +220,9 @@ export class SqliteStore implements FlagStore {
       }
       return out;
     });
-    await validateValueUpdatesAsync(updates, (key) => options.definitionOf?.(key) ?? definitions.get(key), options.validators ?? this.validators);
+    await validateValueUpdatesAsync(updates, (key) => options.definitionOf?.(key) ?? definitions.get(key), options.validators ?? this.validators, {
+      custom: !options.skipCustomValidators,
+    });
     return this.write((s) => {
       const versions = new Map<string, number>();
       const versionOf = (key: string): number => {

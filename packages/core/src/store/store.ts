@@ -75,6 +75,11 @@ export interface SetValuesOptions {
   seededValuesOf?: (key: string) => MaintainedValues | undefined;
   /** Custom validators for this call (else the store's own `validators`, then the process-wide registry). */
   validators?: ValidatorSource;
+  /**
+   * The caller ran the custom validators of these updates already (with `validateValueUpdatesAsync`),
+   * so the store runs the built-in checks only (type, regex, scopes) and user code runs once per write.
+   */
+  skipCustomValidators?: boolean;
 }
 
 export interface ListFlagsOptions {

@@ -29,18 +29,22 @@ export function validateValueUpdates(
   throwIfAny(issues, updates.length);
 }
 
-/** Like `validateValueUpdates`, awaiting async custom validators (all of them run concurrently). */
+/**
+ * Like `validateValueUpdates`, awaiting async custom validators (all of them run concurrently).
+ * `custom: false` runs the built-in checks only (type, regex, scopes).
+ */
 export async function validateValueUpdatesAsync(
   updates: readonly ValueUpdate[],
   definitionOf: (key: string) => FlagDefinition | undefined,
   validators?: ValidatorSource,
+  options: { custom?: boolean } = {},
 ): Promise<void> {
   const issues: ValidationIssue[] = [];
   const pending: Promise<ValidationIssue[]>[] = [];
   updates.forEach((u, i) => {
     const definition = shapeIssues(u, i, definitionOf, issues);
     if (!definition) return;
-    pending.push(validateValueAsync(definition, u.value, u.scope, { validators }).then((found) => found.map((issue) => ({ path: [i, ...issue.path], message: issue.message }))));
+    pending.push(validateValueAsync(definition, u.value, u.scope, { validators, custom: options.custom }).then((found) => found.map((issue) => ({ path: [i, ...issue.path], message: issue.message }))));
   });
   for (const found of await Promise.all(pending)) issues.push(...found);
   // Keep the order of the batch, whatever order the validators finished in.

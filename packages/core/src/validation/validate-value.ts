@@ -19,6 +19,8 @@ export type { ValueValidator } from './validators';
 export interface ValidateValueOptions {
   /** Custom validators (`{ validator: name }`, loaded `{ module }` validations). Names not found here are looked up in the process-wide registry. */
   validators?: ValidatorSource;
+  /** Run custom validators. Default `true`; `false` runs the built-in checks only (type, regex, scopes), for callers that ran the custom ones already. */
+  custom?: boolean;
 }
 
 /**
@@ -30,7 +32,7 @@ export interface ValidateValueOptions {
  * `validateValueAsync` wherever validators may be async (stores and servers do).
  */
 export function validateValue(definition: FlagDefinition, value: unknown, scope?: ScopeMap, options: ValidateValueOptions = {}): ValidationIssue[] {
-  const { issues, custom } = builtInChecks(definition, value, scope);
+  const { issues, custom } = builtInChecks(definition, value, scope, options.custom !== false);
   for (const v of custom) {
     const label = customValidatorLabel(v);
     const outcome = callValidator(definition, v, value as FlagValue, scope, options.validators);
@@ -52,7 +54,7 @@ export async function validateValueAsync(
   scope?: ScopeMap,
   options: ValidateValueOptions = {},
 ): Promise<ValidationIssue[]> {
-  const { issues, custom } = builtInChecks(definition, value, scope);
+  const { issues, custom } = builtInChecks(definition, value, scope, options.custom !== false);
   if (custom.length === 0) return issues;
   const results = await Promise.all(
     custom.map(async (v) => {
@@ -75,7 +77,12 @@ export async function validateValueAsync(
 }
 
 /** Type, scope keys and regexes; the custom validations still to run (none when the value is `null` or of the wrong type). */
-function builtInChecks(definition: FlagDefinition, value: unknown, scope: ScopeMap | undefined): { issues: ValidationIssue[]; custom: CustomValidation[] } {
+function builtInChecks(
+  definition: FlagDefinition,
+  value: unknown,
+  scope: ScopeMap | undefined,
+  withCustom: boolean,
+): { issues: ValidationIssue[]; custom: CustomValidation[] } {
   const issues: ValidationIssue[] = [];
   for (const problem of scopeMapProblems(scope)) issues.push({ path: ['scope'], message: problem });
   for (const v of definition.validations ?? []) {
@@ -98,7 +105,7 @@ function builtInChecks(definition: FlagDefinition, value: unknown, scope: ScopeM
       if (!re || !re.test(text)) {
         issues.push({ path: ['value'], message: v.message ?? `value "${text}" does not match validation regular expression ${v.regex}` });
       }
-    } else if (isCustomValidation(v)) custom.push(v);
+    } else if (withCustom && isCustomValidation(v)) custom.push(v);
   }
   return { issues, custom };
 }

@@ -196,6 +196,19 @@ export function scopeCases({ test, client, options }: SuiteContext): void {
       expect(await store.getValues('fragile')).toBeUndefined();
     });
 
+    test('skipCustomValidators: the caller ran them, the store still checks type, regex and scopes', async () => {
+      const store = await client();
+      await store.upsertFlag(numberFlag('once', { validations: [{ scopes: ['tenant'] }, { validator: 'countCalls' }] }));
+      let calls = 0;
+      const validators = { countCalls: () => void calls++ };
+      await store.setValues([{ key: 'once', value: 1 }], { validators, skipCustomValidators: true });
+      expect(calls).toBe(0);
+      const err = (await rejectionOf(store.setValues([{ key: 'once', value: 'x', scope: { user: 'u' } }], { validators, skipCustomValidators: true }))) as ValidationError;
+      expect(err.issues.map((i) => i.message)).toEqual(['scope key "user" is not allowed, allowed scope keys are tenant', 'value "x" has invalid type string, must be number']);
+      await store.setValues([{ key: 'once', value: 2 }], { validators });
+      expect(calls).toBe(1);
+    });
+
     test('an unregistered validator refuses the write; one registered process-wide is found', async () => {
       const store = await client();
       const name = `suite-${Math.random().toString(36).slice(2)}`;
