@@ -7,6 +7,9 @@ import { ROLES } from '../auth/roles';
 import { LOG_LEVELS } from './server-config';
 
 const role = z.enum(ROLES);
+/** An API key's or user's role: read, write, admin, or a name an access-role list grants (checked with the lists). */
+const roleName = z.string().min(1);
+const roleNames = z.array(z.string().min(1));
 
 /** The optional configuration file (JSON or YAML). Every field is optional; flags and environment variables win over it. */
 export const configFileSchema = z
@@ -37,8 +40,13 @@ export const configFileSchema = z
       .optional(),
     auth: z
       .object({
-        apiKeys: z.array(z.object({ key: z.string().min(1), role }).strict()).optional(),
-        basic: z.array(z.object({ username: z.string().min(1), password: z.string().min(1), role }).strict()).optional(),
+        apiKeys: z.array(z.object({ key: z.string().min(1), role: roleName }).strict()).optional(),
+        basic: z.array(z.object({ username: z.string().min(1), password: z.string().min(1), role: roleName }).strict()).optional(),
+        /** cds-feature-toggles' access roles: role names granting read and write (default `system-user`) … */
+        serviceAccessRoles: roleNames.optional(),
+        readAccessRoles: roleNames.optional(),
+        writeAccessRoles: roleNames.optional(),
+        adminAccessRoles: roleNames.optional(),
         jwt: z
           .object({
             secret: z.string().min(1).optional(),

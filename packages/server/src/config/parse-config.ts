@@ -88,11 +88,12 @@ export function parseServerConfig(argv: readonly string[], env: Env = process.en
   const writeTimeoutMs = Number(writeTimeout.value);
   if (!/^\d+$/.test(String(writeTimeout.value).trim())) errors.push(`${writeTimeout.from} must be a whole number of milliseconds (0 waits as long as the store does), got "${String(writeTimeout.value)}"`);
   const redisCommands = [...(file.redisCommands ?? defaults.redisCommands ?? []), ...commaList(env.SWITCHYARD_REDIS_COMMANDS)];
-  const auth = authFromEnv(env, file.auth, errors);
+  const auth = authFromEnv(env, file.auth, errors, configPath);
   if (defaults.auth) {
     auth.apiKeys.push(...defaults.auth.apiKeys);
     auth.basic.push(...defaults.auth.basic);
     auth.jwt ??= defaults.auth.jwt;
+    if (defaults.auth.accessRoles) auth.accessRoles = { ...defaults.auth.accessRoles, ...auth.accessRoles };
   }
 
   const hostName = String(host.value).trim();
