@@ -23,6 +23,7 @@ export {
   invalidTypeMessage,
   typeOfValue,
   variantName,
+  compileRegex,
 } from './schema/definition-schema';
 export { definitionIssues, parseDefinition } from './schema/parse-definition';
 export { validateValue, validateValueAsync, type ValidateValueOptions } from './validation/validate-value';
