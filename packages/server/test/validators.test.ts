@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger, createRuntime, parseServerConfig, registerValidator, StartupError } from '../src/index';
 import { testServer, type TestServer } from './helpers';
@@ -122,5 +124,22 @@ describe('registered validators', () => {
     expect(namePut.status).toBe(422);
     expect(namePut.body.error.issues[0].message).toBe('validator "nobodyRegisteredThis" is not registered on this server');
     expect((await s.http.get('/api/v1/flags/runtime-flag')).status).toBe(404);
+  });
+});
+
+describe('custom validators on a manifest reload', () => {
+  it('a reload naming a validator module that is missing is rejected and the last good set stays in force', async () => {
+    const lines: string[] = [];
+    const logger = pino({ level: 'error' }, { write: (line: string) => void lines.push(line) });
+    const dir = manifests({ 'toggles.yaml': flag('{ module: ./validators.js, call: validateTenantScope }'), 'validators.js': SEED_VALIDATORS });
+    const parsed = parseServerConfig(['--store', 'memory:', '--manifests', dir], {});
+    if (parsed.errors) throw new Error(parsed.errors.join('; '));
+    const runtime = await createRuntime(parsed.config, { logger, defaultMetrics: false });
+    cleanups.push(() => runtime.close());
+    writeFileSync(`${dir}/toggles.yaml`, `${flag('{ module: ./gone.js, call: check }')}  /added:\n    fallback: 1\n`);
+    await expect.poll(() => lines.join('\n'), { timeout: 10_000 }).toContain('manifest rejected, keeping the last good set');
+    expect(lines.join('\n')).toContain('validator module \\"./gone.js\\" not found');
+    expect(runtime.engine.has('/added')).toBe(false);
+    expect(runtime.engine.get('/check/priority')?.validations).toEqual([{ module: './validators.js', call: 'validateTenantScope' }]);
   });
 });
