@@ -17,6 +17,7 @@ const validationSchema = z.union([
   z.strictObject({ scopes: z.array(z.string().min(1)).min(1) }),
   z.strictObject({ regex: z.string().min(1) }),
   z.strictObject({ module: z.string().min(1), call: z.string().min(1).optional() }),
+  z.strictObject({ validator: z.string().min(1) }),
 ]);
 
 /** One toggle as cds-feature-toggles configures it. */
@@ -28,7 +29,7 @@ const toggleSchema = z.strictObject({
   validations: z.array(validationSchema).optional(),
 });
 const TOGGLE_FIELDS = ['type', 'fallbackValue', 'active', 'appUrl', 'validations'];
-const VALIDATION_FIELDS = ['scopes', 'regex', 'module', 'call'];
+const VALIDATION_FIELDS = ['scopes', 'regex', 'module', 'call', 'validator'];
 
 /** A configured toggle: its definition, where it came from and, when inactive, why. */
 export interface ConfiguredToggle {

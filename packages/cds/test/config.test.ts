@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { FeatureToggles, parseSettings, parseUpdateBody, readToggleConfig, redisCommandRefusal, storeLocation } from '../src/index';
+import { FeatureToggles, registerValidator, parseSettings, parseUpdateBody, readToggleConfig, redisCommandRefusal, storeLocation } from '../src/index';
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -95,6 +95,23 @@ describe('FeatureToggles without CAP', () => {
       expect(await toggles.changeFeatureValue('/off', null)).toEqual([]);
       expect(toggles.getFeatureValue('/off')).toBe(0);
       expect(toggles.getFeatureValue('/unknown')).toBeNull();
+    } finally {
+      await toggles.close();
+    }
+  });
+});
+
+describe('named validators', () => {
+  it('a { validator: name } nobody registered stops the initialization; once registered it validates changes', async () => {
+    const name = `even-${Math.random().toString(36).slice(2)}`;
+    const settings = { config: { '/n': { type: 'number', fallbackValue: 0, validations: [{ validator: name }] } } };
+    await expect(FeatureToggles.initialize({ root: project({}), settings })).rejects.toThrow(`validator "${name}" is not registered`);
+    registerValidator(name, async (value) => (Number(value) % 2 ? { errorMessage: 'value {0} is odd', errorMessageValues: [value] } : undefined));
+    const toggles = await FeatureToggles.initialize({ root: project({}), settings });
+    try {
+      expect(await toggles.changeFeatureValue('/n', 3)).toEqual([{ featureKey: '/n', errorMessage: 'value 3 is odd' }]);
+      expect(await toggles.changeFeatureValue('/n', 4)).toEqual([]);
+      expect(toggles.getFeatureValue('/n')).toBe(4);
     } finally {
       await toggles.close();
     }
