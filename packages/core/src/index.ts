@@ -34,9 +34,35 @@ export { definitionIssues, parseDefinition } from './schema/parse-definition';
 export { strictObject, knownKeysOf } from './schema/strict-object';
 export { conditionProblem } from './schema/condition-checks';
 export { editDistance, closestMatch, didYouMean, unknownKeyMessage } from './text/did-you-mean';
-export { validateValue, type ValueValidator, type ValidateValueOptions } from './validation/validate-value';
+export { validateValue, validateValueAsync, type ValidateValueOptions } from './validation/validate-value';
+export {
+  ValidatorRegistry,
+  registerValidator,
+  globalValidators,
+  toValidatorRegistry,
+  lookupValidator,
+  moduleValidatorId,
+  customValidatorId,
+  customValidatorLabel,
+  isCustomValidation,
+  formatValidatorMessage,
+  validatorMessages,
+  type ValueValidator,
+  type ValidatorFailure,
+  type ValidatorResult,
+  type ValidatorSource,
+  type CustomValidation,
+} from './validation/validators';
 export { parseInstant, isValidTimezone, type ParsedInstant } from './compile/dates';
-export { validateValueUpdates, applyValueUpdate, applyValueUpdates } from './store/value-updates';
+export {
+  validateValueUpdates,
+  validateValueUpdatesAsync,
+  applyValueUpdate,
+  applyValueUpdates,
+  entriesOf,
+  valuesFromEntries,
+  overlayValues,
+} from './store/value-updates';
 export { prepareFlagWrite, checkExpectedVersion } from './store/prepare-flag';
 export { Engine, createEngine, type EngineOptions, type EngineSnapshot, type EngineChange, type LoadOptions } from './engine/engine';
 export type { AcceptanceSource } from './engine/acceptance';

@@ -15,7 +15,7 @@ declare global {
 
 export interface FeaturesMiddlewareOptions<S = unknown> {
   /** Code-defined features; each request gets its own memo (`features.request()`). */
-  features?: Features<any>;
+  features?: Features<any, any>;
   /** Manifest/store flags, evaluated with the request's context. */
   engine?: Engine;
   /** The request's scope (the user, the tenant, a scope map …). `null`/`undefined`: the null scope. */
@@ -26,47 +26,73 @@ export interface FeaturesMiddlewareOptions<S = unknown> {
   identify?: ScopeIdentifier;
 }
 
-/** Puts `req.features` (the features of the request's scope) on every request. */
+/**
+ * Puts `req.features` (the features of the request's scope) on every request. An error of the
+ * `scope`, `context` or `identify` callback, thrown or rejected, goes to express's error handler.
+ */
 export function featuresMiddleware<S = unknown>(options: FeaturesMiddlewareOptions<S>): RequestHandler {
   if (!options.features && !options.engine) throw new TypeError('featuresMiddleware() needs features, an engine, or both');
   const scopeOf = options.scope;
   const contextOf = options.context ?? ((_req: Request, scope: S | null) => defaultContext(scope, options.identify));
   return (req: Request, _res: Response, next: NextFunction) => {
-    const attach = (raw: S | null | undefined) => {
-      const scope = raw ?? null;
-      req.features = new RequestFeatures(scope, contextOf(req, scope), options.features?.request(), options.engine);
-      next();
+    // Only the callbacks are guarded: next() runs outside, so an error downstream is never reported twice.
+    const attach = (raw: S | null | undefined): boolean => {
+      try {
+        const scope = raw ?? null;
+        req.features = new RequestFeatures(scope, contextOf(req, scope), options.features?.request(), options.engine);
+        return true;
+      } catch (err) {
+        next(err);
+        return false;
+      }
     };
+    let scope: S | null | undefined | Promise<S | null | undefined>;
     try {
-      const scope = scopeOf ? scopeOf(req) : null;
-      if (isPromise(scope)) scope.then(attach).catch(next);
-      else attach(scope);
+      scope = scopeOf ? scopeOf(req) : null;
     } catch (err) {
       next(err);
+      return;
     }
+    if (isPromise(scope)) scope.then((raw) => attach(raw) && next(), next);
+    else if (attach(scope)) next();
   };
 }
 
 export interface RequireFeatureOptions {
   /** Status answered when the feature is inactive. Default 404. */
   status?: number;
-  /** Answers instead of the status (redirect, render, …). */
-  onInactive?: RequestHandler;
+  /** Answers instead of the status (redirect, render, …); may be async. What it throws or rejects with goes to express's error handler. */
+  onInactive?: (req: Request, res: Response, next: NextFunction) => unknown;
 }
 
-/** Lets the request through only when `name` (a code feature or flag) is active for its scope. */
+/**
+ * Lets the request through only when `name` (a code feature or flag) is active for its scope.
+ * Errors — an unknown name, a missing scope (`InvalidScopeError`, status 400), a store that is
+ * down, or whatever `onInactive` throws or rejects with — go to express's error handler; none
+ * escapes as an unhandled rejection.
+ */
 export function requireFeature(name: string, options: RequireFeatureOptions = {}): RequestHandler {
   const status = options.status ?? 404;
+  const onInactive = options.onInactive;
   return (req: Request, res: Response, next: NextFunction) => {
     const features = req.features;
     if (!features) {
       next(new Error(`requireFeature("${name}") needs featuresMiddleware() to run before it`));
       return;
     }
-    features.isActive(name).then((active) => {
-      if (active) next();
-      else if (options.onInactive) void options.onInactive(req, res, next);
-      else res.sendStatus(status);
+    let active: Promise<boolean>;
+    try {
+      active = features.isActive(name);
+    } catch (err) {
+      next(err);
+      return;
+    }
+    active.then((on) => {
+      if (on) next();
+      else if (onInactive) {
+        // Sync throws and async rejections of the handler alike.
+        new Promise((resolve) => resolve(onInactive(req, res, next))).catch(next);
+      } else res.sendStatus(status);
     }, next);
   };
 }

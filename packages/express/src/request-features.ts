@@ -15,7 +15,7 @@ export class RequestFeatures {
     readonly scope: unknown,
     /** The evaluation context flags are evaluated with. */
     readonly context: EvaluationContext,
-    private readonly features: Features<any> | undefined,
+    private readonly features: Features<any, any> | undefined,
     private readonly engine: Engine | undefined,
   ) {}
 

@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { createEngine } from '@switchyard/core';
-import { createFeatures, Feature } from '@switchyard/features';
+import { BaseFeature, createFeatures, Feature } from '@switchyard/features';
 import { createMemoryStore } from '@switchyard/store-memory';
 import { defaultContext, featuresMiddleware, requireFeature } from '../src/index';
 
@@ -110,10 +110,10 @@ describe('express integration over a real HTTP server', () => {
   });
 
   test('an activation in the store reaches the next request', async () => {
-    await features.for(USERS.bob).activate('new_checkout', 'blue');
+    await features.for(USERS.bob!).activate('new_checkout', 'blue');
     const res = await fetch(`${base}/checkout`, { headers: { 'x-user': 'bob' } });
     expect(res.status).toBe(200);
-    await features.for(USERS.bob).clear('new_checkout');
+    await features.for(USERS.bob!).clear('new_checkout');
   });
 
   test('unknown names and missing middleware are errors, not silent 404s', async () => {
@@ -164,6 +164,78 @@ describe('express integration over a real HTTP server', () => {
     } finally {
       await new Promise<void>((resolve) => s.close(() => resolve()));
     }
+  });
+});
+
+describe('errors of user callbacks reach the error handler; the process survives', () => {
+  class Member extends BaseFeature<User> {
+    resolve(user: User) {
+      return user.plan === 'pro';
+    }
+  }
+  const store = createMemoryStore();
+  const features = createFeatures({ store, features: { member_area: Member } });
+  let server: Server;
+  let base: string;
+  const unhandled: unknown[] = [];
+  const onUnhandled = (reason: unknown) => unhandled.push(reason);
+
+  beforeAll(async () => {
+    process.on('unhandledRejection', onUnhandled);
+    const app = express();
+    app.use(
+      featuresMiddleware({
+        features,
+        scope: (req) => (req.get('x-user') === 'broken-context' ? USERS.alice : (USERS[req.get('x-user') ?? ''] ?? null)),
+        context: (req, scope) => {
+          if (req.get('x-user') === 'broken-context') throw new Error('context callback failed');
+          return defaultContext(scope);
+        },
+      }),
+    );
+    const pass = (_req: Request, res: Response) => void res.send('in');
+    app.get('/async-throw', requireFeature('member_area', { onInactive: async () => Promise.reject(new Error('async onInactive failed')) }), pass);
+    app.get('/sync-throw', requireFeature('member_area', { onInactive: () => { throw new Error('sync onInactive failed'); } }), pass);
+    app.get('/async-ok', requireFeature('member_area', { onInactive: async (_req, res) => void res.status(402).send('upgrade') }), pass);
+    app.get('/member', requireFeature('member_area'), pass);
+    // No error handler of the app's own for /member: express's default one answers.
+    app.use((err: Error & { status?: number }, req: Request, res: Response, next: NextFunction) => {
+      if (req.path === '/member') return next(err);
+      res.status(599).send(err.message);
+    });
+    await new Promise<void>((resolve) => {
+      server = app.listen(0, '127.0.0.1', () => resolve());
+    });
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    process.off('unhandledRejection', onUnhandled);
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    features.close();
+    await store.close();
+  });
+
+  test('an async onInactive that rejects, and one that throws, reach the error handler', async () => {
+    const asyncThrow = await fetch(`${base}/async-throw`, { headers: { 'x-user': 'bob' } });
+    expect([asyncThrow.status, await asyncThrow.text()]).toEqual([599, 'async onInactive failed']);
+    const syncThrow = await fetch(`${base}/sync-throw`, { headers: { 'x-user': 'bob' } });
+    expect([syncThrow.status, await syncThrow.text()]).toEqual([599, 'sync onInactive failed']);
+    const ok = await fetch(`${base}/async-ok`, { headers: { 'x-user': 'bob' } });
+    expect([ok.status, await ok.text()]).toEqual([402, 'upgrade']);
+    const member = await fetch(`${base}/async-throw`, { headers: { 'x-user': 'alice' } });
+    expect([member.status, await member.text()]).toEqual([200, 'in']);
+    expect(unhandled).toEqual([]);
+  });
+
+  test('a context callback that throws reaches the error handler', async () => {
+    const res = await fetch(`${base}/async-ok`, { headers: { 'x-user': 'broken-context' } });
+    expect([res.status, await res.text()]).toEqual([599, 'context callback failed']);
+  });
+
+  test('a feature declared for a User with no user on the request is a 400 (typed InvalidScopeError), not a 500', async () => {
+    const res = await fetch(`${base}/member`);
+    expect(res.status).toBe(400);
+    expect(unhandled).toEqual([]);
   });
 });
 

@@ -4,6 +4,11 @@ import type { Memo } from './memo';
 import type { CompiledFeature, FeatureRegistry } from './registry';
 import type { BoundScope, ScopeIdentifier } from './scope';
 import { storableValue } from './value';
+import { InvalidScopeError } from './errors';
+
+function nullScopeError(name: string): InvalidScopeError {
+  return new InvalidScopeError(`feature "${name}" needs a scope (it extends BaseFeature); got the null scope`, { missing: true });
+}
 
 /**
  * State shared by a `Features` instance and its request views: definitions, the store (driver),
@@ -39,6 +44,7 @@ export class FeatureFamily {
       if (override) return override(bound.scope);
     }
     const feature = this.registry.get(name);
+    if (!feature.acceptsNullScope && bound.scope === null) throw nullScopeError(name);
     if (feature.before !== undefined) {
       const early = await feature.before(bound.scope);
       if (early !== undefined) return early;
@@ -56,6 +62,7 @@ export class FeatureFamily {
       names.map(async (name) => {
         if (this.fake?.overrideFor(name)) return;
         const feature = this.registry.get(name);
+        if (!feature.acceptsNullScope && scopes.some((s) => s.scope === null)) throw nullScopeError(name);
         const wanted = missingOnly ? scopes.filter((s) => memo.get(name, s.id) === undefined) : scopes;
         if (wanted.length === 0) return;
         const stored = await this.store.getFeatureValues(name, wanted.map((s) => s.id));

@@ -23,6 +23,13 @@ export const ATTACH = Symbol('switchyard.feature.attach');
  * ```
  */
 export abstract class Feature<Scope = unknown> {
+  /**
+   * Whether `features.for(null)` (the null scope) may reach `before`/`resolve`. `true` for
+   * `Feature`; `BaseFeature` (Flick) sets it to `false`, so a feature declared for a `User` gets a
+   * typed `InvalidScopeError` for a missing scope instead of a `TypeError` inside `resolve`.
+   */
+  static readonly acceptsNullScope: boolean = true;
+
   private context: FeatureContext | undefined;
 
   abstract resolve(scope: Scope): unknown;
@@ -48,8 +55,25 @@ export abstract class Feature<Scope = unknown> {
   }
 }
 
-/** A class extending `Feature`, instantiated once by `Features` with no arguments. */
-export type FeatureClass<Scope = any> = new () => Feature<Scope>;
+/**
+ * Flick's base class: a feature for scopes of type `Scope` (`BaseFeature<User>`), with
+ * `resolve(scope)` and an optional `before(scope)`. Scopes must be given: `null` or `undefined`
+ * is refused with `InvalidScopeError` (`code: 'INVALID_SCOPE'`, `status: 400`) before `before`
+ * or `resolve` run. The constructor takes no arguments, so a subclass that injects services
+ * calls `super()` and is built through `createFeatures({ resolveClass })`.
+ */
+export abstract class BaseFeature<Scope = unknown> extends Feature<Scope> {
+  static override readonly acceptsNullScope: boolean = false;
+}
+
+/**
+ * A class extending `Feature` (or `BaseFeature`). Built once per `Features` family: with
+ * `new Class()` when its constructor takes no arguments, else through `createFeatures({ resolveClass })`.
+ */
+export type FeatureClass<Scope = any> = abstract new (...args: any[]) => Feature<Scope>;
+
+/** Builds a feature class through the application's container (`(cls) => container.make(cls)`); may be async. */
+export type ResolveClass = <T extends object>(featureClass: abstract new (...args: any[]) => T) => T | Promise<T>;
 
 export type BeforeHook<Scope, V> = (scope: Scope, context: FeatureContext) => V | undefined | void | Promise<V | undefined | void>;
 export type ResolveFunction<Scope, V> = (scope: Scope, context: FeatureContext) => V | Promise<V>;
@@ -98,6 +122,21 @@ export type FeatureValueOf<T> =
 /** Maps each name of a feature map to its value type. */
 export type RegistryOf<M> = { [K in keyof M]: FeatureValueOf<M[K]> };
 
+type InstanceScope<I> = I extends { resolve(scope: infer S, ...rest: any[]): any } ? S : unknown;
+
+/** The scope type a feature source accepts: `resolve`'s parameter (`BaseFeature<User>` → `User`). */
+export type FeatureScopeOf<T> =
+  T extends FeatureDefinition<infer S, any>
+    ? S
+    : T extends abstract new (...args: any[]) => infer I
+      ? InstanceScope<I>
+      : T extends (scope: infer S, ...rest: any[]) => any
+        ? S
+        : unknown;
+
+/** Maps each name of a feature map to the scope type it accepts. */
+export type ScopesOf<M> = { [K in keyof M]: FeatureScopeOf<M[K]> };
+
 /** The untyped registry: any name, any JSON value. */
 export type AnyRegistry = Record<string, JsonValue>;
 
@@ -107,4 +146,9 @@ export function isFeatureDefinition(value: unknown): value is FeatureDefinition 
 
 export function isFeatureClass(value: unknown): value is FeatureClass {
   return typeof value === 'function' && value.prototype instanceof Feature;
+}
+
+/** True when `for(null)` may reach the feature (see `Feature.acceptsNullScope`). */
+export function acceptsNullScope(featureClass: FeatureClass): boolean {
+  return (featureClass as unknown as { acceptsNullScope?: boolean }).acceptsNullScope !== false;
 }

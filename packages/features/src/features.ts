@@ -1,6 +1,6 @@
 import type { Engine, FlagStore, JsonValue } from '@switchyard/core';
 import type { FeatureFake } from './fake';
-import type { FeatureSource, FeatureDefinition, AnyRegistry } from './feature';
+import type { AnyRegistry, FeatureDefinition, FeatureSource, RegistryOf, ResolveClass, ScopesOf } from './feature';
 import { isFeatureDefinition } from './feature';
 import { FeatureFamily } from './family';
 import { Memo } from './memo';
@@ -22,16 +22,37 @@ export interface FeaturesOptions {
   identify?: ScopeIdentifier;
   /** The scope used by the shorthand methods (`features.isActive(name)`). Default: the null scope. */
   defaultScope?: () => unknown;
+  /**
+   * Builds feature classes through the application's container, e.g. `(cls) => container.make(cls)`
+   * (AdonisJS) or `(cls) => container.resolve(cls)` (tsyringe); may be async. Without it, classes are
+   * built with `new Class()`, and a class whose constructor takes arguments is refused.
+   */
+  resolveClass?: ResolveClass;
 }
 
 type Names<R> = keyof R & string;
+
+/** Any scope for every name: the default when no scope types are known. */
+export type AnyScopes<R> = { [K in keyof R]: unknown };
+
+type ElementOf<T> = T extends readonly (infer E)[] ? E : T;
+
+/**
+ * The names of features whose declared scope accepts `T`: `features.for(org)` offers only the
+ * features declared for organisations, so `isActive('new_checkout')` of a `BaseFeature<User>` does
+ * not compile.
+ */
+export type NamesFor<S, T> = { [K in keyof S]: [ElementOf<T>] extends [S[K]] ? K : never }[keyof S];
+
+/** The features `for(scope)` offers: all of them when every one accepts the scope, else those that do. */
+export type ScopedFor<R extends object, S, T> = [keyof R] extends [NamesFor<S, T>] ? ScopedFeatures<R> : ScopedFeatures<Pick<R, NamesFor<S, T> & keyof R>>;
 
 /**
  * Code-defined features resolved per scope and stored through a Switchyard store. Each instance keeps
  * a memo of values it has read; `request()` gives a view with a fresh memo for one request. The root
  * instance drops memoized values when the store reports changes to a feature.
  */
-export class Features<R extends object = AnyRegistry> {
+export class Features<R extends object = AnyRegistry, S extends object = AnyScopes<R>> {
   private unsubscribe: (() => void) | undefined;
 
   /** @internal */
@@ -58,10 +79,14 @@ export class Features<R extends object = AnyRegistry> {
     return this.family.engine;
   }
 
-  /** Features for one scope, or for several at once (checks then hold for every scope). `null` is the null scope. */
-  for(scope: unknown): ScopedFeatures<R> {
-    const scopes = Array.isArray(scope) ? scope : [scope];
-    return new ScopedFeatures<R>(this.family, this.memo, bindScopes(scopes, this.family.identify));
+  /**
+   * Features for one scope, or for several at once (checks then hold for every scope). `null` is the
+   * null scope (refused by features that extend `BaseFeature`). With known scope types only the
+   * features declared for the scope's type can be named.
+   */
+  for<T>(scope: T): ScopedFor<R, S, T> {
+    const scopes = Array.isArray(scope) ? (scope as unknown[]) : [scope];
+    return new ScopedFeatures(this.family, this.memo, bindScopes(scopes, this.family.identify)) as ScopedFor<R, S, T>;
   }
 
   /** Defines (or redefines) a feature. */
@@ -83,8 +108,8 @@ export class Features<R extends object = AnyRegistry> {
   }
 
   /** A view for one request: same definitions, store, engine and fake, with its own memo. */
-  request(): Features<R> {
-    return new Features<R>(this.family, new Memo(), false);
+  request(): Features<R, S> {
+    return new Features<R, S>(this.family, new Memo(), false);
   }
 
   /** Forgets every memoized value of this view; the next lookups read the store again. */
@@ -179,19 +204,28 @@ export class Features<R extends object = AnyRegistry> {
   }
 
   private forDefault(): ScopedFeatures<R> {
-    return this.for(this.family.defaultScope ? this.family.defaultScope() : null);
+    const scope = this.family.defaultScope ? this.family.defaultScope() : null;
+    return new ScopedFeatures<R>(this.family, this.memo, bindScopes([scope], this.family.identify));
   }
 }
 
 /**
- * Creates the features of an application. Pass a registry type to type-check names and values:
- * `createFeatures<FeatureRegistry>({ store, features })`.
+ * Creates the features of an application. Names, values and scopes are typed from `features`
+ * (`createFeatures({ store, features: { new_checkout: NewCheckoutFeature } })`, or the generated
+ * registry's `features`); or give the types: `createFeatures<FeatureRegistry, FeatureScopes>(…)`.
  */
-export function createFeatures<R extends object = AnyRegistry>(options: FeaturesOptions): Features<R> {
+export function createFeatures<const M extends Readonly<Record<string, FeatureSource>>>(
+  options: FeaturesOptions & { features: M },
+): Features<RegistryOf<M>, ScopesOf<M>>;
+export function createFeatures<R extends object = AnyRegistry, S extends object = AnyScopes<R>>(options: FeaturesOptions): Features<R, S>;
+export function createFeatures(options: FeaturesOptions): Features<AnyRegistry> {
   if (!options || typeof options.store?.getFeatureValues !== 'function') {
     throw new TypeError('createFeatures() needs a store: any Switchyard FlagStore, e.g. await openStore("memory:")');
   }
-  const registry = new FeatureRegistry(options.engine);
+  if (options.resolveClass !== undefined && typeof options.resolveClass !== 'function') {
+    throw new TypeError('createFeatures({ resolveClass }) must be a function (cls) => instance, e.g. (cls) => container.make(cls)');
+  }
+  const registry = new FeatureRegistry(options.engine, options.resolveClass);
   const family = new FeatureFamily(registry, options.store, options.engine, options.identify, options.defaultScope);
   const features = options.features;
   if (Array.isArray(features)) {
@@ -202,5 +236,5 @@ export function createFeatures<R extends object = AnyRegistry>(options: Features
   } else if (features) {
     for (const [name, source] of Object.entries(features as Record<string, FeatureSource>)) registry.define(name, source);
   }
-  return new Features<R>(family, new Memo(), true);
+  return new Features<AnyRegistry>(family, new Memo(), true);
 }

@@ -25,7 +25,7 @@ export interface BoundScope {
  */
 export function scopeIdOf(scope: unknown, identify: ScopeIdentifier | undefined): string {
   if (scope === null) return NULL_SCOPE_ID;
-  if (scope === undefined) throw new InvalidScopeError('scope is undefined; pass a scope, or null for the null scope');
+  if (scope === undefined) throw new InvalidScopeError('scope is undefined; pass a scope, or null for the null scope', { missing: true });
   if (typeof scope === 'string' || typeof scope === 'number') return checkedId(scope, scope, 'the scope');
   if (typeof scope === 'object' || typeof scope === 'function') {
     const method = (scope as Partial<FeatureScopeable>).toFeatureIdentifier;

@@ -52,6 +52,16 @@ export class ScopedFeatures<R extends object> {
     return this.every([name], true, true);
   }
 
+  /** Flick's name for `isActive`: `user.features.active('new_checkout')`. */
+  active(name: Names<R>): Promise<boolean> {
+    return this.isActive(name);
+  }
+
+  /** Flick's name for `isInactive`. */
+  inactive(name: Names<R>): Promise<boolean> {
+    return this.isInactive(name);
+  }
+
   /** True when the feature is inactive for every scope. */
   isInactive(name: Names<R>): Promise<boolean> {
     return this.every([name], false, true);

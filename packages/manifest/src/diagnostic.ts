@@ -16,6 +16,8 @@ export type DiagnosticCode =
   | 'invalid-definition'
   /** A maintained (seeded) value breaks its flag's type, validations or scope rules. */
   | 'invalid-value'
+  /** A custom validation cannot be used: its module or export is missing, or its name was never registered. */
+  | 'invalid-validator'
   /** A file or directory could not be read. */
   | 'read-error'
   /** The definitions were rejected by their consumer (for example an engine refusing a load). */

@@ -12,3 +12,5 @@ export { exportManifest } from './export-manifest';
 export type { ExportManifestOptions } from './export-manifest';
 export { watch, watchIntoEngine } from './watch';
 export type { ManifestChange, ManifestWatcher, WatchOptions, WatchIntoEngineOptions, LoadableEngine } from './watch';
+export { resolveValidators } from './resolve-validators';
+export type { ResolveValidatorsOptions } from './resolve-validators';

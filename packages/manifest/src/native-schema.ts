@@ -42,7 +42,7 @@ const CORE_FIELD_DOCS: Record<string, string> = {
   description: 'What the flag is for.',
   enabled: 'Kill switch: a disabled flag serves its fallback. Default true.',
   prerequisites: 'Flags that must evaluate to a value (default true) for this flag to apply.',
-  validations: 'Checks for maintained values: regex, allowed scopes, named validators.',
+  validations: 'Checks for maintained values: regex, allowed scopes, named validators, validator modules ({ module, call }; $CONFIG_DIR is the folder of this file).',
   tags: 'Free-form labels.',
   metadata: 'Free-form JSON data reported with the flag.',
 };

@@ -15,7 +15,8 @@ export function readSeededValues(definition: FlagDefinition, raw: unknown, at: D
   for (const f of findings) out.diagnostics.push(doc.diagnostic([...at, ...f.path], f.message, f.code, f.severity));
   if (!data) return;
   // Named validators run only when the caller supplies them; otherwise they are the store's business.
-  const checked = ctx.validators ? definition : { ...definition, validations: definition.validations?.filter((v) => !('validator' in v)) };
+  // Validator modules are loaded later (`resolveValidators`), which checks seeded values with them.
+  const checked = { ...definition, validations: definition.validations?.filter((v) => !('module' in v) && (ctx.validators !== undefined || !('validator' in v))) };
   const report = (path: DocPath, scope: ScopeMap | undefined, value: FlagValue) => {
     for (const issue of validateValue(checked, value, scope, { validators: ctx.validators })) {
       const inner = issue.path[0] === 'value' ? path : [...path.slice(0, -1), ...issue.path];

@@ -203,6 +203,9 @@ function withoutSource(d: FlagDefinition): Omit<FlagDefinition, 'source'> {
 
 /** Reports a consumer's refusal of a set (an engine's `ValidationError`) at the definitions concerned. */
 function rejectionDiagnostics(err: unknown, definitions: readonly FlagDefinition[], dir: string): Diagnostic[] {
+  // A consumer that found problems with positions already (e.g. `resolveValidators`) passes them on.
+  const given = (err as { diagnostics?: unknown } | null)?.diagnostics;
+  if (Array.isArray(given) && given.length) return given as Diagnostic[];
   // Matched by code: the consumer may use core's other module format.
   if (!isValidationError(err)) {
     return [{ file: dir, line: 0, column: 0, path: '', message: err instanceof Error ? err.message : String(err), severity: 'error', code: 'rejected' }];

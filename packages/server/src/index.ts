@@ -20,3 +20,5 @@ export { SERVER_VERSION } from './version';
 export { AuthFailureLimiter, DEFAULT_AUTH_FAILURE_LIMIT, type AuthFailureLimit } from './security/auth-failure-limiter';
 export { RedisCommandPolicy, DEFAULT_REDIS_COMMANDS } from './security/redis-commands';
 export { DEFAULT_MAX_JSON_DEPTH, JsonTooDeepError, jsonDepthExceeds } from './security/json-depth';
+/** Registers a custom value validator for `{ validator: name }` validations, process-wide; register before the server starts. */
+export { registerValidator, type ValueValidator, type ValidatorResult, type ValidatorFailure } from '@switchyard/core';

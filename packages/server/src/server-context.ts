@@ -1,4 +1,4 @@
-import { StoreUnavailableError, type Engine, type EngineSync, type FlagDefinition, type FlagStore } from '@switchyard/core';
+import { StoreUnavailableError, validateValueUpdatesAsync, type Engine, type EngineSync, type FlagDefinition, type FlagStore, type ValueUpdate } from '@switchyard/core';
 import type { Logger } from 'pino';
 import type { Authenticator } from './auth/authenticator';
 import type { OperationRegistry } from './http/operations';
@@ -69,6 +69,22 @@ export function readOnlyMessage(ctx: ServerContext, key: string, action: 'change
 export function writeAndSync<T>(ctx: ServerContext, keys: readonly string[], write: () => Promise<T>, changed?: (result: T) => boolean): Promise<T> {
   const bounded = ctx.writeTimeoutMs > 0 ? () => withTimeout(write(), ctx.writeTimeoutMs) : write;
   return ctx.tracker ? ctx.tracker.write(keys, bounded, changed) : bounded();
+}
+
+/**
+ * Validates and writes maintained values, as every route does: type, regex, scopes and custom
+ * validators (awaited, outside the write timeout, and run once: the store repeats only the built-in
+ * checks), then the write, which changes exactly the (key, scope) pairs it names; removing a value
+ * a manifest seeded is recorded so it stays removed on every instance.
+ */
+export async function writeValues(ctx: ServerContext, updates: ValueUpdate[], actor: string | undefined): Promise<void> {
+  const definitionOf = (key: string) => ctx.engine.get(key);
+  const validators = ctx.engine.valueValidators;
+  await validateValueUpdatesAsync(updates, definitionOf, validators);
+  const keys = [...new Set(updates.map((u) => u.key))];
+  await writeAndSync(ctx, keys, () =>
+    ctx.store.setValues(updates, { actor, definitionOf, seededValuesOf: (key) => ctx.sync?.seededValues(key), validators, skipCustomValidators: true }),
+  );
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

@@ -72,7 +72,7 @@ describe('parseServerConfig', () => {
       '--port must be a port number from 0 to 65535, got "abc"',
       expect.stringMatching(/^unsupported store URL scheme "mysql:"/),
       'log level must be one of fatal, error, warn, info, debug, trace, silent, got "loud"',
-      'SWITCHYARD_API_KEYS entry 1 must look like KEY:ROLE with ROLE one of read, write, admin',
+      'SWITCHYARD_API_KEYS entry 1: role "root" grants nothing: use read, write, admin or a name of serviceAccessRoles, readAccessRoles, writeAccessRoles, adminAccessRoles (system-user)',
       'FLAGS_USERNAME and FLAGS_PASSWORD must be set together',
     ]);
     expect(errors!.join(' ')).not.toContain('supersecret');

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import supertest from 'supertest';
 import type { Logger } from 'pino';
-import { createLogger, createRuntime, parseServerConfig, type ServerConfig, type ServerRuntime } from '../src/index';
+import { createLogger, createRuntime, parseServerConfig, type RuntimeOptions, type ServerConfig, type ServerRuntime } from '../src/index';
 
 export const EXAMPLES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../examples/manifests');
 
@@ -15,13 +15,15 @@ export interface TestServer {
 }
 
 /** A real runtime (store, manifests, sync, app) on a fresh SQLite file unless `store` is given. */
-export async function testServer(options: { env?: Record<string, string>; argv?: string[]; store?: string; manifests?: string | null; logger?: Logger } = {}): Promise<TestServer> {
+export async function testServer(
+  options: { env?: Record<string, string>; argv?: string[]; store?: string; manifests?: string | null; logger?: Logger; runtime?: RuntimeOptions } = {},
+): Promise<TestServer> {
   const dir = mkdtempSync(path.join(tmpdir(), 'sy-server-'));
   const manifests = options.manifests === null ? [] : ['--manifests', options.manifests ?? EXAMPLES];
   const parsed = parseServerConfig(['--store', options.store ?? `sqlite:${path.join(dir, 'test.db')}`, ...manifests, '--no-watch', ...(options.argv ?? [])], options.env ?? {});
   if (parsed.errors) throw new Error(parsed.errors.join('; '));
   const config: ServerConfig = parsed.config;
-  const runtime = await createRuntime(config, { logger: options.logger ?? createLogger('silent'), defaultMetrics: false });
+  const runtime = await createRuntime(config, { logger: options.logger ?? createLogger('silent'), defaultMetrics: false, ...options.runtime });
   return {
     runtime,
     http: supertest(runtime.app),

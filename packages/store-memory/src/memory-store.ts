@@ -5,7 +5,7 @@ import {
   checkExpectedVersion,
   prepareFlagWrite,
   StoreUnavailableError,
-  validateValueUpdates,
+  validateValueUpdatesAsync,
 } from '@switchyard/core';
 import type {
   AuditAction,
@@ -16,7 +16,6 @@ import type {
   FlagStore,
   JsonValue,
   ListFlagsOptions,
-  MaintainedValues,
   MigrationResult,
   SetValuesOptions,
   StoreCapabilities,
@@ -26,6 +25,7 @@ import type {
   StoreHealth,
   StoreListener,
   StoreOptions,
+  ValueLayer,
   ValueUpdate,
   WriteOptions,
 } from '@switchyard/core';
@@ -144,9 +144,13 @@ export class MemoryStore implements FlagStore {
   async setValues(updates: ValueUpdate[], options: SetValuesOptions = {}): Promise<void> {
     this.open();
     const hub = this.hub;
-    validateValueUpdates(updates, (key) => options.definitionOf?.(key) ?? hub.flags.get(key)?.definition, this.validators);
+    await validateValueUpdatesAsync(updates, (key) => options.definitionOf?.(key) ?? hub.flags.get(key)?.definition, options.validators ?? this.validators, {
+      custom: !options.skipCustomValidators,
+    });
+    // Custom validators may have awaited: the checks below and the write run without a pause.
+    this.open();
     for (const u of updates) checkExpectedVersion(u.key, hub.values.get(u.key)?.version ?? 0, u.expectedVersion);
-    const next = applyValueUpdates((key) => hub.values.get(key), clone(updates));
+    const next = applyValueUpdates((key) => hub.values.get(key), clone(updates), options.seededValuesOf);
     for (const [key, values] of next) {
       const current = hub.values.get(key);
       if (values) hub.values.set(key, { ...values, version: (current?.version ?? 0) + 1 });
@@ -298,9 +302,10 @@ export class MemoryStore implements FlagStore {
 }
 
 function withoutVersion(values: StoredValues): JsonValue {
-  const out: MaintainedValues = {};
+  const out: ValueLayer = {};
   if (values.rootValue !== undefined) out.rootValue = values.rootValue;
   if (values.scopedValues !== undefined) out.scopedValues = values.scopedValues;
+  if (values.removedSeeds !== undefined) out.removedSeeds = values.removedSeeds;
   return out as JsonValue;
 }
 

@@ -1,5 +1,5 @@
 import type { StoreOptions } from '@switchyard/core';
-import type { ValueValidator } from '@switchyard/core';
+import type { ValidatorSource } from '@switchyard/core';
 import type { PoolConfig } from 'pg';
 
 /** Settings of a PostgreSQL store. */
@@ -21,8 +21,8 @@ export interface PostgresStoreOptions extends StoreOptions {
   maxReconnectDelayMs?: number;
   /** Keep a listening connection so writes of other clients arrive as change events. Default `true`. */
   propagation?: boolean;
-  /** Custom value validators referenced by definitions' `validations` (`{ validator: name }`). */
-  validators?: Record<string, ValueValidator> | ReadonlyMap<string, ValueValidator>;
+  /** Custom value validators referenced by definitions' `validations` (`{ validator: name }`); names not found fall back to `registerValidator`'s. */
+  validators?: ValidatorSource;
   /** Extra `pg` settings (TLS, application name, …); connection string and timeouts above take precedence. */
   pg?: Omit<PoolConfig, 'connectionString' | 'max'>;
 }

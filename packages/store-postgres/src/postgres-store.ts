@@ -6,7 +6,7 @@ import {
   prepareFlagWrite,
   StoreUnavailableError,
   ValidationError,
-  validateValueUpdates,
+  validateValueUpdatesAsync,
   type AuditAction,
   type AuditEntry,
   type AuditQuery,
@@ -33,7 +33,7 @@ import { runMigrations } from './migrations';
 import { NotifyListener } from './notify-listener';
 import { DEFAULT_MAX_RECONNECT_DELAY_MS, DEFAULT_NAMESPACE, DEFAULT_TIMEOUT_MS, namespaceProblem, type PostgresStoreOptions } from './options';
 import { tablesFor, type Tables } from './tables';
-import { maintained, ValueWriter, type GroupCommitHooks, type ValuesRow } from './value-writer';
+import { maintained, scopedColumn, ValueWriter, type GroupCommitHooks, type ValuesRow } from './value-writer';
 import { auditLimit, ChangeHub, checkAuditMaxEntries, consoleStoreLogger, checkFeatureArgs, checkKey, checkTtl, decodeChange, toJson, TrailingTask } from '@switchyard/core';
 
 interface FlagRow {
@@ -306,9 +306,11 @@ export class PostgresStore implements FlagStore {
     return this.#op('setValues', async () => {
       if (!Array.isArray(updates)) throw new ValidationError([{ path: [], message: 'updates must be an array' }]);
       if (updates.length === 0) return;
-      const definitions = await this.#definitionsFor(updates);
-      validateValueUpdates(updates, (key) => options.definitionOf?.(key) ?? definitions.get(key), this.#validators);
-      await this.#values.submit(updates, actorOf(options));
+      const definitions = await this.#definitionsFor(updates, options.definitionOf);
+      await validateValueUpdatesAsync(updates, (key) => options.definitionOf?.(key) ?? definitions.get(key), options.validators ?? this.#validators, {
+      custom: !options.skipCustomValidators,
+    });
+      await this.#values.submit(updates, actorOf(options), options.seededValuesOf);
     });
   }
 
@@ -342,7 +344,7 @@ export class PostgresStore implements FlagStore {
             plan.deletes,
             plan.upserts.map((u) => u.key),
             plan.upserts.map((u) => (u.values.rootValue === undefined ? null : JSON.stringify(u.values.rootValue))),
-            plan.upserts.map((u) => (u.values.scopedValues ? JSON.stringify(u.values.scopedValues) : null)),
+            plan.upserts.map((u) => scopedColumn(u.values)),
             plan.upserts.map((u) => u.version),
             // One JSON document instead of text arrays: array literals are slow to build and parse at this size.
             `[${plan.audit.map((a) => `[${JSON.stringify(a.actor)},${JSON.stringify(a.key)},${a.before},${a.after}]`).join(',')}]`,
@@ -356,10 +358,11 @@ export class PostgresStore implements FlagStore {
   }
 
   /** Stored definitions of the keys that need one; read before the write transaction (validation comes first). */
-  async #definitionsFor(updates: ValueUpdate[]): Promise<Map<string, FlagDefinition>> {
+  async #definitionsFor(updates: ValueUpdate[], given: SetValuesOptions['definitionOf']): Promise<Map<string, FlagDefinition>> {
     const wanted = new Set<string>();
     for (const u of updates) {
-      if (u && !u.remoteOnly && typeof u.key === 'string' && u.key.length > 0) wanted.add(u.key);
+      // remoteOnly keys too: a key that has a definition is validated against it.
+      if (u && typeof u.key === 'string' && u.key.length > 0 && !given?.(u.key)) wanted.add(u.key);
     }
     if (wanted.size === 0) return new Map();
     const rows = await this.#read<{ key: string; definition: FlagDefinition }>(`SELECT key, definition FROM ${this.#t.flags} WHERE key = ANY($1::text[])`, [

@@ -1,4 +1,5 @@
-import { applyValueUpdates, ConflictError, type MaintainedValues, type ValueUpdate } from '@switchyard/core';
+import { applyValueUpdates, ConflictError, entriesOf, ROOT_SCOPE_KEY, valuesFromEntries } from '@switchyard/core';
+import type { FlagValue, MaintainedValues, ValueLayer, ValueUpdate } from '@switchyard/core';
 import type { PoolClient } from 'pg';
 
 /** One validated `setValues` call waiting for its transaction. */
@@ -6,14 +7,16 @@ export interface PendingBatch {
   updates: ValueUpdate[];
   keys: string[];
   actor: string;
+  seededValuesOf: ((key: string) => MaintainedValues | undefined) | undefined;
   resolve: () => void;
   reject: (err: unknown) => void;
 }
 
+/** A row of the values table; `scoped_values` maps scope keys to values, JSON `null` marking a removed seeded value (`//` for the root). */
 export interface ValuesRow {
   key: string;
-  root_value: MaintainedValues['rootValue'] | null;
-  scoped_values: MaintainedValues['scopedValues'] | null;
+  root_value: FlagValue | null;
+  scoped_values: Record<string, FlagValue | null> | null;
   version: number;
 }
 
@@ -22,7 +25,7 @@ const MAX_BATCHES_PER_COMMIT = 256;
 
 /** What a group transaction writes for one key after applying every accepted batch. */
 interface KeyState {
-  values: MaintainedValues | undefined;
+  values: ValueLayer | undefined;
   version: number;
   existed: boolean;
   touched: boolean;
@@ -40,7 +43,7 @@ export interface GroupCommitHooks {
 }
 
 export interface WritePlan {
-  upserts: { key: string; values: MaintainedValues; version: number }[];
+  upserts: { key: string; values: ValueLayer; version: number }[];
   deletes: string[];
   audit: { actor: string; key: string; before: string; after: string }[];
   batches: PendingBatch[];
@@ -59,9 +62,9 @@ export class ValueWriter {
 
   constructor(private readonly hooks: GroupCommitHooks) {}
 
-  submit(updates: ValueUpdate[], actor: string): Promise<void> {
+  submit(updates: ValueUpdate[], actor: string, seededValuesOf?: (key: string) => MaintainedValues | undefined): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.#queue.push({ updates, keys: [...new Set(updates.map((u) => u.key))], actor, resolve, reject });
+      this.#queue.push({ updates, keys: [...new Set(updates.map((u) => u.key))], actor, seededValuesOf, resolve, reject });
       if (!this.#running) void this.#drain();
     });
   }
@@ -96,7 +99,7 @@ export class ValueWriter {
             refused.push({ batch, error: conflict });
             continue;
           }
-          const next = applyValueUpdates((key) => state.get(key)?.values, batch.updates);
+          const next = applyValueUpdates((key) => state.get(key)?.values, batch.updates, batch.seededValuesOf);
           for (const key of batch.keys) {
             const before = state.get(key);
             const values = next.get(key);
@@ -147,9 +150,21 @@ function firstConflict(updates: ValueUpdate[], state: Map<string, KeyState>): Co
   return undefined;
 }
 
-export function maintained(row: ValuesRow): MaintainedValues {
-  const out: MaintainedValues = {};
-  if (row.root_value !== null) out.rootValue = row.root_value;
-  if (row.scoped_values !== null) out.scopedValues = row.scoped_values;
-  return out;
+export function maintained(row: ValuesRow): ValueLayer {
+  const entries: [string, FlagValue | null][] = [];
+  if (row.root_value !== null) entries.push([ROOT_SCOPE_KEY, row.root_value]);
+  if (row.scoped_values !== null) for (const k of Object.keys(row.scoped_values)) entries.push([k, row.scoped_values[k]!]);
+  return valuesFromEntries(entries) ?? {};
+}
+
+/** The `scoped_values` column of stored values: scoped values and removal markers (the root's under `//`); `null` when empty. */
+export function scopedColumn(values: ValueLayer): string | null {
+  const out: Record<string, FlagValue | null> = {};
+  let any = false;
+  for (const [k, value] of entriesOf(values)) {
+    if (k === ROOT_SCOPE_KEY && value !== null) continue;
+    Object.defineProperty(out, k, { value, enumerable: true, writable: true, configurable: true });
+    any = true;
+  }
+  return any ? JSON.stringify(out) : null;
 }

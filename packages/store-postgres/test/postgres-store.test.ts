@@ -128,14 +128,15 @@ describe.skipIf(!pgUrl)('postgres store', () => {
       const s = store(ns);
       await s.upsertFlag(numberFlag('n'));
       await s.setValues([{ key: 'n', value: 0 }]);
-      // remoteOnly: no definition read, so the calls queue in call order. The first write occupies
-      // the connection; the four after it are queued meanwhile and share the next commit.
-      const first = s.setValues([{ key: 'other', value: 1, remoteOnly: true }]);
+      // Definitions given by the caller: no definition read, so the calls queue in call order. The
+      // first write occupies the connection; the four after it are queued meanwhile and share the next commit.
+      const definitionOf = (key: string) => numberFlag(key);
+      const first = s.setValues([{ key: 'other', value: 1 }], { definitionOf });
       const results = await Promise.allSettled([
-        s.setValues([{ key: 'n', value: 1, expectedVersion: 1, remoteOnly: true }], { actor: 'w1' }),
-        s.setValues([{ key: 'n', value: 2, expectedVersion: 1, remoteOnly: true }], { actor: 'w2' }),
-        s.setValues([{ key: 'n', value: 3, scope: { user: 'u' }, remoteOnly: true }], { actor: 'w3' }),
-        s.setValues([{ key: 'n', value: 4, expectedVersion: 3, remoteOnly: true }], { actor: 'w4' }),
+        s.setValues([{ key: 'n', value: 1, expectedVersion: 1 }], { actor: 'w1', definitionOf }),
+        s.setValues([{ key: 'n', value: 2, expectedVersion: 1 }], { actor: 'w2', definitionOf }),
+        s.setValues([{ key: 'n', value: 3, scope: { user: 'u' } }], { actor: 'w3', definitionOf }),
+        s.setValues([{ key: 'n', value: 4, expectedVersion: 3 }], { actor: 'w4', definitionOf }),
       ]);
       await first;
       const group = await admin<{ n: number }>(

@@ -46,10 +46,12 @@ return outcome
 
 /**
  * Applies a validated batch of value updates with cds semantics (the same as core's
- * applyValueUpdates): clearSubScopes first, then set or (null) remove the value of the scope.
+ * applyValueUpdates): clearSubScopes first, then set or (null) remove the value of the scope, then
+ * record the seeded values the update removed (field value 'null', see removedSeeds).
  * ARGV: prefix, at, actor, payload, keyCount, keys..., updateCount, then per update:
  *   keyIndex, field (canonical scope key), value JSON ('' with isNull = '1' removes), isNull,
- *   clearSubScopes ('1'/'0'), expectedVersion ('' = none), pairCount, pairs ('k::v')...
+ *   clearSubScopes ('1'/'0'), expectedVersion ('' = none), pairCount, pairs ('k::v')...,
+ *   markCount, marks (fields whose seeded value this update removes)...
  * Returns {'conflict', key, expected, actual} or {'ok'}.
  */
 export const SET_VALUES = `${COMMON}
@@ -66,6 +68,9 @@ for u = 1, updateCount do
     clear = ARGV[i + 4] == '1', expected = ARGV[i + 5], pairs = {} }
   local pairCount = tonumber(ARGV[i + 6]); i = i + 7
   for p = 1, pairCount do up.pairs[p] = ARGV[i]; i = i + 1 end
+  up.marks = {}
+  local markCount = tonumber(ARGV[i]); i = i + 1
+  for m = 1, markCount do up.marks[m] = ARGV[i]; i = i + 1 end
   updates[u] = up
 end
 
@@ -79,18 +84,26 @@ for u = 1, updateCount do
   end
 end
 
--- The key's values as JSON ({"rootValue":…,"scopedValues":{…}}), or 'null' when it has none.
+-- The key's values as JSON ({"rootValue":…,"scopedValues":{…},"removedSeeds":[…]}), or 'null' when it has none.
 local function snapshot(hash)
   local all = redis.call('HGETALL', hash)
-  local root, scoped = nil, {}
+  local root, scoped, removed = nil, {}, {}
   for f = 1, #all, 2 do
     local field, value = all[f], all[f + 1]
-    if field == ROOT then root = value
-    elseif field ~= VERSION then scoped[#scoped + 1] = cjson.encode(field) .. ':' .. value end
+    if field == VERSION then
+    elseif value == 'null' then removed[#removed + 1] = field
+    elseif field == ROOT then root = value
+    else scoped[#scoped + 1] = cjson.encode(field) .. ':' .. value end
   end
   local parts = {}
   if root then parts[#parts + 1] = '"rootValue":' .. root end
   if #scoped > 0 then parts[#parts + 1] = '"scopedValues":{' .. table.concat(scoped, ',') .. '}' end
+  if #removed > 0 then
+    table.sort(removed)
+    local quoted = {}
+    for r = 1, #removed do quoted[r] = cjson.encode(removed[r]) end
+    parts[#parts + 1] = '"removedSeeds":[' .. table.concat(quoted, ',') .. ']'
+  end
   if #parts == 0 then return 'null' end
   return '{' .. table.concat(parts, ',') .. '}'
 end
@@ -128,6 +141,7 @@ for u = 1, updateCount do
     end
   end
   if up.isNull then redis.call('HDEL', hash, up.field) else redis.call('HSET', hash, up.field, up.value) end
+  for _, m in ipairs(up.marks) do redis.call('HSET', hash, m, 'null') end
 end
 for k = 1, keyCount do
   local hash = hashOf(k)

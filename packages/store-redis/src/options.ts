@@ -1,4 +1,4 @@
-import type { StoreOptions, ValueValidator } from '@switchyard/core';
+import type { StoreOptions, ValidatorSource } from '@switchyard/core';
 
 /** Settings of a Redis store. */
 export interface RedisStoreOptions extends StoreOptions {
@@ -10,8 +10,8 @@ export interface RedisStoreOptions extends StoreOptions {
   timeoutMs?: number;
   /** Subscribe to the changes channel so writes of other clients arrive as change events. Default `true`. */
   propagation?: boolean;
-  /** Custom value validators referenced by definitions' `validations` (`{ validator: name }`). */
-  validators?: Record<string, ValueValidator> | ReadonlyMap<string, ValueValidator>;
+  /** Custom value validators referenced by definitions' `validations` (`{ validator: name }`); names not found fall back to `registerValidator`'s. */
+  validators?: ValidatorSource;
   /**
    * Longest wait between reconnect attempts, in milliseconds. Default 500: after an outage the
    * store is caught up within about half a second of Redis coming back.

@@ -9,7 +9,11 @@ import {
   scopeKey,
   StoreUnavailableError,
   ValidationError,
-  validateValueUpdates,
+  entriesOf,
+  isSubScope,
+  parseScopeKey,
+  validateValueUpdatesAsync,
+  valuesFromEntries,
   type AuditAction,
   type AuditEntry,
   type AuditQuery,
@@ -19,6 +23,7 @@ import {
   type FlagValue,
   type JsonValue,
   type ListFlagsOptions,
+  type MaintainedValues,
   type MigrationResult,
   type SetValuesOptions,
   type StoreCapabilities,
@@ -311,8 +316,10 @@ export class RedisStore implements FlagStore {
     return this.#op('setValues', async () => {
       if (!Array.isArray(updates)) throw new ValidationError([{ path: [], message: 'updates must be an array' }]);
       if (updates.length === 0) return;
-      const definitions = await this.#definitionsFor(updates);
-      validateValueUpdates(updates, (key) => options.definitionOf?.(key) ?? definitions.get(key), this.#validators);
+      const definitions = await this.#definitionsFor(updates, options.definitionOf);
+      await validateValueUpdatesAsync(updates, (key) => options.definitionOf?.(key) ?? definitions.get(key), options.validators ?? this.#validators, {
+      custom: !options.skipCustomValidators,
+    });
 
       const keys = [...new Set(updates.map((u) => u.key))];
       const index = new Map(keys.map((k, i) => [k, i + 1]));
@@ -327,6 +334,7 @@ export class RedisStore implements FlagStore {
       for (const u of updates) {
         const field = scopeKey(u.scope);
         const pairs = field === ROOT_SCOPE_KEY ? [] : field.split('##');
+        const marks = removedSeedsOf(u, options.seededValuesOf?.(u.key));
         args.push(
           String(index.get(u.key)),
           field,
@@ -336,6 +344,8 @@ export class RedisStore implements FlagStore {
           u.expectedVersion === undefined ? '' : String(u.expectedVersion),
           String(pairs.length),
           ...pairs,
+          String(marks.length),
+          ...marks,
         );
       }
       const outcome = await this.#script<string[]>(scripts.setValues, args);
@@ -344,8 +354,9 @@ export class RedisStore implements FlagStore {
     });
   }
 
-  async #definitionsFor(updates: ValueUpdate[]): Promise<Map<string, FlagDefinition>> {
-    const wanted = [...new Set(updates.filter((u) => u && !u.remoteOnly && typeof u.key === 'string' && u.key).map((u) => u.key))];
+  async #definitionsFor(updates: ValueUpdate[], given: SetValuesOptions['definitionOf']): Promise<Map<string, FlagDefinition>> {
+    // remoteOnly keys too: a key that has a definition is validated against it.
+    const wanted = [...new Set(updates.filter((u) => u && typeof u.key === 'string' && u.key && !given?.(u.key)).map((u) => u.key))];
     if (wanted.length === 0) return new Map();
     const raw = await this.#cmd<(string | null)[]>(['HMGET', `${this.#p}:flags`, ...wanted]);
     const out = new Map<string, FlagDefinition>();
@@ -557,22 +568,41 @@ function toAuditEntry([id, fields]: StreamEntry): AuditEntry {
   };
 }
 
+/** A values hash: one field per scope (JSON; `null` marks a removed seeded value) and the version under `#v`. */
 function toStoredValues(flat: string[]): StoredValues | undefined {
   let version = 0;
-  let rootValue: FlagValue | undefined;
-  let scopedValues: Record<string, FlagValue> | undefined;
+  const entries: [string, FlagValue | null][] = [];
   for (let i = 0; i + 1 < flat.length; i += 2) {
     const field = flat[i]!;
     const text = flat[i + 1]!;
     if (field === VERSION_FIELD) version = Number(text);
-    else if (field === ROOT_SCOPE_KEY) rootValue = JSON.parse(text) as FlagValue;
-    else (scopedValues ??= {})[field] = JSON.parse(text) as FlagValue;
+    else entries.push([field, JSON.parse(text) as FlagValue | null]);
   }
   if (version === 0) return undefined;
-  const out: StoredValues = { version };
-  if (rootValue !== undefined) out.rootValue = rootValue;
-  if (scopedValues) out.scopedValues = scopedValues;
-  return out;
+  return { ...valuesFromEntries(entries), version };
+}
+
+/**
+ * The seeded scopes an update removes, as core's applyValueUpdate records them: with
+ * `clearSubScopes` every seeded scope below the update's (every seeded scope for the root), and
+ * with `null` the update's own scope when it is seeded.
+ */
+function removedSeedsOf(update: ValueUpdate, seeded: MaintainedValues | undefined): string[] {
+  if (!seeded) return [];
+  const seededKeys = [...entriesOf(seeded).keys()];
+  if (seededKeys.length === 0) return [];
+  const field = scopeKey(update.scope);
+  const scope = update.scope ?? {};
+  const marks = new Set<string>();
+  if (update.clearSubScopes) {
+    for (const k of seededKeys) {
+      if (k === ROOT_SCOPE_KEY) continue;
+      const map = parseScopeKey(k);
+      if (field === ROOT_SCOPE_KEY || (map && isSubScope(map, scope))) marks.add(k);
+    }
+  }
+  if (update.value === null && seededKeys.includes(field)) marks.add(field);
+  return [...marks];
 }
 
 function compare(a: string, b: string): number {

@@ -7,10 +7,11 @@ import {
   checkAuditMaxEntries,
   checkExpectedVersion,
   prepareFlagWrite,
-  ROOT_SCOPE_KEY,
   StoreUnavailableError,
   ValidationError,
-  validateValueUpdates,
+  entriesOf,
+  validateValueUpdatesAsync,
+  valuesFromEntries,
 } from '@switchyard/core';
 import type {
   AuditAction,
@@ -22,7 +23,6 @@ import type {
   FlagValue,
   JsonValue,
   ListFlagsOptions,
-  MaintainedValues,
   MigrationResult,
   SetValuesOptions,
   StoreCapabilities,
@@ -32,6 +32,7 @@ import type {
   StoreHealth,
   StoreListener,
   StoreOptions,
+  ValueLayer,
   ValueUpdate,
   WriteOptions,
 } from '@switchyard/core';
@@ -202,12 +203,14 @@ export class SqliteStore implements FlagStore {
 
   async listValues(): Promise<Record<string, StoredValues>> {
     return this.read((s) => {
-      const out: Record<string, StoredValues> = {};
-      for (const { key, version } of s.allValueKeys.all() as { key: string; version: number }[]) out[key] = { version };
+      const rows = new Map<string, ValueRow[]>();
       for (const row of s.allValueRows.all() as (ValueRow & { key: string })[]) {
-        const values = out[row.key];
-        if (values) addRow(values, row);
+        let list = rows.get(row.key);
+        if (!list) rows.set(row.key, (list = []));
+        list.push(row);
       }
+      const out: Record<string, StoredValues> = {};
+      for (const { key, version } of s.allValueKeys.all() as { key: string; version: number }[]) out[key] = { ...rowsToValues(rows.get(key) ?? []), version };
       return out;
     });
   }
@@ -217,17 +220,22 @@ export class SqliteStore implements FlagStore {
       this.assertOpen();
       return;
     }
+    // Definitions are read and custom validators (possibly async) run before the write transaction,
+    // which better-sqlite3 cannot hold open across an await.
+    const definitions = await this.read((s) => {
+      const out = new Map<string, FlagDefinition>();
+      for (const u of updates) {
+        const key = (u as Partial<ValueUpdate> | null)?.key;
+        if (typeof key !== 'string' || out.has(key) || options.definitionOf?.(key)) continue;
+        const text = s.getDefinition.get(key) as string | undefined;
+        if (text !== undefined) out.set(key, JSON.parse(text) as FlagDefinition);
+      }
+      return out;
+    });
+    await validateValueUpdatesAsync(updates, (key) => options.definitionOf?.(key) ?? definitions.get(key), options.validators ?? this.validators, {
+      custom: !options.skipCustomValidators,
+    });
     return this.write((s) => {
-      const definitions = new Map<string, FlagDefinition | undefined>();
-      validateValueUpdates(updates, (key) => {
-        const given = options.definitionOf?.(key);
-        if (given) return given;
-        if (!definitions.has(key)) {
-          const text = s.getDefinition.get(key) as string | undefined;
-          definitions.set(key, text === undefined ? undefined : (JSON.parse(text) as FlagDefinition));
-        }
-        return definitions.get(key);
-      }, this.validators);
       const versions = new Map<string, number>();
       const versionOf = (key: string): number => {
         let v = versions.get(key);
@@ -237,11 +245,15 @@ export class SqliteStore implements FlagStore {
       for (const u of updates) checkExpectedVersion(u.key, versionOf(u.key), u.expectedVersion);
 
       const stored = new Map<string, Map<string, string>>();
-      const next = applyValueUpdates((key) => {
-        const rows = s.valueRows.all(key) as ValueRow[];
-        stored.set(key, new Map(rows.map((r) => [r.scope, r.value])));
-        return rows.length ? rowsToValues(rows) : undefined;
-      }, updates);
+      const next = applyValueUpdates(
+        (key) => {
+          const rows = s.valueRows.all(key) as ValueRow[];
+          stored.set(key, new Map(rows.map((r) => [r.scope, r.value])));
+          return rows.length ? rowsToValues(rows) : undefined;
+        },
+        updates,
+        options.seededValuesOf,
+      );
 
       for (const [key, values] of next) {
         const before = stored.get(key) ?? new Map<string, string>();
@@ -506,23 +518,14 @@ function toStoredFlag(row: FlagRow): StoredFlag {
   return { definition: JSON.parse(row.definition) as FlagDefinition, version: row.version, createdAt: row.created_at, updatedAt: row.updated_at };
 }
 
-function addRow(values: MaintainedValues, row: ValueRow): void {
-  const value = JSON.parse(row.value) as FlagValue;
-  if (row.scope === ROOT_SCOPE_KEY) values.rootValue = value;
-  else (values.scopedValues ??= {})[row.scope] = value;
+/** One row per scope; a row holding JSON `null` records a removed seeded value (`removedSeeds`). */
+function rowsToValues(rows: readonly ValueRow[]): ValueLayer {
+  return valuesFromEntries(rows.map((r) => [r.scope, JSON.parse(r.value) as FlagValue | null] as const)) ?? {};
 }
 
-function rowsToValues(rows: ValueRow[]): MaintainedValues {
-  const values: MaintainedValues = {};
-  for (const row of rows) addRow(values, row);
-  return values;
-}
-
-function valuesToRows(values: MaintainedValues | undefined): Map<string, string> {
+function valuesToRows(values: ValueLayer | undefined): Map<string, string> {
   const rows = new Map<string, string>();
-  if (!values) return rows;
-  if (values.rootValue !== undefined) rows.set(ROOT_SCOPE_KEY, JSON.stringify(values.rootValue));
-  for (const [scope, value] of Object.entries(values.scopedValues ?? {})) rows.set(scope, JSON.stringify(value));
+  for (const [scope, value] of entriesOf(values)) rows.set(scope, JSON.stringify(value));
   return rows;
 }
 

@@ -7,6 +7,7 @@ import { concurrencyCases } from './cases/concurrency';
 import { featureCases } from './cases/features';
 import { flagCases } from './cases/flags';
 import { lifecycleCases } from './cases/lifecycle';
+import { scopeCases } from './cases/scopes';
 import { subscribeCases } from './cases/subscribe';
 import { validationCases } from './cases/validation';
 import { valueCases } from './cases/values';
@@ -72,6 +73,7 @@ export function storageTestSuite(test: TestAPI, factory: (options?: SuiteStoreOp
     flagCases(ctx);
     validationCases(ctx);
     valueCases(ctx);
+    scopeCases(ctx);
     concurrencyCases(ctx);
     featureCases(ctx);
     cacheCases(ctx);

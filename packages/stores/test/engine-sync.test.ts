@@ -159,3 +159,48 @@ describe('EngineSync resync during a failing sync', () => {
     await starting;
   });
 });
+
+describe('EngineSync merges values per (key, scope)', () => {
+  const priority: FlagDefinition = { key: '/check/priority', type: 'number', fallbackValue: 0, validations: [{ scopes: ['user', 'tenant'] }] };
+  const seeded = { rootValue: 1, scopedValues: { 'tenant::a': 10, 'tenant::b': 20, 'user::alice': 100 } };
+
+  async function pair(): Promise<{ engines: ReturnType<typeof createEngine>[]; syncs: EngineSync[]; writer: FlagStore }> {
+    const hub = `scopes-${Math.random().toString(36).slice(2)}`;
+    const stores = [await openStore(`memory:${hub}`), await openStore(`memory:${hub}`)];
+    const engines = [createEngine(), createEngine()];
+    const syncs = engines.map((engine, i) => new EngineSync(engine, stores[i]!));
+    for (const sync of syncs) {
+      sync.setBase([priority], { [priority.key]: seeded });
+      await sync.start();
+    }
+    cleanups.push(async () => {
+      for (const sync of syncs) sync.stop();
+      for (const store of stores) await store.close();
+    });
+    return { engines, syncs, writer: stores[0]! };
+  }
+
+  it('a stored value of one scope keeps the seeded values of the other scopes, on every instance', async () => {
+    const { engines, syncs, writer } = await pair();
+    await writer.setValues([{ key: priority.key, value: 11, scope: { tenant: 'a' } }], { seededValuesOf: (k) => syncs[0]!.seededValues(k), definitionOf: (k) => syncs[0]!.baseDefinition(k) });
+    for (const engine of engines) {
+      await waitFor(() => engine.evaluate(priority.key, { tenant: 'a' }).value === 11);
+      expect(engine.valuesOf(priority.key)).toEqual({ rootValue: 1, scopedValues: { 'tenant::a': 11, 'tenant::b': 20, 'user::alice': 100 } });
+      expect(engine.evaluate(priority.key, { tenant: 'b' })).toMatchObject({ value: 20, reason: 'SCOPED' });
+    }
+  });
+
+  it('null removes exactly one seeded value, on every instance, and a resync keeps it removed', async () => {
+    const { engines, syncs, writer } = await pair();
+    await writer.setValues([{ key: priority.key, value: null, scope: { user: 'alice' } }], { seededValuesOf: (k) => syncs[0]!.seededValues(k), definitionOf: (k) => syncs[0]!.baseDefinition(k) });
+    for (const engine of engines) {
+      await waitFor(() => engine.evaluate(priority.key, { user: 'alice' }).value === 1);
+      expect(engine.valuesOf(priority.key)).toEqual({ rootValue: 1, scopedValues: { 'tenant::a': 10, 'tenant::b': 20 } });
+    }
+    await syncs[1]!.resync();
+    expect(engines[1]!.valuesOf(priority.key)).toEqual({ rootValue: 1, scopedValues: { 'tenant::a': 10, 'tenant::b': 20 } });
+    // A manifest reload keeps the removal and picks up what else changed.
+    syncs[1]!.setBase([priority], { [priority.key]: { ...seeded, scopedValues: { ...seeded.scopedValues, 'tenant::c': 30 } } });
+    expect(engines[1]!.valuesOf(priority.key)).toEqual({ rootValue: 1, scopedValues: { 'tenant::a': 10, 'tenant::b': 20, 'tenant::c': 30 } });
+  });
+});

@@ -3,7 +3,8 @@ import { DEFAULT_SCOPE_ORDER } from '../compile/compile-scoped';
 import { EMPTY_METADATA } from '../compile/results';
 import { ValidationError, type ValidationIssue } from '../errors/store-errors';
 import { flagDefinitionSchema } from '../schema/definition-schema';
-import { validateValue, type ValueValidator } from '../validation/validate-value';
+import { validateValue, validateValueAsync } from '../validation/validate-value';
+import { toValidatorRegistry, type ValidatorRegistry, type ValidatorSource, type ValueValidator } from '../validation/validators';
 import type { EvaluateOptions, EvaluationContext } from '../types/context';
 import type { ErrorCode, EvaluationDetails } from '../types/evaluation';
 import type { FlagDefinition, MaintainedValues, ScopeMap } from '../types/flag';
@@ -22,8 +23,11 @@ export interface EngineOptions {
   acceptanceTtlMs?: number;
   /** Told when an acceptance source fails to answer (the last answer stays in force), e.g. to log it. */
   onAcceptanceError?: (source: string, message: string) => void;
-  /** Custom value validators referenced by name from definitions' `validations`. */
-  validators?: Record<string, ValueValidator>;
+  /**
+   * Custom value validators referenced by name from definitions' `validations`: a registry, or an
+   * object / map of name → function. Names not found fall back to the process-wide `registerValidator`.
+   */
+  validators?: ValidatorSource;
   /** Precedence of scope dimensions for flags without a `scopes` validation. Default `user`, `tenant`. */
   scopeOrder?: string[];
 }
@@ -60,14 +64,14 @@ export class Engine {
   private readonly acceptance: AcceptanceCache;
   private readonly clock: () => number;
   private readonly scopeOrder: readonly string[];
-  private readonly validators: Record<string, ValueValidator>;
+  private readonly validators: ValidatorRegistry;
   readonly environment: string | undefined;
 
   constructor(options: EngineOptions = {}) {
     this.environment = options.environment;
     this.clock = options.clock ?? Date.now;
     this.scopeOrder = options.scopeOrder ?? DEFAULT_SCOPE_ORDER;
-    this.validators = options.validators ?? {};
+    this.validators = toValidatorRegistry(options.validators);
     this.acceptance = new AcceptanceCache(
       options.acceptanceSources ?? {},
       this.clock,
@@ -218,15 +222,28 @@ export class Engine {
     return Object.fromEntries(this.values);
   }
 
-  /** Checks a value against a flag's definition and validations, with this engine's validators. */
+  /** Checks a value against a flag's definition and validations, with this engine's validators (async ones are reported; see `validateValueAsync`). */
   validateValue(key: string, value: unknown, scope?: ScopeMap): ValidationIssue[] {
     const definition = this.get(key);
     if (!definition) return [{ path: ['key'], message: `flag "${key}" not found` }];
     return validateValue(definition, value, scope, { validators: this.validators });
   }
 
-  /** Registered custom validators (for stores validating writes the same way). */
-  get valueValidators(): Readonly<Record<string, ValueValidator>> {
+  /** Like `validateValue`, awaiting async custom validators. */
+  async validateValueAsync(key: string, value: unknown, scope?: ScopeMap): Promise<ValidationIssue[]> {
+    const definition = this.get(key);
+    if (!definition) return [{ path: ['key'], message: `flag "${key}" not found` }];
+    return validateValueAsync(definition, value, scope, { validators: this.validators });
+  }
+
+  /** Registers a custom validator for definitions' `{ validator: name }` validations (this engine only; see `registerValidator` for the whole process). */
+  registerValidator(name: string, fn: ValueValidator): this {
+    this.validators.register(name, fn);
+    return this;
+  }
+
+  /** This engine's custom validators (for stores validating writes the same way). */
+  get valueValidators(): ValidatorRegistry {
     return this.validators;
   }
 

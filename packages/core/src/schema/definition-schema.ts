@@ -128,6 +128,7 @@ export const validationSchema = z.union([
   strictObject({ regex: z.string(), message: z.string().optional() }),
   strictObject({ scopes: z.array(z.string().min(1)).min(1) }),
   strictObject({ validator: z.string().min(1), message: z.string().optional() }),
+  strictObject({ module: z.string().min(1), call: z.string().min(1).optional(), message: z.string().optional() }),
 ]);
 
 const definitionShape = strictObject({

@@ -1,6 +1,6 @@
 import type { FlagDefinition, MaintainedValues, ScopeMap } from '../types/flag';
 import type { FlagValue, JsonValue } from '../types/values';
-import type { ValueValidator } from '../validation/validate-value';
+import type { ValidatorSource } from '../validation/validators';
 
 /** A flag definition as a store keeps it. `version` starts at 1 and grows by one per write. */
 export interface StoredFlag {
@@ -10,8 +10,16 @@ export interface StoredFlag {
   updatedAt: string;
 }
 
+/**
+ * Maintained values as a layer over seeded values (manifests): `removedSeeds` lists the canonical
+ * scope keys (`//` for the root) whose seeded value was removed by a write, so it stays hidden.
+ */
+export interface ValueLayer extends MaintainedValues {
+  removedSeeds?: string[];
+}
+
 /** Maintained values as a store keeps them; `version` grows by one per applied update batch touching the key. */
-export interface StoredValues extends MaintainedValues {
+export interface StoredValues extends ValueLayer {
   version: number;
 }
 
@@ -46,7 +54,10 @@ export interface ValueUpdate {
   scope?: ScopeMap;
   /** Also remove every value of a more specific scope (root: every scoped value). */
   clearSubScopes?: boolean;
-  /** Allowed for keys that have no definition (cleaning legacy keys); skips definition checks. */
+  /**
+   * Allowed for keys that have no definition (cleaning legacy keys). A key that has a definition is
+   * validated as usual: type, regex, scopes and custom validators.
+   */
   remoteOnly?: boolean;
   /** Optimistic concurrency against the key's values version. */
   expectedVersion?: number;
@@ -56,6 +67,19 @@ export interface SetValuesOptions {
   actor?: string;
   /** Definitions the store does not hold itself (manifests, code), used to validate updates. */
   definitionOf?: (key: string) => FlagDefinition | undefined;
+  /**
+   * Values a key has in the layer below the store (manifest `values:`). Stored values overlay them
+   * scope by scope; removing (`null`, `clearSubScopes`) a scope that has a seeded value records the
+   * removal in `removedSeeds` instead of forgetting it, so the seeded value does not come back.
+   */
+  seededValuesOf?: (key: string) => MaintainedValues | undefined;
+  /** Custom validators for this call (else the store's own `validators`, then the process-wide registry). */
+  validators?: ValidatorSource;
+  /**
+   * The caller ran the custom validators of these updates already (with `validateValueUpdatesAsync`),
+   * so the store runs the built-in checks only (type, regex, scopes) and user code runs once per write.
+   */
+  skipCustomValidators?: boolean;
 }
 
 export interface ListFlagsOptions {
@@ -177,8 +201,8 @@ export interface StoreOptions {
   /** Milliseconds before a backend call fails with `StoreUnavailableError`. */
   timeoutMs?: number;
   logger?: { warn(msg: string, data?: object): void; error(msg: string, data?: object): void };
-  /** Custom value validators referenced by definitions' `{ validator: name }` validations. */
-  validators?: Record<string, ValueValidator> | ReadonlyMap<string, ValueValidator>;
+  /** Custom value validators referenced by definitions' `{ validator: name }` validations (names not found fall back to `registerValidator`'s). */
+  validators?: ValidatorSource;
   /**
    * Audit retention: keep the newest this-many entries and remove older ones as writes add new
    * ones (removal may trail a write briefly). Default: keep every entry (the memory store: 10,000).

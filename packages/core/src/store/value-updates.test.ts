@@ -1,8 +1,18 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../errors/store-errors';
 import { scopeKey } from '../scope/scope-key';
 import type { FlagDefinition } from '../types/flag';
-import { applyValueUpdate, applyValueUpdates, validateValueUpdates } from './value-updates';
+import {
+  applyValueUpdate,
+  applyValueUpdates,
+  entriesOf,
+  overlayValues,
+  validateValueUpdates,
+  validateValueUpdatesAsync,
+  valuesFromEntries,
+} from './value-updates';
+import { runs } from '../../../../tooling/testing/property.ts';
 
 const priority: FlagDefinition = {
   key: '/check/priority',
@@ -104,5 +114,99 @@ describe('applyValueUpdate', () => {
       { key: 'a', value: null },
     ]);
     expect(Object.fromEntries(result)).toEqual({ a: { scopedValues: { 'user::u': 2 } }, b: { rootValue: 'x' } });
+  });
+});
+
+describe('seeded values (a layer the stored values overlay)', () => {
+  const seeded = { rootValue: 1, scopedValues: { 'tenant::a': 10, 'tenant::b': 20, 'tenant::a##user::x': 30 } };
+
+  it('a write to one scope changes only that scope of what is served', () => {
+    const stored = applyValueUpdate(undefined, { key: 'k', value: 11, scope: { tenant: 'a' } }, seeded);
+    expect(stored).toEqual({ scopedValues: { 'tenant::a': 11 } });
+    expect(overlayValues(seeded, stored)).toEqual({ rootValue: 1, scopedValues: { 'tenant::a': 11, 'tenant::b': 20, 'tenant::a##user::x': 30 } });
+  });
+
+  it('null on a seeded scope records the removal; a value replaces it again', () => {
+    const removed = applyValueUpdate(undefined, { key: 'k', value: null, scope: { tenant: 'b' } }, seeded);
+    expect(removed).toEqual({ removedSeeds: ['tenant::b'] });
+    expect(overlayValues(seeded, removed)?.scopedValues).toEqual({ 'tenant::a': 10, 'tenant::a##user::x': 30 });
+    expect(applyValueUpdate(removed, { key: 'k', value: 5, scope: { tenant: 'b' } }, seeded)).toEqual({ scopedValues: { 'tenant::b': 5 } });
+    // Not seeded: nothing to record.
+    expect(applyValueUpdate(undefined, { key: 'k', value: null, scope: { tenant: 'c' } }, seeded)).toBeUndefined();
+  });
+
+  it('clearSubScopes records the seeded scopes below the written one', () => {
+    expect(applyValueUpdate(undefined, { key: 'k', value: 12, scope: { tenant: 'a' }, clearSubScopes: true }, seeded)).toEqual({
+      scopedValues: { 'tenant::a': 12 },
+      removedSeeds: ['tenant::a##user::x'],
+    });
+    expect(applyValueUpdate(undefined, { key: 'k', value: null, clearSubScopes: true }, seeded)).toEqual({
+      removedSeeds: ['//', 'tenant::a', 'tenant::a##user::x', 'tenant::b'],
+    });
+  });
+
+  it('entries round-trip (the form adapters persist), including keys such as __proto__', () => {
+    const layer = { rootValue: 2, scopedValues: JSON.parse('{"__proto__::x": 3}') as Record<string, number>, removedSeeds: ['tenant::a'] };
+    expect(valuesFromEntries(entriesOf(layer))).toEqual(layer);
+    expect(valuesFromEntries([])).toBeUndefined();
+  });
+
+  it('what is served equals the updates applied to the served values directly (property)', () => {
+    const scopeArb = fc.oneof(
+      fc.constant(undefined),
+      fc.record({ tenant: fc.constantFrom('a', 'b') }),
+      fc.record({ user: fc.constantFrom('x', 'y') }),
+      fc.record({ tenant: fc.constantFrom('a', 'b'), user: fc.constantFrom('x', 'y') }),
+    );
+    const updateArb = fc.record({
+      key: fc.constant('k'),
+      value: fc.oneof(fc.constant(null), fc.integer({ min: 0, max: 9 })),
+      scope: scopeArb,
+      clearSubScopes: fc.boolean(),
+    });
+    const valuesArb = fc
+      .array(fc.tuple(scopeArb, fc.integer({ min: 10, max: 99 })), { maxLength: 6 })
+      .map((pairs) => valuesFromEntries(pairs.map(([scope, value]) => [scopeKey(scope), value] as const)));
+    fc.assert(
+      fc.property(valuesArb, fc.array(updateArb, { maxLength: 8 }), (seed, updates) => {
+        const clean = updates.map((u) => (u.scope === undefined ? { key: u.key, value: u.value, clearSubScopes: u.clearSubScopes } : u));
+        const stored = applyValueUpdates(() => undefined, clean, () => seed).get('k');
+        const direct = applyValueUpdates(() => seed, clean).get('k');
+        expect(clean.length ? overlayValues(seed, stored) : seed).toEqual(clean.length ? direct : seed);
+      }),
+      { numRuns: runs(500) },
+    );
+  });
+});
+
+describe('validateValueUpdates and custom validators', () => {
+  it('remoteOnly updates of a key with a definition are validated like any other', () => {
+    expect(() => validateValueUpdates([{ key: priority.key, value: 'test', remoteOnly: true }], definitionOf, validators)).toThrow(
+      'value "test" has invalid type string, must be number',
+    );
+    expect(() => validateValueUpdates([{ key: priority.key, value: 13, remoteOnly: true }], definitionOf, validators)).toThrow('value 13 is unlucky');
+  });
+
+  it('the async form awaits validators and keeps the batch order of the problems', async () => {
+    const slow = { notThirteen: async (v: unknown) => new Promise<string | undefined>((r) => setTimeout(() => r(v === 13 ? 'slow 13' : undefined), 5)) };
+    const err = await validateValueUpdatesAsync(
+      [
+        { key: priority.key, value: 13 },
+        { key: priority.key, value: 'x' },
+      ],
+      definitionOf,
+      slow,
+    ).catch((e: unknown) => e as ValidationError);
+    expect((err as ValidationError).issues).toEqual([
+      { path: [0, 'value'], message: 'slow 13' },
+      { path: [1, 'value'], message: 'value "x" has invalid type string, must be number' },
+    ]);
+  });
+
+  it('the sync form reports an async validator instead of ignoring it', () => {
+    const asyncOnly = { notThirteen: async () => undefined };
+    expect(() => validateValueUpdates([{ key: priority.key, value: 1 }], definitionOf, asyncOnly)).toThrow(
+      'validator "notThirteen" is asynchronous; this check cannot wait for it (use validateValueAsync)',
+    );
   });
 });

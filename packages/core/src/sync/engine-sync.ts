@@ -1,6 +1,7 @@
 import type { Engine } from '../engine/engine';
 import { flagDefinitionSchema } from '../schema/definition-schema';
-import type { FlagStore, StoreChange, StoredFlag, StoredValues } from '../store/store';
+import type { FlagStore, StoreChange, StoredFlag, StoredValues, ValueLayer } from '../store/store';
+import { overlayValues } from '../store/value-updates';
 import type { FlagDefinition, MaintainedValues } from '../types/flag';
 
 export interface EngineSyncOptions {
@@ -23,7 +24,10 @@ export interface EngineSyncStatus {
 /**
  * Keeps an engine equal to base definitions (manifests, code) merged with a store's definitions
  * and maintained values, and follows the store's change events. Base definitions win over stored
- * ones with the same key; stored values win over values seeded by manifests.
+ * ones with the same key. Values merge per (key, scope): a stored value wins over the value seeded
+ * by a manifest for the same scope, seeded values of other scopes stay, and a scope whose seeded
+ * value was removed through the store (`removedSeeds`) has none. Write with
+ * `seededValuesOf: (key) => sync.seededValues(key)` so removals of seeded values are recorded.
  *
  * When the store cannot be read, the engine keeps serving the last synchronized snapshot and the
  * sync retries with backoff; a `reset` event (the adapter reconnected) triggers a full resync.
@@ -33,7 +37,7 @@ export class EngineSync {
   private baseValues: Record<string, MaintainedValues> = {};
   private baseKeySet = new Set<string>();
   private storedFlags = new Map<string, FlagDefinition>();
-  private storedValues = new Map<string, MaintainedValues>();
+  private storedValues = new Map<string, ValueLayer>();
   private unsubscribe: (() => void) | undefined;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private retryDelay: number;
@@ -97,6 +101,11 @@ export class EngineSync {
   /** The base definition of a key, if any. */
   baseDefinition(key: string): FlagDefinition | undefined {
     return this.baseDefinitions.find((d) => d.key === key);
+  }
+
+  /** Values seeded for a key by the base (manifest `values:`), for `setValues({ seededValuesOf })`. */
+  seededValues(key: string): MaintainedValues | undefined {
+    return Object.prototype.hasOwnProperty.call(this.baseValues, key) ? this.baseValues[key] : undefined;
   }
 
   private onChange(change: StoreChange): Promise<void> {
@@ -213,15 +222,18 @@ export class EngineSync {
   }
 
   private mergedValues(key: string): MaintainedValues | undefined {
-    return this.storedValues.get(key) ?? this.baseValues[key];
+    return overlayValues(this.seededValues(key), this.storedValues.get(key));
   }
 
   private rebuild(): void {
     const definitions = new Map<string, FlagDefinition>();
     for (const d of this.storedFlags.values()) definitions.set(d.key, d);
     for (const d of this.baseDefinitions) definitions.set(d.key, d);
-    const values: Record<string, MaintainedValues> = { ...this.baseValues };
-    for (const [k, v] of this.storedValues) values[k] = v;
+    const values: Record<string, MaintainedValues> = {};
+    for (const k of new Set([...Object.keys(this.baseValues), ...this.storedValues.keys()])) {
+      const merged = this.mergedValues(k);
+      if (merged) values[k] = merged;
+    }
     try {
       this.engine.load({ definitions: [...definitions.values()], values }, { validate: false });
     } catch (err) {
@@ -256,9 +268,10 @@ export class EngineSync {
   }
 }
 
-function stripVersion(v: StoredValues): MaintainedValues {
-  const out: MaintainedValues = {};
+function stripVersion(v: StoredValues): ValueLayer {
+  const out: ValueLayer = {};
   if (v.rootValue !== undefined) out.rootValue = v.rootValue;
   if (v.scopedValues !== undefined) out.scopedValues = v.scopedValues;
+  if (v.removedSeeds !== undefined) out.removedSeeds = v.removedSeeds;
   return out;
 }

@@ -10,12 +10,15 @@ export interface Prerequisite {
 /**
  * A cds-style validation of maintained values. Type checks are implicit (the flag's type);
  * `regex` tests the value's string form; `scopes` lists the scope keys values may be set for;
- * `validator` names a function registered with the engine.
+ * `validator` names a function registered with `registerValidator`; `module` (with an optional
+ * `call`, the export to use) is cds-feature-toggles' code validation: a module resolved relative to
+ * the file that declares the flag, where `$CONFIG_DIR` stands for that file's folder.
  */
 export type Validation =
   | { regex: string; message?: string }
   | { scopes: string[] }
-  | { validator: string; message?: string };
+  | { validator: string; message?: string }
+  | { module: string; call?: string; message?: string };
 
 /** Where a definition came from, so tools can point back at it. */
 export interface DefinitionSource {

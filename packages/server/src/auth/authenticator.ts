@@ -1,8 +1,9 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { authEnabled, type AuthConfig } from '../config/server-config';
 import { digest, findDigest } from './constant-time';
+import { RoleMap } from './access-roles';
 import { JwtVerifier, looksLikeJwt } from './jwt';
-import type { Principal } from './roles';
+import type { Principal, Role } from './roles';
 
 /** `ok`: accepted; `missing`: no credentials were presented; `invalid`: credentials were presented and refused. */
 export type AuthResult = { kind: 'ok'; principal: Principal } | { kind: 'missing' } | { kind: 'invalid' };
@@ -27,12 +28,18 @@ export class Authenticator {
 
   constructor(config: AuthConfig) {
     this.enabled = authEnabled(config);
+    const roles = new RoleMap(config.accessRoles);
+    const grant = (name: string, who: string): Role => {
+      const role = roles.roleOf(name);
+      if (!role) throw new TypeError(`${who} has the role "${name}", which grants nothing: use read, write, admin or a name listed in the access roles`);
+      return role;
+    };
     this.keyDigests = config.apiKeys.map((k) => digest(k.key));
-    this.keyRoles = config.apiKeys.map((k, i) => ({ id: `api-key#${i + 1}`, role: k.role, via: 'api-key' }));
+    this.keyRoles = config.apiKeys.map((k, i) => ({ id: `api-key#${i + 1}`, role: grant(k.role, `API key ${i + 1}`), roles: [k.role], via: 'api-key' }));
     // username:password digested together, so a wrong username costs the same as a wrong password.
     this.basicDigests = config.basic.map((b) => digest(`${b.username}:${b.password}`));
-    this.basicPrincipals = config.basic.map((b) => ({ id: `basic:${b.username}`, role: b.role, via: 'basic' }));
-    this.jwt = config.jwt ? new JwtVerifier(config.jwt) : undefined;
+    this.basicPrincipals = config.basic.map((b) => ({ id: `basic:${b.username}`, role: grant(b.role, `user ${b.username}`), roles: [b.role], via: 'basic' }));
+    this.jwt = config.jwt ? new JwtVerifier(config.jwt, roles) : undefined;
   }
 
   /**

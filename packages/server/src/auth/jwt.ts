@@ -1,6 +1,7 @@
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import type { JwtConfig } from '../config/server-config';
-import { highestRole, isRole, type Principal, type Role } from './roles';
+import { RoleMap } from './access-roles';
+import type { Principal } from './roles';
 
 const HMAC_ALGORITHMS = ['HS256', 'HS384', 'HS512'];
 /** Asymmetric algorithms accepted with a JWKS; `none` and HMAC never are (no key confusion). */
@@ -17,7 +18,10 @@ export class JwtVerifier {
   private readonly secret: Uint8Array | undefined;
   private readonly jwks: JWTVerifyGetKey | undefined;
 
-  constructor(private readonly config: JwtConfig) {
+  constructor(
+    private readonly config: JwtConfig,
+    private readonly roles: RoleMap = new RoleMap(),
+  ) {
     this.secret = config.secret ? new TextEncoder().encode(config.secret) : undefined;
     this.jwks = config.jwksUrl ? createRemoteJWKSet(new URL(config.jwksUrl)) : undefined;
   }
@@ -40,16 +44,18 @@ export class JwtVerifier {
         if (!this.jwks || !alg || !ASYMMETRIC_ALGORITHMS.includes(alg)) return undefined;
         payload = (await jwtVerify(token, this.jwks, { ...options, algorithms: ASYMMETRIC_ALGORITHMS })).payload;
       }
-      return { id: `jwt:${typeof payload.sub === 'string' ? payload.sub : 'anonymous'}`, role: this.roleOf(payload), via: 'jwt' };
+      const names = this.roleNames(payload);
+      return { id: `jwt:${typeof payload.sub === 'string' ? payload.sub : 'anonymous'}`, role: this.roles.highest(names) ?? this.config.defaultRole, roles: names, via: 'jwt' };
     } catch {
       return undefined;
     }
   }
 
-  private roleOf(payload: JWTPayload): Role {
+  /** The role names in the role claim: a list, or a string of names separated by spaces or commas. */
+  private roleNames(payload: JWTPayload): string[] {
     const claim = payload[this.config.roleClaim];
     const values = Array.isArray(claim) ? claim : typeof claim === 'string' ? claim.split(/[\s,]+/) : [];
-    return highestRole(values.filter(isRole)) ?? this.config.defaultRole;
+    return values.filter((v): v is string => typeof v === 'string' && v !== '');
   }
 }
 

@@ -23,7 +23,10 @@ export function highestRole(roles: readonly Role[]): Role | undefined {
 /** Who made a request: an id for audit logs (never a secret) and what they may do. */
 export interface Principal {
   id: string;
+  /** The access the credentials grant. */
   role: Role;
+  /** The role names the credentials presented (an API key's role, a JWT's role claim), when there were any. */
+  roles?: readonly string[];
   /** Which strategy accepted the request: `api-key`, `basic`, `jwt`, or `none` when auth is off. */
   via: 'api-key' | 'basic' | 'jwt' | 'none';
 }

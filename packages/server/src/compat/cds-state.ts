@@ -26,5 +26,6 @@ export function cdsToggleState(definition: FlagDefinition | undefined, values: M
 function cdsValidation(v: Validation): Record<string, unknown> {
   if ('regex' in v) return { regex: v.regex };
   if ('scopes' in v) return { scopes: v.scopes };
+  if ('module' in v) return v.call === undefined ? { module: v.module } : { module: v.module, call: v.call };
   return { call: v.validator };
 }

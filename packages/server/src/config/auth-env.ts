@@ -1,7 +1,16 @@
+import { ACCESS_ROLE_SETTINGS, RoleMap, type AccessRoles } from '../auth/access-roles';
 import { isRole, type Role } from '../auth/roles';
 import type { ApiKeyCredential, AuthConfig, BasicCredential, JwtConfig } from './server-config';
 import type { ConfigFile } from './config-file';
 import { apiKeyWeakness, jwtSecretWeakness } from '../security/key-strength';
+
+/** Environment variables of the access-role lists (comma-separated role names). */
+const ACCESS_ROLE_ENV: Record<(typeof ACCESS_ROLE_SETTINGS)[number], string> = {
+  serviceAccessRoles: 'SWITCHYARD_SERVICE_ACCESS_ROLES',
+  readAccessRoles: 'SWITCHYARD_READ_ACCESS_ROLES',
+  writeAccessRoles: 'SWITCHYARD_WRITE_ACCESS_ROLES',
+  adminAccessRoles: 'SWITCHYARD_ADMIN_ACCESS_ROLES',
+};
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -9,14 +18,31 @@ type Env = Readonly<Record<string, string | undefined>>;
  * Credentials from the environment (and the config file's `auth` section):
  * `SWITCHYARD_API_KEYS="key1:admin,key2:read"`; Workertown's `FLAGS_API_KEY` (admin),
  * `FLAGS_USERNAME`/`FLAGS_PASSWORD` (admin), `FLAGS_JWT_SECRET`, `FLAGS_JWKS_URL`, `FLAGS_JWT_ISSUER`,
- * `FLAGS_JWT_AUDIENCE`; `SWITCHYARD_JWT_ROLE_CLAIM`, `SWITCHYARD_JWT_DEFAULT_ROLE`.
+ * `FLAGS_JWT_AUDIENCE`; `SWITCHYARD_JWT_ROLE_CLAIM`, `SWITCHYARD_JWT_DEFAULT_ROLE`; the access-role lists
+ * `SWITCHYARD_SERVICE_ACCESS_ROLES`, `SWITCHYARD_READ_ACCESS_ROLES`, `SWITCHYARD_WRITE_ACCESS_ROLES`,
+ * `SWITCHYARD_ADMIN_ACCESS_ROLES` (comma-separated; they replace the file's `auth.serviceAccessRoles` …).
  */
-export function authFromEnv(env: Env, file: ConfigFile['auth'], errors: string[], weak: string[] = errors): AuthConfig {
-  const apiKeys: ApiKeyCredential[] = [...(file?.apiKeys ?? [])];
-  // Weak secrets go to `weak`: errors unless SWITCHYARD_ALLOW_WEAK_KEYS=1, then startup warnings.
-  apiKeys.forEach((k, i) => {
-    const problem = apiKeyWeakness(k.key, `config file auth.apiKeys[${i}].key`);
-    if (problem) weak.push(problem);
+export function authFromEnv(env: Env, file: ConfigFile['auth'], errors: string[], weak: string[] = errors, fileName = 'the config file'): AuthConfig {
+  const accessRoles: AccessRoles = {};
+  for (const setting of ACCESS_ROLE_SETTINGS) {
+    const text = env[ACCESS_ROLE_ENV[setting]];
+    const names = text !== undefined && text.trim() !== '' ? text.split(',').map((n) => n.trim()).filter((n) => n !== '') : file?.[setting];
+    if (names) accessRoles[setting] = names;
+  }
+  const roles = new RoleMap(accessRoles);
+  const roleProblem = (role: string): string | undefined =>
+    roles.roleOf(role) ? undefined : `"${role}" grants nothing: use read, write, admin or a name of ${ACCESS_ROLE_SETTINGS.join(', ')}${roles.names().length ? ` (${roles.names().join(', ')})` : ''}`;
+  const apiKeys: ApiKeyCredential[] = [];
+  (file?.apiKeys ?? []).forEach((k, i) => {
+    const problem = roleProblem(k.role);
+    if (problem) {
+      errors.push(`config file ${fileName}: auth.apiKeys[${i}].role: ${problem}`);
+      return;
+    }
+    // Weak secrets go to `weak`: errors unless SWITCHYARD_ALLOW_WEAK_KEYS=1, then startup warnings.
+    const weakness = apiKeyWeakness(k.key, `config file auth.apiKeys[${i}].key`);
+    if (weakness) weak.push(weakness);
+    apiKeys.push(k);
   });
   const list = env.SWITCHYARD_API_KEYS?.trim();
   if (list) {
@@ -26,7 +52,8 @@ export function authFromEnv(env: Env, file: ConfigFile['auth'], errors: string[]
       const key = at > 0 ? item.slice(0, at) : item;
       const role = at > 0 ? item.slice(at + 1) : '';
       // Never echo the key itself: only its position.
-      if (!key || !isRole(role)) errors.push(`SWITCHYARD_API_KEYS entry ${i + 1} must look like KEY:ROLE with ROLE one of read, write, admin`);
+      if (!key || !role) errors.push(`SWITCHYARD_API_KEYS entry ${i + 1} must look like KEY:ROLE with ROLE one of read, write, admin or an access role name`);
+      else if (roleProblem(role)) errors.push(`SWITCHYARD_API_KEYS entry ${i + 1}: role ${roleProblem(role)}`);
       else {
         const problem = apiKeyWeakness(key, `SWITCHYARD_API_KEYS entry ${i + 1}`);
         if (problem) weak.push(problem);
@@ -40,7 +67,12 @@ export function authFromEnv(env: Env, file: ConfigFile['auth'], errors: string[]
     apiKeys.push({ key: env.FLAGS_API_KEY, role: 'admin' });
   }
 
-  const basic: BasicCredential[] = [...(file?.basic ?? [])];
+  const basic: BasicCredential[] = [];
+  (file?.basic ?? []).forEach((b, i) => {
+    const problem = roleProblem(b.role);
+    if (problem) errors.push(`config file ${fileName}: auth.basic[${i}].role: ${problem}`);
+    else basic.push(b);
+  });
   if (env.FLAGS_USERNAME || env.FLAGS_PASSWORD) {
     if (!env.FLAGS_USERNAME || !env.FLAGS_PASSWORD) errors.push('FLAGS_USERNAME and FLAGS_PASSWORD must be set together');
     else basic.push({ username: env.FLAGS_USERNAME, password: env.FLAGS_PASSWORD, role: 'admin' });
@@ -75,5 +107,5 @@ export function authFromEnv(env: Env, file: ConfigFile['auth'], errors: string[]
   } else if (env.FLAGS_JWT_ISSUER || env.FLAGS_JWT_AUDIENCE) {
     errors.push('FLAGS_JWT_ISSUER/FLAGS_JWT_AUDIENCE need FLAGS_JWT_SECRET or FLAGS_JWKS_URL');
   }
-  return { apiKeys, basic, jwt };
+  return { apiKeys, basic, jwt, ...(Object.keys(accessRoles).length ? { accessRoles } : {}) };
 }

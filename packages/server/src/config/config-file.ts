@@ -8,6 +8,9 @@ import { ROLES } from '../auth/roles';
 import { LOG_LEVELS } from './server-config';
 
 const role = z.enum(ROLES);
+/** An API key's or user's role: read, write, admin, or a name an access-role list grants (checked with the lists). */
+const roleName = z.string().min(1);
+const roleNames = z.array(z.string().min(1));
 
 /** The optional configuration file (JSON or YAML). Every field is optional; flags and environment variables win over it. */
 export const configFileSchema = strictObject({
@@ -40,8 +43,13 @@ export const configFileSchema = strictObject({
   /** Acceptance sources by the name manifests give in `source` (e.g. `pivotal`). */
   acceptance: z.record(z.string().min(1), acceptanceSourceFileSchema).optional(),
   auth: strictObject({
-    apiKeys: z.array(strictObject({ key: z.string().min(1), role })).optional(),
-    basic: z.array(strictObject({ username: z.string().min(1), password: z.string().min(1), role })).optional(),
+    apiKeys: z.array(strictObject({ key: z.string().min(1), role: roleName })).optional(),
+    basic: z.array(strictObject({ username: z.string().min(1), password: z.string().min(1), role: roleName })).optional(),
+    /** cds-feature-toggles' access roles: role names granting read and write (default `system-user`) … */
+    serviceAccessRoles: roleNames.optional(),
+    readAccessRoles: roleNames.optional(),
+    writeAccessRoles: roleNames.optional(),
+    adminAccessRoles: roleNames.optional(),
     jwt: strictObject({
       secret: z.string().min(1).optional(),
       jwksUrl: z.url().optional(),

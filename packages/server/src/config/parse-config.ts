@@ -102,7 +102,7 @@ export function parseServerConfig(argv: readonly string[], env: Env = process.en
   const allowWeakKeys = security.allowWeakKeys || defaults.allowWeakKeys === true;
   // Weak secrets are configuration errors unless SWITCHYARD_ALLOW_WEAK_KEYS=1 (then `createRuntime` warns).
   const weak: string[] = [];
-  const auth = authFromEnv(env, file.auth, errors, weak);
+  const auth = authFromEnv(env, file.auth, errors, weak, configPath);
   const acceptance = { ...(defaults.acceptance ?? {}), ...acceptanceFromConfig(env, file.acceptance, errors) };
   if (defaults.auth) {
     defaults.auth.apiKeys.forEach((k, i) => {
@@ -116,6 +116,7 @@ export function parseServerConfig(argv: readonly string[], env: Env = process.en
     auth.apiKeys.push(...defaults.auth.apiKeys);
     auth.basic.push(...defaults.auth.basic);
     auth.jwt ??= defaults.auth.jwt;
+    if (defaults.auth.accessRoles) auth.accessRoles = { ...defaults.auth.accessRoles, ...auth.accessRoles };
   }
   if (!allowWeakKeys) errors.push(...weak);
 

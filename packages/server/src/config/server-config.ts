@@ -1,17 +1,20 @@
 import type { AcceptanceSourceConfig } from '../acceptance/acceptance-config';
+import type { AccessRoles } from '../auth/access-roles';
 import type { Role } from '../auth/roles';
 import type { AuthFailureLimit } from '../security/auth-failure-limiter';
 import type { StreamLimits } from '../security/stream-limits';
 
 export interface ApiKeyCredential {
   key: string;
-  role: Role;
+  /** `read`, `write`, `admin`, or a role name one of the access-role lists grants (e.g. `system-user`). */
+  role: string;
 }
 
 export interface BasicCredential {
   username: string;
   password: string;
-  role: Role;
+  /** `read`, `write`, `admin`, or a role name one of the access-role lists grants. */
+  role: string;
 }
 
 export interface JwtConfig {
@@ -21,7 +24,7 @@ export interface JwtConfig {
   jwksUrl?: string;
   issuer?: string;
   audience?: string;
-  /** Claim holding the role (a string or a list; the highest known role wins). Default `role`. */
+  /** Claim holding the role names (a string or a list; the highest role they grant wins). Default `role`. */
   roleClaim: string;
   /** Role of valid tokens without a known role in `roleClaim`. Default `read`. */
   defaultRole: Role;
@@ -32,6 +35,8 @@ export interface AuthConfig {
   apiKeys: ApiKeyCredential[];
   basic: BasicCredential[];
   jwt?: JwtConfig;
+  /** Which role names grant read, write and admin (cds-feature-toggles' settings). Default: `system-user` grants read and write. */
+  accessRoles?: AccessRoles;
 }
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';

@@ -1,12 +1,12 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { flagValueSchema, isStoreUnavailableError, scopeMapSchema, strictObject, validateValueUpdates } from '@switchyard/core';
+import { flagValueSchema, isStoreUnavailableError, scopeMapSchema, strictObject } from '@switchyard/core';
 import type { FlagValue, ValueUpdate } from '@switchyard/core';
 import { principalOf } from '../auth/require-role';
 import { cdsToggleState, type CdsToggleState } from '../compat/cds-state';
 import { HttpError } from '../http/http-error';
 import { bodyOf } from '../http/operations';
-import { writeAndSync, type ServerContext } from '../server-context';
+import { writeValues, type ServerContext } from '../server-context';
 
 const TAG = 'cds-feature-toggles compatible (/rest/feature)';
 
@@ -63,7 +63,12 @@ export function cdsRoutes(ctx: ServerContext): Router {
     async (_req, res) => {
       const values = await store.listValues();
       const out: Record<string, CdsToggleState> = {};
-      for (const key of Object.keys(values).sort()) out[key] = cdsToggleState(engine.get(key), values[key]);
+      for (const key of Object.keys(values).sort()) {
+        const stored = values[key]!;
+        // A key whose only record is a removed seeded value maintains nothing.
+        if (stored.rootValue === undefined && stored.scopedValues === undefined) continue;
+        out[key] = cdsToggleState(engine.get(key), stored);
+      }
       res.json(out);
     },
   );
@@ -90,10 +95,7 @@ export function cdsRoutes(ctx: ServerContext): Router {
         ...(u.options?.clearSubScopes ? { clearSubScopes: true } : {}),
         ...(u.options?.remoteOnly ? { remoteOnly: true } : {}),
       }));
-      const definitionOf = (key: string) => engine.get(key);
-      validateValueUpdates(updates, definitionOf, engine.valueValidators);
-      const keys = [...new Set(updates.map((u) => u.key))];
-      await writeAndSync(ctx, keys, () => store.setValues(updates, { actor: principalOf(res, ctx.auth)?.id, definitionOf }));
+      await writeValues(ctx, updates, principalOf(res, ctx.auth)?.id);
       res.status(204).end();
     },
   );

@@ -1,11 +1,12 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
-import { findPrerequisiteCycle, flagDefinitionSchema, flagValueSchema, scopeMapSchema, strictObject, ValidationError, validateValueUpdates } from '@switchyard/core';
+import { findPrerequisiteCycle, flagDefinitionSchema, flagValueSchema, scopeMapSchema, strictObject, ValidationError } from '@switchyard/core';
 import type { EvaluationContext, FlagDefinition, StoredFlag, ValueUpdate } from '@switchyard/core';
 import { principalOf } from '../auth/require-role';
 import { HttpError } from '../http/http-error';
 import { bodyOf, parseOrThrow, queryOf } from '../http/operations';
-import { baseDefinition, isBaseKey, readOnlyMessage, writeAndSync, type ServerContext } from '../server-context';
+import { customValidationIssues } from '../compat/custom-validations';
+import { baseDefinition, isBaseKey, readOnlyMessage, writeAndSync, writeValues, type ServerContext } from '../server-context';
 
 const TAG = 'Switchyard native API (/api/v1)';
 
@@ -149,6 +150,8 @@ export function nativeRoutes(ctx: ServerContext): Router {
       }
       const definition = parseOrThrow(flagDefinitionSchema, { ...rest, key }, 'body');
       if (isBaseKey(ctx, key)) throw new HttpError('READ_ONLY', readOnlyMessage(ctx, key, 'changed'));
+      const custom = customValidationIssues(definition, engine.valueValidators);
+      if (custom.length) throw new ValidationError(custom);
       const others = engine.definitions().filter((d) => d.key !== key);
       const cycle = findPrerequisiteCycle([...others, definition]);
       if (cycle) throw new ValidationError([{ path: ['prerequisites'], message: `prerequisite cycle: ${cycle.join(' → ')}` }]);
@@ -215,9 +218,7 @@ export function nativeRoutes(ctx: ServerContext): Router {
     },
     async (_req, res) => {
       const { updates } = bodyOf<{ updates: ValueUpdate[] }>(res);
-      const definitionOf = (key: string) => engine.get(key);
-      validateValueUpdates(updates, definitionOf, engine.valueValidators);
-      await writeAndSync(ctx, [...new Set(updates.map((u) => u.key))], () => store.setValues(updates, { actor: principalOf(res, ctx.auth)?.id, definitionOf }));
+      await writeValues(ctx, updates, principalOf(res, ctx.auth)?.id);
       res.status(204).end();
     },
   );

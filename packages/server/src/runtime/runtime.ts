@@ -2,8 +2,8 @@ import path from 'node:path';
 import { stat } from 'node:fs/promises';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
-import { createEngine, EngineSync, type Engine, type FlagDefinition, type FlagStore } from '@switchyard/core';
-import { formatDiagnostic, watch, loadManifests, type ManifestWatcher } from '@switchyard/manifest';
+import { createEngine, EngineSync, type Engine, type FlagDefinition, type FlagStore, type MaintainedValues, type ValidatorSource } from '@switchyard/core';
+import { formatDiagnostic, watch, loadManifests, resolveValidators, type Diagnostic, type ManifestWatcher } from '@switchyard/manifest';
 import { createAcceptanceSources, describeAcceptanceSource } from '../acceptance/acceptance-config';
 import { shadowedFlagSets } from '../routes/featuris';
 import { openStore, redactUrl } from '@switchyard/stores';
@@ -34,6 +34,12 @@ export interface RuntimeOptions {
   defaultMetrics?: boolean;
   /** Folder of the built admin console to serve at `/ui` (e.g. `consoleDistDir` of `@switchyard/console`). */
   consoleDir?: string;
+  /**
+   * Custom value validators for `{ validator: name }` validations, besides those registered
+   * process-wide with `registerValidator`. A manifest naming a validator found in neither, or a
+   * `{ module, call }` that cannot be loaded, stops the start with a `StartupError` naming the flag.
+   */
+  validators?: ValidatorSource;
 }
 
 /** Thrown when the runtime cannot start (store unreachable, manifests invalid); the message is one line. */
@@ -65,6 +71,7 @@ export async function createRuntime(config: ServerConfig, options: RuntimeOption
   const acceptance = config.acceptance ?? {};
   const engine = createEngine({
     environment: config.environment,
+    validators: options.validators,
     acceptanceSources: createAcceptanceSources(acceptance),
     onAcceptanceError: (source, message) => logger.warn({ source }, `acceptance source "${source}" did not answer, keeping its last answer: ${message}`),
   });
@@ -78,7 +85,7 @@ export async function createRuntime(config: ServerConfig, options: RuntimeOption
   let watcher: ManifestWatcher | undefined;
   let workflows: WorkflowRunner | undefined;
   try {
-    if (config.manifests) watcher = await loadBase(config, sync, logger);
+    if (config.manifests) watcher = await loadBase(config, sync, engine, logger);
     await sync.start();
     // Ask every acceptance source now, in the background, so the first evaluations find answers.
     if (Object.keys(acceptance).length) void engine.refreshAcceptance();
@@ -132,16 +139,22 @@ export async function createRuntime(config: ServerConfig, options: RuntimeOption
   };
 }
 
-async function loadBase(config: ServerConfig, sync: EngineSync, logger: Logger): Promise<ManifestWatcher | undefined> {
+async function loadBase(config: ServerConfig, sync: EngineSync, engine: Engine, logger: Logger): Promise<ManifestWatcher | undefined> {
   const dir = path.resolve(config.manifests!);
   const isDir = await stat(dir).then((s) => s.isDirectory(), () => false);
   if (!isDir) throw new StartupError(`manifest directory ${config.manifests} does not exist`);
   const acceptanceSources = Object.keys(config.acceptance ?? {});
   const shadowLog = shadowLogger(logger);
+  // Custom validators (validator modules next to the manifests, registered names) are resolved
+  // before a set is applied: a missing one stops the start, or keeps the last good set on a reload.
+  const validatorProblems = (definitions: readonly FlagDefinition[], values: Record<string, MaintainedValues>) =>
+    resolveValidators(definitions, { registry: engine.valueValidators, baseDir: dir, values });
   if (!config.watchManifests) {
     const loaded = await loadManifests(dir, { acceptanceSources });
     if (loaded.errors.length) throw manifestError(config.manifests!, loaded.errors.map(formatDiagnostic), logger);
     for (const w of loaded.warnings) logger.warn(formatDiagnostic(w));
+    const problems = await validatorProblems(loaded.definitions, loaded.values);
+    if (problems.length) throw manifestError(config.manifests!, problems.map(formatDiagnostic), logger);
     shadowLog(loaded.definitions);
     sync.setBase(loaded.definitions, loaded.values);
     return undefined;
@@ -150,7 +163,9 @@ async function loadBase(config: ServerConfig, sync: EngineSync, logger: Logger):
   let ready = false;
   const watcher = await watch(
     dir,
-    (change) => {
+    async (change) => {
+      const problems = await validatorProblems(change.definitions, change.values);
+      if (problems.length) throw Object.assign(new Error(formatDiagnostic(problems[0]!)), { diagnostics: problems satisfies Diagnostic[] });
       sync.setBase(change.definitions, change.values);
       for (const w of change.warnings) logger.warn(formatDiagnostic(w));
       shadowLog(change.definitions);
