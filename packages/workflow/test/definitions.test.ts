@@ -32,7 +32,9 @@ const HEAD = 'tag: wf\nproduct: shop\n';
 
 describe('workflow definitions', () => {
   it('loads the example workflows without errors', async () => {
-    const r = runner({ engine: new Engine() });
+    const engine = new Engine();
+    engine.load({ definitions: [{ key: 'instant-search', type: 'boolean', fallbackValue: false }] });
+    const r = runner({ engine });
     const loaded = await r.loadWorkflows(fileURLToPath(new URL('../../../examples/workflows', import.meta.url)));
     expect(loaded.map((w) => w.key).sort()).toEqual(['ecommerce/process_order', 'marketplace/create_listing']);
     expect(r.list().map((w) => w.tag).sort()).toEqual(['create_listing', 'process_order']);

@@ -2,6 +2,12 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
 
+/**
+ * The network setting that lets runs reach the test peers on 127.0.0.1: loopback is refused by
+ * default, so every test that talks to a loopback peer allows it explicitly.
+ */
+export const LOOPBACK = { allowPrivate: ['127.0.0.1'] } as const satisfies { allowPrivate: readonly string[] };
+
 /** A real HTTP peer on loopback (port 0); records every request it receives. */
 export interface TestServer {
   url: string;

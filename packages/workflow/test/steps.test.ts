@@ -6,7 +6,7 @@ import { serviceUrl, uniqueNamespace } from '@switchyard/store-test-suite';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWorkflowRunner, type EnvironmentSettings } from '../src/index';
-import { brokerUrl, json, startServer, type TestServer } from './helpers';
+import { brokerUrl, json, LOOPBACK, startServer, type TestServer } from './helpers';
 
 const dirs: string[] = [];
 const tempDir = () => {
@@ -17,7 +17,7 @@ const tempDir = () => {
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 function runnerWith(env: EnvironmentSettings) {
-  return createWorkflowRunner({ store: createMemoryStore(), environments: { dev: env } });
+  return createWorkflowRunner({ store: createMemoryStore(), environments: { dev: env }, network: { allowPrivate: [...LOOPBACK.allowPrivate] } });
 }
 const run = (r: ReturnType<typeof runnerWith>, feature_tag: string, input: Record<string, unknown> = {}) => r.run({ env: 'dev', product: 'p', feature_tag, input });
 

@@ -1,5 +1,5 @@
 import type { BrokerDriver } from './types';
-import { abortable, loadPeer } from './abortable';
+import { abortable, abortReason, loadPeer } from './abortable';
 
 /** Redis: `XADD topic * payload … headers…` (stream mode) or `PUBLISH topic payload` (pub/sub mode). */
 export async function createRedisBroker(url: string, mode: 'stream' | 'pubsub' = 'stream'): Promise<BrokerDriver> {
@@ -9,11 +9,14 @@ export async function createRedisBroker(url: string, mode: 'stream' | 'pubsub' =
   await client.connect();
   return {
     async publish(topic, payload, headers, signal) {
+      if (signal.aborted) throw abortReason(signal);
+      // A command still queued when the signal aborts is never sent.
+      const c = client.withAbortSignal(signal);
       if (mode === 'pubsub') {
-        const receivers = await abortable(client.publish(topic, payload), signal);
+        const receivers = await abortable(c.publish(topic, payload), signal);
         return { receivers: Number(receivers) };
       }
-      const id = await abortable(client.xAdd(topic, '*', { ...headers, payload }), signal);
+      const id = await abortable(c.xAdd(topic, '*', { ...headers, payload }), signal);
       return { id: String(id) };
     },
     async close() {
@@ -32,6 +35,7 @@ export async function createAmqpBroker(url: string, exchange = ''): Promise<Brok
   channel.on('error', () => undefined);
   return {
     async publish(topic, payload, headers, signal) {
+      if (signal.aborted) throw abortReason(signal);
       await abortable(
         new Promise<void>((resolve, reject) => {
           channel.publish(exchange, topic, Buffer.from(payload), { contentType: 'application/json', persistent: true, headers }, (err) => (err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve()));
@@ -53,6 +57,7 @@ export async function createNatsBroker(servers: string | string[]): Promise<Brok
   const nc = await nats.connect({ servers, maxReconnectAttempts: 0, timeout: 3000 });
   return {
     async publish(topic, payload, headers, signal) {
+      if (signal.aborted) throw abortReason(signal);
       const keys = Object.keys(headers);
       let h: ReturnType<typeof nats.headers> | undefined;
       if (keys.length) {
