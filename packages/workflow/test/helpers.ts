@@ -11,7 +11,10 @@ export const LOOPBACK = { allowPrivate: ['127.0.0.1'] } as const satisfies { all
 /** A real HTTP peer on loopback (port 0); records every request it receives. */
 export interface TestServer {
   url: string;
+  port: number;
   requests: { method: string; url: string; headers: IncomingMessage['headers']; body: string }[];
+  /** TCP connections accepted, whether or not a request followed. */
+  connections: number;
   close(): Promise<void>;
 }
 
@@ -26,11 +29,17 @@ export async function startServer(handler: (req: IncomingMessage, body: string, 
       void handler(req, body, res);
     });
   });
+  let connections = 0;
+  server.on('connection', () => connections++);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
+    port,
     requests,
+    get connections() {
+      return connections;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
