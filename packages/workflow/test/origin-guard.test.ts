@@ -95,16 +95,16 @@ describe('createOriginGuard', () => {
     upstream = await startServer((req, _body, res) => {
       if (req.url === '/to-attacker') {
         res.writeHead(302, { location: `${attacker.url}/collect` });
-        return res.end();
+        return void res.end();
       }
       if (req.url?.startsWith('/hop/')) {
         const n = Number(req.url.slice(5));
         res.writeHead(307, { location: n > 0 ? `/hop/${n - 1}` : '/done' });
-        return res.end();
+        return void res.end();
       }
       if (req.url === '/big') {
         res.writeHead(200, { 'content-type': 'text/plain' });
-        return res.end('x'.repeat(5000));
+        return void res.end('x'.repeat(5000));
       }
       return json(res, 200, { path: req.url, host: req.headers.host });
     });

@@ -21,33 +21,33 @@ beforeAll(async () => {
     const path = (req.url ?? '/').split('?')[0]!;
     if (path === '/api/redirect/same') {
       res.writeHead(302, { location: '/api/landed' });
-      return res.end();
+      return void res.end();
     }
     if (path === '/api/redirect/attacker') {
       res.writeHead(302, { location: `${attacker.url}/collect` });
-      return res.end();
+      return void res.end();
     }
     if (path === '/api/redirect/attacker-307') {
       res.writeHead(307, { location: `${attacker.url}/collect` });
-      return res.end();
+      return void res.end();
     }
     if (path === '/api/redirect/localhost') {
       // The same address under another name is another origin.
       res.writeHead(302, { location: `http://localhost:${upstream.port}/api/landed` });
-      return res.end();
+      return void res.end();
     }
     if (path === '/api/redirect/scheme-relative') {
       res.writeHead(301, { location: `//127.0.0.1:${attacker.port}/collect` });
-      return res.end();
+      return void res.end();
     }
     if (path === '/api/redirect/loop') {
       res.writeHead(302, { location: '/api/redirect/loop' });
-      return res.end();
+      return void res.end();
     }
     if (path === '/api/token') return json(res, 200, { token: API_TOKEN });
     if (path === '/api/error') {
       res.writeHead(500, { 'content-type': 'text/plain' });
-      return res.end(`upstream failure\nAuthorization: Bearer ${API_TOKEN}-other\nsession ${JWT}\n${'stack line\n'.repeat(200)}`);
+      return void res.end(`upstream failure\nAuthorization: Bearer ${API_TOKEN}-other\nsession ${JWT}\n${'stack line\n'.repeat(200)}`);
     }
     return json(res, 200, { path: req.url, auth: req.headers.authorization ?? null, key: req.headers['x-api-key'] ?? null });
   });

@@ -1,5 +1,8 @@
 import type { BrokerDriver } from './types';
-import { abortable, abortReason, loadPeer } from './abortable';
+import { abortable, abortReason, closeWithin, loadPeer } from './abortable';
+
+/** How long closing a broker connection may take before it is dropped. */
+const CLOSE_GRACE_MS = 2000;
 
 /** Redis: `XADD topic * payload … headers…` (stream mode) or `PUBLISH topic payload` (pub/sub mode). */
 export async function createRedisBroker(url: string, mode: 'stream' | 'pubsub' = 'stream'): Promise<BrokerDriver> {
@@ -20,7 +23,9 @@ export async function createRedisBroker(url: string, mode: 'stream' | 'pubsub' =
       return { id: String(id) };
     },
     async close() {
-      await client.close();
+      if (!client.isOpen) return;
+      if (!client.isReady) return client.destroy();
+      await closeWithin(CLOSE_GRACE_MS, () => client.close(), () => client.destroy());
     },
   };
 }
@@ -30,7 +35,9 @@ export async function createAmqpBroker(url: string, exchange = ''): Promise<Brok
   const amqp = await loadPeer('amqplib', () => import('amqplib'));
   const connect = amqp.connect ?? (amqp as unknown as { default: typeof amqp }).default.connect;
   const connection = await connect(url);
+  let closed = false;
   connection.on('error', () => undefined);
+  connection.on('close', () => (closed = true));
   const channel = await connection.createConfirmChannel();
   channel.on('error', () => undefined);
   return {
@@ -45,8 +52,15 @@ export async function createAmqpBroker(url: string, exchange = ''): Promise<Brok
       return {};
     },
     async close() {
-      await channel.close().catch(() => undefined);
-      await connection.close();
+      if (closed) return;
+      await closeWithin(
+        CLOSE_GRACE_MS,
+        async () => {
+          await channel.close().catch(() => undefined);
+          await connection.close();
+        },
+        () => (connection as unknown as { connection?: { stream?: { destroy?(): void } } }).connection?.stream?.destroy?.(),
+      );
     },
   };
 }
@@ -69,7 +83,8 @@ export async function createNatsBroker(servers: string | string[]): Promise<Brok
       return {};
     },
     async close() {
-      await nc.drain();
+      if (nc.isClosed()) return;
+      await closeWithin(CLOSE_GRACE_MS, () => nc.drain(), () => void nc.close().catch(() => undefined));
     },
   };
 }

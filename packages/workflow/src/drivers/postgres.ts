@@ -1,7 +1,8 @@
+import type { PoolClient } from 'pg';
 import type { DatabaseDriver, QueryResult } from './types';
 import { abortable, abortReason, loadPeer } from './abortable';
 
-type PgClient = import('pg').PoolClient & { activeQuery?: unknown };
+type PgClient = PoolClient & { activeQuery?: unknown };
 
 /**
  * Postgres through a `pg` pool; `$1` placeholders. An abort (a step timeout, the run's
