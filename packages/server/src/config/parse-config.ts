@@ -119,9 +119,15 @@ export function parseServerConfig(argv: readonly string[], env: Env = process.en
       authFailureLimit: { failures: failureCount, windowSeconds: defaults.authFailureLimit?.windowSeconds ?? DEFAULT_AUTH_FAILURE_LIMIT.windowSeconds },
       redisCommands,
       writeTimeoutMs,
-      workflowSettings: file.workflows ? { environments: file.workflows.environments, sessions: file.workflows.sessions } : defaults.workflowSettings,
+      workflowSettings: file.workflows ? workflowSettingsOf(file.workflows) : defaults.workflowSettings,
     },
   };
+}
+
+/** The runner settings of the config file's `workflows` section (everything but `dir`). */
+function workflowSettingsOf(section: NonNullable<ConfigFile['workflows']>): NonNullable<ServerConfig['workflowSettings']> {
+  const { dir: _dir, ...settings } = section;
+  return settings;
 }
 
 /** Comma-separated entries, trimmed, without empty ones. */
