@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createMemoryStore } from '@switchyard/store-memory';
-import { serviceUrl, uniqueNamespace } from '@switchyard/store-test-suite';
+import { serviceUrl, uniqueNamespace, waitFor } from '@switchyard/store-test-suite';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createLocalStorage, createSqliteDriver, createWorkflowRunner, type EnvironmentSettings, type RunResult, type StorageDriver, type WorkflowDefinition, type WorkflowRunner, type WorkflowRunnerOptions } from '../src/index';
@@ -241,19 +241,15 @@ describe.skipIf(!pgUrl)('a caller who goes away cancels a PostgreSQL statement o
     const observer = new pg.default.Client({ connectionString: pgUrl });
     await observer.connect();
     const active = async () => (await observer.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1 AND state = 'active' AND query LIKE 'SELECT pg_sleep%'", [app])).rows[0].n as number;
-    const until = async (check: () => Promise<boolean>) => {
-      for (let i = 0; i < 1000 && !(await check()); i++) await new Promise((r) => setImmediate(r));
-      expect(await check()).toBe(true);
-    };
     const runner = runnerWith({ databases: { pg: { driver: 'postgres', url: url.href } } });
     runner.register({ product: 'p', tag: 'sleep', steps: [{ tag: 'q', type: 'database', connection: 'pg', sql: 'SELECT pg_sleep(60)', timeout: '2m' }] });
     try {
       const caller = new AbortController();
       const running = start(runner, 'sleep', caller.signal);
-      await until(async () => (await active()) === 1);
+      await waitFor(async () => (await active()) === 1, { description: 'the statement running' });
       caller.abort();
       expect((await running).status).toBe('cancelled');
-      await until(async () => (await active()) === 0);
+      await waitFor(async () => (await active()) === 0, { description: 'the statement cancelled on the server' });
     } finally {
       await runner.close();
       await observer.end();
