@@ -53,7 +53,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     bodyLimit: 1024 * 1024,
     logLevel: 'silent',
     watchManifests: false,
-    ...(options.workflows ? { workflows: options.workflows.dir, workflowSettings: { environments: options.workflows.environments } } : {}),
+    // The test peers listen on loopback, which workflow requests may reach only when allowed.
+    ...(options.workflows ? { workflows: options.workflows.dir, workflowSettings: { environments: options.workflows.environments, network: { allowPrivate: ['127.0.0.1'] } } } : {}),
   };
   const runtime = await createRuntime(config, { requestLogging: false, defaultMetrics: false });
   const whoami = { enabled: true };

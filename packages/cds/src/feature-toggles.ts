@@ -1,7 +1,7 @@
 import {
   createEngine,
   EngineSync,
-  ValidationError,
+  isValidationError,
   validateValueUpdatesAsync,
   type Engine,
   type EngineChange,
@@ -184,7 +184,7 @@ export class FeatureToggles {
     try {
       await validateValueUpdatesAsync(updates, definitionOf, validators);
     } catch (err) {
-      if (!(err instanceof ValidationError)) throw err;
+      if (!isValidationError(err)) throw err;
       return err.issues.map((issue) => ({ featureKey: keyOf(updates, issue.path), errorMessage: issue.message }));
     }
     // Read-your-writes: resolve once this instance's engine shows the change.

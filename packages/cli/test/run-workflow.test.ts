@@ -28,7 +28,8 @@ beforeAll(async () => {
   );
   writeFileSync(path.join(workflows, 'broken.yaml'), ['tag: broken', 'product: demo', 'steps:', '  - tag: fail', '    type: http', '    base: api', '    url: /fail'].join('\n'));
   config = path.join(work.dir, 'switchyard.json');
-  writeFileSync(config, JSON.stringify({ workflows: { environments: { dev: { baseUrls: { api: base } } } } }));
+  // The peer listens on loopback, which workflow requests may reach only when allowed.
+  writeFileSync(config, JSON.stringify({ workflows: { environments: { dev: { baseUrls: { api: base } } }, network: { allowPrivate: ['127.0.0.1'] } } }));
 });
 
 afterAll(async () => {

@@ -1,10 +1,11 @@
 export { createServer, type CreateServerOptions, type SwitchyardLocals } from './create-server';
 export { startServer, type RunningServer, type StartServerOptions } from './runtime/start-server';
 export { createRuntime, StartupError, type ServerRuntime, type RuntimeOptions } from './runtime/runtime';
+export { workflowRunnerSettings } from './runtime/workflow-options';
 export { SyncTracker } from './runtime/sync-tracker';
 export { parseServerConfig, acceptanceSourceNames, SERVER_OPTIONS, DEFAULT_PORT, DEFAULT_HOST, DEFAULT_BODY_LIMIT, DEFAULT_WRITE_TIMEOUT_MS, type ParsedServerConfig } from './config/parse-config';
 export { configFileSchema, type ConfigFile } from './config/config-file';
-export { authEnabled, isLoopback, type ServerConfig, type AuthConfig, type ApiKeyCredential, type BasicCredential, type JwtConfig, type LogLevel } from './config/server-config';
+export { authEnabled, isLoopback, type ServerConfig, type WorkflowSettings, type AuthConfig, type ApiKeyCredential, type BasicCredential, type JwtConfig, type LogLevel } from './config/server-config';
 export { Authenticator, type AuthResult } from './auth/authenticator';
 export { ROLES, hasRole, type Role, type Principal } from './auth/roles';
 export { ServerMetrics } from './observability/metrics';

@@ -1,8 +1,9 @@
-import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer as createHttpServer, request as httpRequest, type Server } from 'node:http';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { waitFor } from '@switchyard/store-test-suite';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger, createRuntime, parseServerConfig, StartupError } from '../src/index';
@@ -13,6 +14,10 @@ let peer: Server;
 let peerUrl: string;
 let dir: string;
 let s: TestServer;
+/** `close` of each request held at the peer's `/hang`. */
+const hung: Promise<void>[] = [];
+let hangArrived: (() => void) | undefined;
+const nextHang = () => new Promise<void>((resolve) => (hangArrived = resolve));
 
 beforeAll(async () => {
   // A real HTTP peer the workflow calls.
@@ -21,6 +26,12 @@ beforeAll(async () => {
     req.on('data', (c) => (body += c));
     req.on('end', () => {
       res.setHeader('content-type', 'application/json');
+      if (req.url === '/hang') {
+        // Never answers; tells the test when the request arrives and when its client goes away.
+        hung.push(new Promise<void>((resolve) => res.once('close', () => resolve())));
+        hangArrived?.();
+        return;
+      }
       if (req.url === '/down') {
         res.statusCode = 503;
         res.end(JSON.stringify({ error: 'down' }));
@@ -61,6 +72,7 @@ beforeAll(async () => {
     ].join('\n'),
   );
   writeFileSync(path.join(dir, 'workflows', 'outage.yaml'), ['tag: outage', 'product: ops', 'steps:', '  - tag: ping', '    type: http', '    base: users', '    url: /down'].join('\n'));
+  writeFileSync(path.join(dir, 'workflows', 'hang.yaml'), ['tag: hang', 'product: ops', 'steps:', '  - tag: wait', '    type: http', '    base: users', '    url: /hang', '    timeout: 1m'].join('\n'));
   const config = path.join(dir, 'switchyard.yaml');
   writeFileSync(
     config,
@@ -69,6 +81,8 @@ beforeAll(async () => {
         dir: 'workflows',
         environments: { dev: { baseUrls: { users: peerUrl }, secrets: { TOKEN: 'tok-secret-value' } } },
         sessions: { 'user-session': { secret: SECRET, claims: ['email'], key: 'user' } },
+        // The peer listens on loopback, which workflow requests may reach only when allowed.
+        network: { allowPrivate: ['127.0.0.1'] },
       },
     }),
   );
@@ -183,6 +197,81 @@ describe('POST /v1/features/run', () => {
       expect((err as Error).message).toMatch(/workflows in .* are invalid: .*bad\.yaml:\d+:\d+/);
     } finally {
       rmSync(broken, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('workflow runs are bounded and contained', () => {
+  it('cancels a run whose client disconnects: the upstream request is closed and the run is recorded as cancelled', async () => {
+    const server = createHttpServer(s.runtime.app);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const arrived = nextHang();
+      const client = httpRequest({ host: '127.0.0.1', port: (server.address() as AddressInfo).port, method: 'POST', path: '/v1/features/run', headers: { 'content-type': 'application/json' } });
+      client.on('error', () => undefined);
+      client.end(JSON.stringify({ env: 'dev', product: 'ops', feature_tag: 'hang', input: {} }));
+      await arrived;
+      client.destroy();
+      // The abort reached the step's HTTP request...
+      await hung.at(-1);
+      // ...and the run ended as cancelled.
+      const run = await waitFor(async () => {
+        const latest = (await s.http.get('/v1/features/runs?feature_tag=hang&limit=1')).body.runs[0];
+        return latest?.status === 'cancelled' ? latest : undefined;
+      });
+      expect(run).toMatchObject({ status: 'cancelled', error: { step: 'wait', code: 'ABORTED', message: 'the client disconnected' } });
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
+  });
+
+  it('applies the configured deadline, and refuses loopback unless the config allows it', async () => {
+    const wf = mkdtempSync(path.join(tmpdir(), 'sy-wf-bounded-'));
+    try {
+      mkdirSync(path.join(wf, 'workflows'));
+      writeFileSync(path.join(wf, 'workflows', 'hang.yaml'), ['tag: hang', 'product: ops', 'steps:', '  - tag: wait', '    type: http', '    base: users', '    url: /hang', '    timeout: 1m'].join('\n'));
+      const write = (name: string, workflows: Record<string, unknown>) => {
+        const file = path.join(wf, name);
+        writeFileSync(file, JSON.stringify({ workflows: { dir: 'workflows', environments: { dev: { baseUrls: { users: peerUrl } } }, ...workflows } }));
+        return file;
+      };
+      const bounded = await testServer({ argv: ['--config', write('bounded.json', { network: { allowPrivate: ['127.0.0.1'] }, runDeadlineMs: 300 })] });
+      const strict = await testServer({ argv: ['--config', write('strict.json', {})] });
+      try {
+        const [late] = await Promise.all([bounded.http.post('/v1/features/run').send({ env: 'dev', product: 'ops', feature_tag: 'hang', input: {} }), nextHang()]);
+        expect(late.body).toMatchObject({ status: 'failed', error: { step: 'wait', code: 'DEADLINE_EXCEEDED', message: 'the run exceeded its deadline of 300 ms' } });
+        await hung.at(-1);
+        const refused = await strict.http.post('/v1/features/run').send({ env: 'dev', product: 'ops', feature_tag: 'hang', input: {} });
+        expect(refused.body).toMatchObject({ status: 'failed', error: { step: 'wait', code: 'ORIGIN_REFUSED', message: `refused ${peerUrl}: 127.0.0.1 is a loopback address` } });
+      } finally {
+        await bounded.close();
+        await strict.close();
+      }
+    } finally {
+      rmSync(wf, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses network settings it cannot honour, naming them', async () => {
+    const wf = mkdtempSync(path.join(tmpdir(), 'sy-wf-badnet-'));
+    try {
+      mkdirSync(path.join(wf, 'workflows'));
+      const file = path.join(wf, 'bad.json');
+      writeFileSync(file, JSON.stringify({ workflows: { dir: 'workflows', network: { allowOrigins: ['https://x.example/path'], allowPrivate: ['lan'] } } }));
+      const parsed = parseServerConfig(['--store', 'memory:', '--config', file], {});
+      const err = await createRuntime(parsed.config!, { logger: createLogger('silent'), defaultMetrics: false }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(StartupError);
+      expect((err as Error).message).toBe(
+        'workflow settings in the config file are invalid: workflows.network.allowOrigins.0: "https://x.example/path" must be an origin only (scheme://host[:port]), without a path, query or fragment; workflows.network.allowPrivate.0: "lan" is not an IP address or CIDR block (such as 10.0.0.0/8, 127.0.0.1 or fd00::/8)',
+      );
+      writeFileSync(file, JSON.stringify({ workflows: { dir: 'workflows', network: { allowPrivat: ['127.0.0.1'] }, runDeadline: 5 } }));
+      expect(parseServerConfig(['--store', 'memory:', '--config', file], {}).errors).toEqual([
+        `config file ${file}: workflows.network: unknown key "allowPrivat" (did you mean "allowPrivate"?)`,
+        `config file ${file}: workflows: unknown key "runDeadline" (did you mean "runDeadlineMs"?)`,
+      ]);
+    } finally {
+      rmSync(wf, { recursive: true, force: true });
     }
   });
 });

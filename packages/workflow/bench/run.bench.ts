@@ -1,8 +1,9 @@
 import { createMemoryStore } from '@switchyard/store-memory';
 import { bench, run, summary } from 'mitata';
 import { compileTemplate, compileValue, createWorkflowRunner, parseTemplate, type MappingScope, type StorageDriver } from '../src/index';
+import { compileUrlTemplate } from '../src/steps/url-template';
 
-/** Mapping resolution and a 3-step in-memory workflow (storage put, storage get, SQLite :memory: query). */
+/** Mapping and step-URL resolution and a 3-step in-memory workflow (storage put, storage get, SQLite :memory: query). */
 export default async function (): Promise<void> {
   const scope: MappingScope = {
     input: { orderId: 'o-123', customer: { name: 'Ada', email: 'ada@example.com' }, items: [{ sku: 'a' }, { sku: 'b' }] },
@@ -16,6 +17,10 @@ export default async function (): Promise<void> {
   const whole = compileTemplate('$Sequence{fetch}{body}{lines}{0}{id}');
   const interpolated = compileTemplate(text);
   const body = compileValue({ id: '$Input{orderId}', who: '$Session{user}{sub}', email: '$Default($Input{customer}{email}, \'none\')', fixed: { a: 1, b: [1, 2, 3] }, total: '$Sequence{fetch}{body}{total}' });
+
+  const url = compileUrlTemplate('/orders/$Input{orderId}/items/$Sequence{fetch}{body}{lines}{0}{id}?region=$Env{REGION}', true, (m) => {
+    throw new Error(m);
+  }, ['url'])!;
 
   const files = new Map<string, Uint8Array>();
   const memoryFiles: StorageDriver = {
@@ -56,6 +61,7 @@ export default async function (): Promise<void> {
     bench('mapping: resolve a whole-value reference', () => whole(scope));
     bench('mapping: resolve interpolated text', () => interpolated(scope));
     bench('mapping: resolve a 5-field object', () => body.resolve(scope));
+    bench('url: resolve a step URL under a base (2 encoded values)', () => url.resolve(scope, 'https://api.example.com/v1'));
   });
   bench('workflow: 3-step in-memory run', async () => {
     await runner.run(request);

@@ -25,9 +25,55 @@ export class SessionError extends Error {
 
 /** A step failed for a reason the step itself reports (HTTP status, unroutable message, …). */
 export class StepFailure extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
+  constructor(
+    message: string,
+    options?: { cause?: unknown; code?: string },
+  ) {
     super(message, options);
     this.name = 'StepFailure';
+    if (options?.code) this.code = options.code;
+  }
+  /** A stable reason code when there is one (e.g. `HTTP_STATUS`). */
+  readonly code?: string;
+}
+
+/** A flag gate names a flag the engine does not define. */
+export class FlagNotFoundError extends Error {
+  readonly code = 'FLAG_NOT_FOUND' as const;
+  constructor(readonly flagKey: string) {
+    super(`flag "${flagKey}" does not exist`);
+    this.name = 'FlagNotFoundError';
+  }
+}
+
+/** An HTTP request would carry a secret to an origin the secret is not bound to; nothing was sent. */
+export class SecretNotBoundError extends Error {
+  readonly code = 'SECRET_NOT_BOUND' as const;
+  constructor(
+    readonly secret: string,
+    readonly origin: string,
+    hint: string,
+  ) {
+    super(`secret "${secret}" may not be sent to ${origin}: ${hint}`);
+    this.name = 'SecretNotBoundError';
+  }
+}
+
+/** The run took longer than its deadline; the steps still running were cancelled. */
+export class RunDeadlineError extends Error {
+  readonly code = 'DEADLINE_EXCEEDED' as const;
+  constructor(readonly deadlineMs: number) {
+    super(`the run exceeded its deadline of ${deadlineMs} ms`);
+    this.name = 'RunDeadlineError';
+  }
+}
+
+/** The caller gave up on the run (an aborted `signal`, a client that disconnected). */
+export class RunAbortedError extends Error {
+  readonly code = 'ABORTED' as const;
+  constructor(reason = 'the caller cancelled the run') {
+    super(reason);
+    this.name = 'RunAbortedError';
   }
 }
 

@@ -1,6 +1,7 @@
 export { createWorkflowRunner, type WorkflowRunner } from './runner/runner';
-export type { FeatureRunInput, ListRunsOptions, RunSession, RunResult, RunRecord, RunSummary, StepReport, StepStatus, WorkflowRunnerOptions, WorkflowLogger } from './runner/types';
-export type { EnvironmentSettings, SessionSettings, DatabaseSettings, BrokerSettings, MailerSettings, StorageSettings } from './settings';
+export type { FeatureRunInput, ListRunsOptions, RunOptions, RunSession, RunResult, RunRecord, RunSummary, StepReport, StepStatus, WorkflowRunnerOptions, WorkflowLogger } from './runner/types';
+export { RUN_ERROR_CODES } from './runner/execute';
+export type { EnvironmentSettings, SecretSettings, NetworkSettings, SessionSettings, DatabaseSettings, BrokerSettings, MailerSettings, StorageSettings } from './settings';
 export {
   workflowSchema,
   stepSchema,
@@ -25,11 +26,12 @@ export {
 } from './definition/schema';
 export type { CompiledWorkflow, CompiledStep } from './definition/compiled';
 export { WorkflowDefinitionError, isWorkflowDefinitionError, formatWorkflowDiagnostic, type WorkflowDiagnostic } from './definition/diagnostic';
-export { FeatureNotFoundError, SessionError, StepFailure, StepTimeoutError, RunCancelledError } from './errors';
+export { FeatureNotFoundError, SessionError, StepFailure, StepTimeoutError, RunCancelledError, RunDeadlineError, RunAbortedError, FlagNotFoundError, SecretNotBoundError } from './errors';
+export * from './net/index';
 export { compileInputValidator, type InputValidator } from './input/validate-input';
 export * from './mapping/index';
 export type { DatabaseDriver, QueryResult, StorageDriver, BrokerDriver, PublishReceipt, MailDriver, MailMessage, MailReceipt } from './drivers/types';
-export { createLocalStorage, StoragePathError, StorageNotFoundError } from './drivers/local-storage';
+export { createLocalStorage, checkStorageKey, StoragePathError, StorageNotFoundError } from './drivers/local-storage';
 export { createSqliteDriver } from './drivers/sqlite';
 export { createPostgresDriver } from './drivers/postgres';
 export { createRedisBroker, createAmqpBroker, createNatsBroker } from './drivers/brokers';

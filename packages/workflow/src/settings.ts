@@ -1,4 +1,16 @@
+import type { LookupFunction } from 'node:net';
 import type { BrokerDriver, DatabaseDriver, MailDriver, StorageDriver } from './drivers/types';
+
+/**
+ * A secret bound to the origins it may be sent to: an HTTP request (an `http` step or a
+ * webhook) that carries its value anywhere in the URL, headers or body may only go to one of
+ * `origins`; any other destination fails the step before anything is sent.
+ */
+export interface SecretSettings {
+  value: string;
+  /** Origins such as `https://api.example.com` or `http://10.0.0.5:8080` (scheme, host and port only). */
+  origins: string[];
+}
 
 /** A named SQL connection. */
 export type DatabaseSettings =
@@ -25,9 +37,13 @@ export type StorageSettings = { driver: 'local'; /** Directory every path is res
 export interface EnvironmentSettings {
   /** `$Env{NAME}` values. */
   vars?: Record<string, string>;
-  /** `$Secret{NAME}` values; redacted from results, run records, errors and logs. */
-  secrets?: Record<string, string>;
-  /** Base URLs that `http` steps name with `base`. */
+  /**
+   * `$Secret{NAME}` values; redacted from results, run records, errors and logs. A secret given
+   * as `{ value, origins }` is sent only to those origins; one given as a plain string only to
+   * the origins of this environment's `baseUrls`.
+   */
+  secrets?: Record<string, string | SecretSettings>;
+  /** Base URLs that `http` steps and webhooks name with `base` (absolute http or https URLs, no query or credentials). */
   baseUrls?: Record<string, string>;
   databases?: Record<string, DatabaseSettings>;
   brokers?: Record<string, BrokerSettings>;
@@ -59,3 +75,19 @@ export interface SessionSettings {
 }
 
 export const REGISTERED_CLAIMS = ['sub', 'iss', 'aud', 'exp', 'nbf', 'iat', 'jti'] as const;
+
+/**
+ * Where `http` steps and webhooks may send requests (for every environment). Requests to
+ * loopback, private, link-local and other non-public addresses are refused unless `allowPrivate`
+ * covers them; the addresses a name resolves to are checked when each connection opens.
+ */
+export interface NetworkSettings {
+  /** The only origins requests may go to (e.g. `https://api.example.com`); absent: any public origin. */
+  allowOrigins?: string[];
+  /** Non-public addresses requests may still reach: CIDR blocks or addresses, e.g. `10.0.0.0/8`, `127.0.0.1`. */
+  allowPrivate?: string[];
+  /** Largest response body read, in bytes. Default 10 MiB. */
+  maxResponseBytes?: number;
+  /** Name resolution (`dns.lookup`'s signature), e.g. for a custom resolver. Default `dns.lookup`. */
+  lookup?: LookupFunction;
+}

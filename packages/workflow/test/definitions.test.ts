@@ -32,7 +32,9 @@ const HEAD = 'tag: wf\nproduct: shop\n';
 
 describe('workflow definitions', () => {
   it('loads the example workflows without errors', async () => {
-    const r = runner({ engine: new Engine() });
+    const engine = new Engine();
+    engine.load({ definitions: [{ key: 'instant-search', type: 'boolean', fallbackValue: false }] });
+    const r = runner({ engine });
     const loaded = await r.loadWorkflows(fileURLToPath(new URL('../../../examples/workflows', import.meta.url)));
     expect(loaded.map((w) => w.key).sort()).toEqual(['ecommerce/process_order', 'marketplace/create_listing']);
     expect(r.list().map((w) => w.tag).sort()).toEqual(['create_listing', 'process_order']);
@@ -41,6 +43,27 @@ describe('workflow definitions', () => {
   it('reports YAML syntax errors with their position', () => {
     expect(problems('tag: wf\nproduct: [shop\n')).toEqual([expect.stringMatching(/^workflows\/test\.yaml:3:1: /)]);
     expect(problems('tag: a\ntag: b\n')).toEqual(['workflows/test.yaml:2:1: Map keys must be unique']);
+  });
+
+  it('reports an unquoted expression in a flow collection once, where it is, and nothing it caused', () => {
+    // Unquoted, the braces of $Input{id} inside { … } are YAML structure: the parser loses step
+    // and would report every token after it.
+    const flowSteps = Array.from({ length: 150 }, (_, i) => `  - { tag: s${i}, type: http, url: "http://x.test/${i}", body: { n: ${i} } }`).join('\n');
+    const one = `${HEAD}input:\n  id: { type: string }\nsteps:\n  - { tag: a, type: http, url: http://x.test/$Input{id}, body: { id: 1 } }\n${flowSteps}\n`;
+    expect(problems(one)).toEqual([
+      'workflows/test.yaml:6:46: unquoted "$Input{id}" inside a YAML flow collection ({…} or […]), where "{", "}" and "," are structure: quote it ("$Input{id}") or write the collection in block style',
+    ]);
+    const two = `${HEAD}input:\n  id: { type: string }\nsteps:\n  - tag: a\n    type: http\n    url: http://x.test/\n    body: { id: $Input{id}, at: $Concat('t', $Input{id}), n: 1 }\n${flowSteps}\n`;
+    expect(problems(two)).toEqual([
+      expect.stringMatching(/^workflows\/test\.yaml:9:17: unquoted "\$Input\{id\}" inside a YAML flow collection/),
+      expect.stringMatching(/^workflows\/test\.yaml:9:33: unquoted "\$Concat\('t', \$Input\{id\}\)" inside a YAML flow collection/),
+    ]);
+    // Quoted, the same text loads.
+    expect(problems(one.replace('http://x.test/$Input{id}', '"http://x.test/$Input{id}"'))).toEqual([]);
+    // Other syntax errors: the first one only, with any duplicate keys.
+    // Other syntax errors: the first one only, with any duplicate keys (which it did not cause).
+    const other = `tag: a\ntag: b\nproduct: [x, y\nsteps: { a: [1, 2 }\ndescription: d\ndescription: e\n${flowSteps}\n`;
+    expect(problems(other)).toEqual(['workflows/test.yaml:2:1: Map keys must be unique', expect.stringMatching(/^workflows\/test\.yaml:[34]:\d+: /), 'workflows/test.yaml:6:1: Map keys must be unique']);
   });
 
   it('reports schema problems at the offending key', () => {

@@ -2,7 +2,7 @@ import { ValidationError } from '@switchyard/core';
 import { createMemoryStore } from '@switchyard/store-memory';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWorkflowRunner, REDACTED, type WorkflowRunner, type WorkflowRunnerOptions } from '../src/index';
-import { json, startServer, type TestServer } from './helpers';
+import { json, LOOPBACK, startServer, type TestServer } from './helpers';
 
 const API_TOKEN = 'tok_recent_7a6b5c4d3e2f';
 let server: TestServer;
@@ -22,6 +22,7 @@ function makeRunner(extra: Partial<WorkflowRunnerOptions> = {}): WorkflowRunner 
     store: createMemoryStore(),
     environments: { dev: { baseUrls: { api: server.url }, secrets: { API_TOKEN } } },
     clock: () => (now += 1000),
+    network: { allowPrivate: [...LOOPBACK.allowPrivate] },
     ...extra,
   });
   const headers = { authorization: 'Bearer $Secret{API_TOKEN}' };

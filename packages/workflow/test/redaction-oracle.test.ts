@@ -1,7 +1,7 @@
 import { createMemoryStore } from '@switchyard/store-memory';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedactor, createWorkflowRunner, REDACTED, type WorkflowRunner } from '../src/index';
-import { json, startServer, type TestServer } from './helpers';
+import { json, LOOPBACK, startServer, type TestServer } from './helpers';
 
 const API_TOKEN = 'tok_live_0a1b2c3d4e5f6a7b';
 
@@ -18,7 +18,7 @@ describe('redaction of secrets is not an oracle', () => {
     let runner: WorkflowRunner;
     beforeAll(async () => {
       peer = await startServer((req, body, res) => json(res, 200, { guess: (JSON.parse(body || '{}') as { guess?: string }).guess, auth: req.headers.authorization }));
-      runner = createWorkflowRunner({ store: createMemoryStore(), environments: { dev: { baseUrls: { api: peer.url }, secrets: { API_TOKEN } } } });
+      runner = createWorkflowRunner({ store: createMemoryStore(), network: LOOPBACK, environments: { dev: { baseUrls: { api: peer.url }, secrets: { API_TOKEN } } } });
       runner.register([
         {
           product: 'shop',

@@ -7,7 +7,7 @@ import { openStore } from '@switchyard/stores';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWorkflowRunner, FeatureNotFoundError, SessionError, type WorkflowRunner, type WorkflowRunnerOptions } from '../src/index';
-import { json, startServer, type TestServer } from './helpers';
+import { json, LOOPBACK, startServer, type TestServer } from './helpers';
 
 const SECRET = 'session-signing-key-0123456789abcdef';
 const API_TOKEN = 'tok_live_9f8e7d6c5b4a';
@@ -53,6 +53,7 @@ function options(store: FlagStore, extra: Partial<WorkflowRunnerOptions> = {}): 
       prd: { baseUrls: { api: server.url }, vars: { GREETING: 'hello' }, secrets: { API_TOKEN } },
     },
     sessions: { 'user-session': { secret: SECRET, claims: ['email', 'plan'], issuer: 'switchyard-tests', key: 'user' } },
+    network: { allowPrivate: [...LOOPBACK.allowPrivate] },
     ...extra,
   };
 }
@@ -113,8 +114,8 @@ describe('runner', () => {
       {
         ...base,
         tag: 'timeouts',
-        input: { ms: { type: 'integer', default: 400 } },
-        steps: [{ tag: 'slow', type: 'http', base: 'api', url: '/slow', query: { ms: '$Input{ms}' }, timeout: '50ms' }],
+        input: { ms: { type: 'integer', default: 20_000 } },
+        steps: [{ tag: 'slow', type: 'http', base: 'api', url: '/slow', query: { ms: '$Input{ms}' }, timeout: '2s' }],
       },
       {
         ...base,
@@ -232,18 +233,18 @@ describe('runner', () => {
     expect(result.status).toBe('failed');
     expect(result.output).toBeNull();
     const msg = `GET ${server.url}/missing answered 404 Not Found: {"error":"no such thing"}`;
-    expect(result.error).toEqual({ step: 'flaky', message: msg });
+    expect(result.error).toEqual({ step: 'flaky', message: msg, code: 'HTTP_STATUS' });
     expect(result.steps).toEqual([
-      { tag: 'flaky', status: 'failed', attempts: 2, durationMs: expect.any(Number), error: msg },
+      { tag: 'flaky', status: 'failed', attempts: 2, durationMs: expect.any(Number), error: msg, code: 'HTTP_STATUS' },
       { tag: 'after', status: 'skipped', attempts: 0, durationMs: 0, reason: 'not reached: step "flaky" failed' },
     ]);
   });
 
   it('times out slow steps', async () => {
-    // The upstream holds the request 500 ms; only the step's 50 ms timeout explains this outcome.
+    // The upstream holds the request 20 s; only the step's 2 s timeout explains this outcome.
     const result = await runner.run({ env: 'dev', ...base, feature_tag: 'timeouts', input: {} });
-    expect(result.error).toEqual({ step: 'slow', message: 'timed out after 50 ms' });
-    expect(result.steps[0]).toMatchObject({ status: 'failed', attempts: 1, error: 'timed out after 50 ms' });
+    expect(result.error).toEqual({ step: 'slow', message: 'timed out after 2000 ms', code: 'TIMEOUT' });
+    expect(result.steps[0]).toMatchObject({ status: 'failed', attempts: 1, error: 'timed out after 2000 ms', code: 'TIMEOUT' });
     const ok = await runner.run({ env: 'dev', ...base, feature_tag: 'timeouts', input: { ms: 1 } });
     expect(ok.status).toBe('completed');
   });
@@ -358,7 +359,7 @@ describe('runner', () => {
     const result = await runner.run({ env: 'dev', ...base, feature_tag: 'nested', input: { id: 42 } });
     expect(result.output).toEqual({ name: 'Ada' });
     const failed = await runner.run({ env: 'dev', ...base, feature_tag: 'nested', input: { id: 7 } });
-    expect(failed.error).toEqual({ step: 'profile', message: `feature "shop/user_profile" failed at step "get_user": GET ${server.url}/users/7 answered 404 Not Found: {}` });
+    expect(failed.error).toEqual({ step: 'profile', message: `feature "shop/user_profile" failed at step "get_user": GET ${server.url}/users/7 answered 404 Not Found: {}`, code: 'HTTP_STATUS' });
   });
 
   it('redacts secrets that a peer echoes into errors', async () => {
@@ -381,23 +382,30 @@ describe.each([
     },
   ],
 ])('cache in the %s store', (_name, open) => {
-  it('returns the cached output on the next run with the same tag', async () => {
+  it('returns the cached output on the next run with the same tag and input', async () => {
     const store = await open();
     const runner = createWorkflowRunner(options(store));
     runner.register({ ...base, tag: 'stats', input: { id: { type: 'integer' } }, steps: [{ tag: 'u', type: 'http', base: 'api', url: '/users/42' }], output: { name: '$Sequence{u}{body}{name}', id: '$Input{id}' }, cache: { ttl: '1h' } });
     const before = server.requests.length;
     const first = await runner.run({ env: 'dev', ...base, feature_tag: 'stats', input: { id: 1 }, cache: 'stats-1' });
     expect(first.cached).toBeUndefined();
-    const second = await runner.run({ env: 'dev', ...base, feature_tag: 'stats', input: { id: 2 }, cache: 'stats-1' });
+    const second = await runner.run({ env: 'dev', ...base, feature_tag: 'stats', input: { id: 1 }, cache: 'stats-1' });
     expect(second).toMatchObject({ status: 'completed', output: { name: 'Ada', id: 1 }, steps: [], cached: true });
     expect(server.requests.length).toBe(before + 1);
-    const other = await runner.run({ env: 'dev', ...base, feature_tag: 'stats', input: { id: 3 }, cache: 'stats-3' });
-    expect(other.output).toEqual({ name: 'Ada', id: 3 });
-    const otherEnv = await runner.run({ env: 'prd', ...base, feature_tag: 'stats', input: { id: 4 }, cache: 'stats-1' });
-    expect(otherEnv.output).toEqual({ name: 'Ada', id: 4 });
+    // Another input under the same tag is another entry, not the first one's output.
+    const otherInput = await runner.run({ env: 'dev', ...base, feature_tag: 'stats', input: { id: 2 }, cache: 'stats-1' });
+    expect(otherInput).toMatchObject({ output: { name: 'Ada', id: 2 } });
+    expect(otherInput.cached).toBeUndefined();
+    const other = await runner.run({ env: 'dev', ...base, feature_tag: 'stats', input: { id: 1 }, cache: 'stats-3' });
+    expect(other.cached).toBeUndefined();
+    const otherEnv = await runner.run({ env: 'prd', ...base, feature_tag: 'stats', input: { id: 1 }, cache: 'stats-1' });
+    expect(otherEnv.cached).toBeUndefined();
+    // Clearing a tag forgets every entry under it, whatever the input.
     await runner.clearCache({ env: 'dev', ...base, feature_tag: 'stats', cache: 'stats-1' });
-    const refreshed = await runner.run({ env: 'dev', ...base, feature_tag: 'stats', input: { id: 5 }, cache: 'stats-1' });
-    expect(refreshed.output).toEqual({ name: 'Ada', id: 5 });
+    const refreshed = await runner.run({ env: 'dev', ...base, feature_tag: 'stats', input: { id: 1 }, cache: 'stats-1' });
+    const refreshedOther = await runner.run({ env: 'dev', ...base, feature_tag: 'stats', input: { id: 2 }, cache: 'stats-1' });
+    expect([refreshed.cached, refreshedOther.cached]).toEqual([undefined, undefined]);
+    expect((await runner.run({ env: 'dev', ...base, feature_tag: 'stats', input: { id: 2 }, cache: 'stats-1' })).cached).toBe(true);
     await runner.close();
     await store.close();
   });

@@ -2,11 +2,11 @@ import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, mkdirSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createMemoryStore } from '@switchyard/store-memory';
-import { serviceUrl, uniqueNamespace } from '@switchyard/store-test-suite';
+import { serviceUrl, uniqueNamespace, waitFor } from '@switchyard/store-test-suite';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWorkflowRunner, type EnvironmentSettings } from '../src/index';
-import { brokerUrl, json, startServer, type TestServer } from './helpers';
+import { brokerUrl, json, LOOPBACK, startServer, type TestServer } from './helpers';
 
 const dirs: string[] = [];
 const tempDir = () => {
@@ -17,7 +17,7 @@ const tempDir = () => {
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 function runnerWith(env: EnvironmentSettings) {
-  return createWorkflowRunner({ store: createMemoryStore(), environments: { dev: env } });
+  return createWorkflowRunner({ store: createMemoryStore(), environments: { dev: env }, network: { allowPrivate: [...LOOPBACK.allowPrivate] } });
 }
 const run = (r: ReturnType<typeof runnerWith>, feature_tag: string, input: Record<string, unknown> = {}) => r.run({ env: 'dev', product: 'p', feature_tag, input });
 
@@ -233,7 +233,8 @@ describe.skipIf(!redisUrl)('publish steps: Redis', () => {
       expect(out.receivers).toBe(1);
       const entries = await client.xRange(stream, '-', '+');
       expect(entries).toEqual([{ id: out.id, message: { source: 'wf', payload: '{"id":"o-9"}' } }]);
-      await new Promise((res) => setTimeout(res, 50));
+      // PUBLISH reported one receiver; wait for the subscriber to see the message, not for a guess of time.
+      await waitFor(() => received.length > 0, { description: 'the subscriber receiving the message' });
       expect(received).toEqual(['hello o-9']);
     } finally {
       await client.del(stream);
@@ -288,8 +289,11 @@ describe.skipIf(!natsUrl)('publish steps: NATS', () => {
       await r.close();
     }
   });
+});
 
-  it('fails the step when the broker cannot be reached, and retries reconnect', async () => {
+describe('publish steps: a broker that cannot be reached', () => {
+  // Needs no NATS server: nothing listens on port 1.
+  it('fails the step, and retries reconnect', async () => {
     const r = runnerWith({ brokers: { bus: { driver: 'nats', servers: 'nats://127.0.0.1:1' } } });
     r.register({ tag: 'bus', product: 'p', steps: [{ tag: 'send', type: 'publish', broker: 'bus', topic: 'x', message: 1, retries: { attempts: 1, delay: 1 } }] });
     const result = await run(r, 'bus');

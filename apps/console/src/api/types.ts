@@ -52,6 +52,8 @@ export interface RunStep {
   durationMs: number;
   error?: string;
   reason?: string;
+  /** A stable code for why the step failed or was cancelled (`TIMEOUT`, `ORIGIN_REFUSED`, …). */
+  code?: string;
   allowedFailure?: true;
 }
 
@@ -61,9 +63,10 @@ export interface RunSummary {
   env: string;
   product: string;
   feature_tag: string;
-  status: 'completed' | 'failed';
+  /** `cancelled`: the caller went away before the run ended. */
+  status: 'completed' | 'failed' | 'cancelled';
   steps: RunStep[];
-  error?: { step: string; message: string };
+  error?: { step: string; message: string; code?: string };
   startedAt: string;
   finishedAt: string;
   durationMs: number;

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { createEngine, type Engine, type FlagStore } from '@switchyard/core';
-import type { FeatureRunInput, RunResult, WorkflowRunnerOptions } from '@switchyard/workflow';
+import { createEngine, isValidationError, type Engine, type FlagStore } from '@switchyard/core';
+import type { FeatureRunInput, RunResult } from '@switchyard/workflow';
 import { openStoreUrl } from '../backend/open-backend';
 import type { CommandContext, CommandInput } from '../context';
 import { EXIT, ExitError, toExitError, usageError } from '../exit-error';
@@ -67,7 +67,7 @@ async function readInput(o: RunOptions): Promise<Record<string, unknown>> {
 }
 
 async function runLocally(ctx: CommandContext, o: RunOptions, request: FeatureRunInput): Promise<RunResult> {
-  const { parseServerConfig } = await import('@switchyard/server');
+  const { parseServerConfig, workflowRunnerSettings } = await import('@switchyard/server');
   const { createWorkflowRunner, formatWorkflowDiagnostic, isWorkflowDefinitionError } = await import('@switchyard/workflow');
   // The server's config file holds the workflow environments and sessions (they carry secrets).
   const parsed = parseServerConfig([...(o.config ? ['--config', o.config] : []), '--store', 'memory:'], {});
@@ -79,12 +79,15 @@ async function runLocally(ctx: CommandContext, o: RunOptions, request: FeatureRu
   if (o.manifests) engine = await manifestEngine(o.manifests, request.env);
   // Cache entries and run records need a store; an in-memory one lives as long as the command.
   const store: FlagStore = await openStoreUrl(ctx, o.store ?? 'memory:', { create: o.create });
-  const runner = createWorkflowRunner({
-    store,
-    engine,
-    environments: (parsed.config.workflowSettings?.environments ?? {}) as unknown as WorkflowRunnerOptions['environments'],
-    sessions: (parsed.config.workflowSettings?.sessions ?? {}) as unknown as WorkflowRunnerOptions['sessions'],
-  });
+  // Environments, sessions, network policy and time limits, as the server would use them.
+  let runner: ReturnType<typeof createWorkflowRunner>;
+  try {
+    runner = createWorkflowRunner({ ...workflowRunnerSettings(parsed.config), store, engine });
+  } catch (err) {
+    await store.close().catch(() => undefined);
+    if (isValidationError(err)) throw new ExitError(EXIT.USER, `invalid workflow settings: ${err.message}`, { cause: err });
+    throw err;
+  }
   try {
     try {
       await runner.loadWorkflows(dir);

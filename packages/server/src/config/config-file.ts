@@ -39,6 +39,19 @@ export const configFileSchema = strictObject({
     environments: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
     /** Session tags and how their JWTs are verified. */
     sessions: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
+    /** Where `http` steps and webhooks may send requests, for every workflow. */
+    network: strictObject({
+      /** The only origins requests may go to; absent: any public origin. */
+      allowOrigins: z.array(z.string()).optional(),
+      /** Loopback, private or link-local addresses (CIDR blocks or addresses) requests may still reach. */
+      allowPrivate: z.array(z.string()).optional(),
+      /** Largest response body a step reads, in bytes. */
+      maxResponseBytes: z.number().int().positive().optional(),
+    }).optional(),
+    /** Per-attempt timeout of steps that set none (default 10 000 ms). */
+    stepTimeoutMs: z.number().int().positive().optional(),
+    /** Deadline of a whole run for workflows that set none (default 30 000 ms). */
+    runDeadlineMs: z.number().int().positive().optional(),
   }).optional(),
   /** Acceptance sources by the name manifests give in `source` (e.g. `pivotal`). */
   acceptance: z.record(z.string().min(1), acceptanceSourceFileSchema).optional(),

@@ -149,10 +149,16 @@ export function parseServerConfig(argv: readonly string[], env: Env = process.en
       requestTimeoutMs: security.requestTimeoutMs,
       streamLimits: security.streamLimits,
       allowWeakKeys,
-      workflowSettings: file.workflows ? { environments: file.workflows.environments, sessions: file.workflows.sessions } : defaults.workflowSettings,
+      workflowSettings: file.workflows ? workflowSettingsOf(file.workflows) : defaults.workflowSettings,
       acceptance,
     },
   };
+}
+
+/** The runner settings of the config file's `workflows` section (everything but `dir`). */
+function workflowSettingsOf(section: NonNullable<ConfigFile['workflows']>): NonNullable<ServerConfig['workflowSettings']> {
+  const { dir: _dir, ...settings } = section;
+  return settings;
 }
 
 /** Comma-separated entries, trimmed, without empty ones. */

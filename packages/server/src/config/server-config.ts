@@ -82,8 +82,20 @@ export interface ServerConfig {
   allowWeakKeys?: boolean;
   /** Acceptance sources by the name manifests use in `source` (config file `acceptance`, `SWITCHYARD_PIVOTAL_TOKEN`). */
   acceptance?: Record<string, AcceptanceSourceConfig>;
-  /** Environments and sessions of the workflow runner (from the config file: they hold secrets). */
-  workflowSettings?: { environments?: Record<string, Record<string, unknown>>; sessions?: Record<string, Record<string, unknown>> };
+  /** Environments, sessions, network policy and time limits of the workflow runner (from the config file: they hold secrets). */
+  workflowSettings?: WorkflowSettings;
+}
+
+/** The workflow runner's settings as the config file gives them; `@switchyard/workflow` checks them in depth. */
+export interface WorkflowSettings {
+  environments?: Record<string, Record<string, unknown>>;
+  sessions?: Record<string, Record<string, unknown>>;
+  /** Where `http` steps and webhooks may send requests: `allowOrigins`, `allowPrivate` (CIDR), `maxResponseBytes`. */
+  network?: { allowOrigins?: string[]; allowPrivate?: string[]; maxResponseBytes?: number };
+  /** Per-attempt timeout of steps that set none. Default 10 000 ms. */
+  stepTimeoutMs?: number;
+  /** Deadline of a whole run for workflows that set none. Default 30 000 ms. */
+  runDeadlineMs?: number;
 }
 
 export const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { strictObject } from '@switchyard/core';
-import type { WorkflowRunner } from '@switchyard/workflow';
+import { RunAbortedError, type WorkflowRunner } from '@switchyard/workflow';
 import { HttpError } from '../http/http-error';
 import { bodyOf, queryOf } from '../http/operations';
 import type { ServerContext } from '../server-context';
@@ -54,7 +54,8 @@ export function workflowRoutes(ctx: ServerContext, runner: WorkflowRunner | unde
       method: 'post',
       path: '/v1/features/run',
       summary: 'Run a workflow feature',
-      description: 'Runs `feature_tag` of `product` in `env` with `input` (and an optional JWT `session` and `cache` tag). A run whose steps fail answers 200 with `status: "failed"` and the failing step.',
+      description:
+        'Runs `feature_tag` of `product` in `env` with `input` (and an optional JWT `session` and `cache` tag). A run whose steps fail answers 200 with `status: "failed"` and the failing step (with a stable `code`, e.g. `TIMEOUT`, `DEADLINE_EXCEEDED`, `ORIGIN_REFUSED`, `FLAG_NOT_FOUND`). A client that disconnects before the answer cancels the run: running steps are aborted and the run is recorded with `status: "cancelled"`.',
       tag: TAG,
       role: 'write',
       body: runBody,
@@ -62,10 +63,20 @@ export function workflowRoutes(ctx: ServerContext, runner: WorkflowRunner | unde
     },
     async (_req, res) => {
       const r = needRunner();
+      // A client that disconnects before the answer cancels the run: its steps are aborted (HTTP
+      // requests, SQL statements, …) and the run is recorded as cancelled.
+      const caller = new AbortController();
+      const onClose = () => {
+        if (!res.writableFinished) caller.abort(new RunAbortedError('the client disconnected'));
+      };
+      res.once('close', onClose);
       try {
-        res.json(await r.run(bodyOf<z.infer<typeof runBody>>(res)));
+        const result = await r.run(bodyOf<z.infer<typeof runBody>>(res), { signal: caller.signal });
+        if (!caller.signal.aborted) res.json(result);
       } catch (err) {
         throw toHttp(err);
+      } finally {
+        res.off('close', onClose);
       }
     },
   );

@@ -2,18 +2,19 @@ import path from 'node:path';
 import { stat } from 'node:fs/promises';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
-import { createEngine, EngineSync, type Engine, type FlagDefinition, type FlagStore, type MaintainedValues, type ValidatorSource } from '@switchyard/core';
+import { createEngine, EngineSync, isValidationError, type Engine, type FlagDefinition, type FlagStore, type MaintainedValues, type ValidatorSource } from '@switchyard/core';
 import { formatDiagnostic, watch, loadManifests, resolveValidators, type Diagnostic, type ManifestWatcher } from '@switchyard/manifest';
 import { createAcceptanceSources, describeAcceptanceSource } from '../acceptance/acceptance-config';
 import { shadowedFlagSets } from '../routes/featuris';
 import { openStore, redactUrl } from '@switchyard/stores';
-import { createWorkflowRunner, formatWorkflowDiagnostic, isWorkflowDefinitionError, type WorkflowRunner, type WorkflowRunnerOptions } from '@switchyard/workflow';
+import { createWorkflowRunner, formatWorkflowDiagnostic, isWorkflowDefinitionError, type WorkflowRunner } from '@switchyard/workflow';
 import { createServer, type SwitchyardLocals } from '../create-server';
 import type { ServerConfig } from '../config/server-config';
 import { createLogger } from '../observability/logger';
 import { credentialSecrets, weakSecrets } from '../security/key-strength';
 import { ServerMetrics } from '../observability/metrics';
 import { SyncTracker } from './sync-tracker';
+import { workflowRunnerSettings } from './workflow-options';
 
 /** Engine, store, sync, manifests and the app, wired together but not listening. */
 export interface ServerRuntime {
@@ -210,13 +211,27 @@ async function loadWorkflows(config: ServerConfig, store: FlagStore, engine: Eng
   const dir = path.resolve(config.workflows!);
   const isDir = await stat(dir).then((s) => s.isDirectory(), () => false);
   if (!isDir) throw new StartupError(`workflow directory ${config.workflows} does not exist`);
-  const runner = createWorkflowRunner({
-    store,
-    engine,
-    environments: (config.workflowSettings?.environments ?? {}) as unknown as WorkflowRunnerOptions['environments'],
-    sessions: (config.workflowSettings?.sessions ?? {}) as unknown as WorkflowRunnerOptions['sessions'],
-    logger: { warn: (msg: string, data?: object) => logger.warn(data ?? {}, msg), error: (msg: string, data?: object) => logger.error(data ?? {}, msg) },
-  });
+  let runner: WorkflowRunner;
+  try {
+    runner = createWorkflowRunner({
+      ...workflowRunnerSettings(config),
+      store,
+      engine,
+      // Flags may be created through the API after startup: a gate naming a flag that does not
+      // exist yet is logged here and fails its step (FLAG_NOT_FOUND) until the flag exists.
+      flagsKnownAtLoad: false,
+      logger: {
+        info: (msg: string, data?: object) => logger.info(data ?? {}, msg),
+        warn: (msg: string, data?: object) => logger.warn(data ?? {}, msg),
+        error: (msg: string, data?: object) => logger.error(data ?? {}, msg),
+      },
+    });
+  } catch (err) {
+    if (isValidationError(err)) {
+      throw new StartupError(`workflow settings in the config file are invalid: ${err.issues.map((i) => `workflows.${i.path.join('.')}: ${i.message}`).join('; ')}`, { cause: err });
+    }
+    throw err;
+  }
   try {
     await runner.loadWorkflows(dir);
   } catch (err) {

@@ -1,4 +1,9 @@
+import { createHash } from 'node:crypto';
+import type { Engine } from '@switchyard/core';
 import { compileValue, type CompiledValue, type FoundReference, type MappingProblem } from '../mapping/compile-value';
+import { normalizeOrigin } from '../net/origin-guard';
+import { compileUrlTemplate, type CompiledUrl } from '../steps/url-template';
+import { closest } from './closest';
 import { compileInputValidator, inputDefinitionIssues } from '../input/validate-input';
 import { REGISTERED_CLAIMS, type EnvironmentSettings, type SessionSettings } from '../settings';
 import { workflowKey, type CompiledStep, type CompiledWorkflow, type EnvironmentNeeds } from './compiled';
@@ -19,8 +24,10 @@ export interface CheckContext {
   existing: ReadonlyMap<string, CompiledWorkflow>;
   sessions: Readonly<Record<string, SessionSettings>>;
   environments: Readonly<Record<string, EnvironmentSettings>>;
-  /** A flag engine is configured, so flag gates can be evaluated. */
-  hasEngine: boolean;
+  /** The flag engine that evaluates flag gates, when one is configured. */
+  engine?: Engine;
+  /** The engine already defines every flag it will have: unknown flags in gates are definition errors. */
+  flagsKnownAtLoad: boolean;
 }
 
 const COMMON_KEYS = new Set(['tag', 'type', 'description', 'depends_on', 'parallel', 'if', 'retries', 'timeout', 'allow_fail', 'flag']);
@@ -144,6 +151,7 @@ function compileOne(
 
   const needs: EnvironmentNeeds = { vars: new Set(), secrets: new Set(), baseUrls: new Set(), databases: new Set(), brokers: new Set(), mailers: new Set(), storage: new Set() };
   const sessions = new Set<string>();
+  const sessionClaims = new Map<string, Set<string>>();
   const envs = Object.values(ctx.environments);
   const requireNamed = (kind: keyof EnvironmentNeeds, label: string, name: string, path: (string | number)[]) => {
     needs[kind].add(name);
@@ -214,7 +222,12 @@ function compileOne(
             report(where, `$Session{${first}}: unknown session "${first}"${known.length ? ` (sessions: ${known.join(', ')})` : ' (no sessions are configured)'}`);
           } else if (!settings.claims.includes(second!) && !(REGISTERED_CLAIMS as readonly string[]).includes(second!)) {
             report(where, `$Session{${first}}{${second}}: session "${first}" has no claim "${second}" (claims: ${settings.claims.join(', ')})`);
-          } else sessions.add(sessionTag);
+          } else {
+            sessions.add(sessionTag);
+            let claims = sessionClaims.get(sessionTag);
+            if (!claims) sessionClaims.set(sessionTag, (claims = new Set()));
+            claims.add(second!);
+          }
           break;
         }
         case 'Sequence': {
@@ -259,11 +272,26 @@ function compileOne(
 
   const steps: CompiledStep[] = def.steps.map((s, i) => {
     const visible = ancestors[i]!;
+    const takesUrl = s.type === 'http' || (s.type === 'notify' && s.channel === 'webhook');
     const config: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(s)) if (!COMMON_KEYS.has(k) && !CONSTANT_KEYS.has(k)) config[k] = v;
+    for (const [k, v] of Object.entries(s)) if (!COMMON_KEYS.has(k) && !CONSTANT_KEYS.has(k) && !(takesUrl && k === 'url')) config[k] = v;
+    let url: CompiledUrl | undefined;
+    if (takesUrl) {
+      const urlPath = ['steps', i, 'url'];
+      url = compileUrlTemplate((s as { url: string }).url, (s as { base?: string }).base !== undefined, (message) => report(urlPath, message), urlPath);
+      if (url) checkRefs(url.references, urlPath, visible);
+    }
     const compiledConfig = compile(config, ['steps', i], visible);
     const condition = s.if !== undefined ? compile(s.if, ['steps', i, 'if'], visible) : undefined;
-    if (s.flag !== undefined && !ctx.hasEngine) report(['steps', i, 'flag'], 'flag gates need a flag engine: pass `engine` to createWorkflowRunner');
+    if (s.flag !== undefined) {
+      const flagKey = typeof s.flag === 'string' ? s.flag : s.flag.key;
+      const flagPath = typeof s.flag === 'string' ? ['steps', i, 'flag'] : ['steps', i, 'flag', 'key'];
+      if (!ctx.engine) report(flagPath, 'flag gates need a flag engine: pass `engine` to createWorkflowRunner');
+      else if (ctx.flagsKnownAtLoad && !ctx.engine.has(flagKey)) {
+        const suggestion = closest(flagKey, ctx.engine.keys());
+        report(flagPath, `unknown flag "${flagKey}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`);
+      }
+    }
     const retry = s.retries;
     const step: CompiledStep = {
       tag: s.tag,
@@ -276,6 +304,7 @@ function compileOne(
           ? { retries: retry ?? 0, delayMs: 100, factor: 2, maxDelayMs: 10_000 }
           : { retries: retry.attempts, delayMs: retry.delay === undefined ? 100 : durationMs(retry.delay), factor: retry.factor ?? 2, maxDelayMs: retry.max_delay === undefined ? 10_000 : durationMs(retry.max_delay) },
       ...(condition ? { condition } : {}),
+      ...(url ? { url } : {}),
       ...(s.timeout !== undefined ? { timeoutMs: durationMs(s.timeout) } : {}),
       ...(s.flag !== undefined ? { flag: typeof s.flag === 'string' ? { key: s.flag, value: true } : { key: s.flag.key, value: s.flag.value === undefined ? true : s.flag.value } } : {}),
     };
@@ -286,8 +315,7 @@ function compileOne(
   function checkStep(s: StepDefinition, i: number) {
     switch (s.type) {
       case 'http':
-        if (s.base !== undefined) requireNamed('baseUrls', 'base URL', s.base, ['steps', i, 'base']);
-        else if (!/^\$|^https?:\/\//i.test(s.url)) report(['steps', i, 'url'], 'url must be absolute (http:// or https://) or relative to a base URL named with `base`');
+        checkUrlStep(s, i);
         break;
       case 'database':
         requireNamed('databases', 'database connection', s.connection, ['steps', i, 'connection']);
@@ -296,6 +324,7 @@ function compileOne(
         }
         break;
       case 'notify':
+        if (s.channel === 'webhook') checkUrlStep(s, i);
         if (s.channel === 'email') {
           requireNamed('mailers', 'mailer', s.mailer, ['steps', i, 'mailer']);
           if (s.text === undefined && s.html === undefined) report(['steps', i], 'an email needs text or html');
@@ -317,6 +346,28 @@ function compileOne(
     }
   }
 
+  function checkUrlStep(s: { url: string; base?: string }, i: number) {
+    if (s.base !== undefined) requireNamed('baseUrls', 'base URL', s.base, ['steps', i, 'base']);
+    else if (!/^\$|^https?:\/\//i.test(s.url)) report(['steps', i, 'url'], 'url must be absolute (http:// or https://) or relative to a base URL named with `base`');
+  }
+
+  let allowOrigins: { origins: string[]; bases: string[] } | undefined;
+  if (def.allow_origins) {
+    const allowed = (allowOrigins = { origins: [] as string[], bases: [] as string[] });
+    def.allow_origins.forEach((entry, j) => {
+      if (!entry.includes('://')) {
+        requireNamed('baseUrls', 'base URL', entry, ['allow_origins', j]);
+        allowed.bases.push(entry);
+        return;
+      }
+      try {
+        allowed.origins.push(normalizeOrigin(entry));
+      } catch (err) {
+        report(['allow_origins', j], (err as Error).message);
+      }
+    });
+  }
+
   const context = def.context !== undefined ? compile(def.context, ['context'], new Set()) : undefined;
   const output = def.output !== undefined ? compile(def.output, ['output'], 'all') : undefined;
   if (diagnostics.length > before) return undefined;
@@ -328,10 +379,26 @@ function compileOne(
     validateInput: compileInputValidator(inputs),
     sessions,
     needs,
+    sessionClaims,
+    flagContextReadsSessions: !context && def.steps.some((s) => s.flag !== undefined),
+    version: createHash('sha256').update(canonicalJson(def)).digest('base64url'),
     ...(output ? { output } : {}),
     ...(context ? { context } : {}),
     ...(def.cache ? { cacheTtlMs: durationMs(def.cache.ttl) } : {}),
+    ...(def.step_timeout !== undefined ? { stepTimeoutMs: durationMs(def.step_timeout) } : {}),
+    ...(def.deadline !== undefined ? { deadlineMs: durationMs(def.deadline) } : {}),
+    ...(allowOrigins ? { allowOrigins } : {}),
   };
+}
+
+/** JSON with object keys sorted, so equal values hash equally. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) => {
+    if (v === null || typeof v !== 'object' || Array.isArray(v)) return v;
+    const sorted: Record<string, unknown> = {};
+    for (const key of Object.keys(v).sort()) sorted[key] = (v as Record<string, unknown>)[key];
+    return sorted;
+  });
 }
 
 function range(from: number, to: number): number[] {

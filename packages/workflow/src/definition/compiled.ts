@@ -1,4 +1,5 @@
 import type { CompiledValue } from '../mapping/compile-value';
+import type { CompiledUrl } from '../steps/url-template';
 import type { InputValidator } from '../input/validate-input';
 import type { StepDefinition, WorkflowDefinition } from './schema';
 
@@ -17,8 +18,10 @@ export interface CompiledStep {
   /** Indices of the steps that must settle first. */
   deps: number[];
   condition?: CompiledValue;
-  /** The step's mapped fields (url, body, params, …). */
+  /** The step's mapped fields (body, params, …; not `url`). */
   config: CompiledValue;
+  /** The `url` of `http` steps and webhooks, compiled so that caller values cannot steer the request. */
+  url?: CompiledUrl;
   retry: CompiledRetry;
   timeoutMs?: number;
   flag?: { key: string; value: unknown };
@@ -48,6 +51,16 @@ export interface CompiledWorkflow {
   sessions: Set<string>;
   needs: EnvironmentNeeds;
   cacheTtlMs?: number;
+  stepTimeoutMs?: number;
+  deadlineMs?: number;
+  /** `allow_origins`: origins as written, and base URL names resolved per environment. */
+  allowOrigins?: { origins: string[]; bases: string[] };
+  /** Session claims its mappings read, by session tag (what a cached output may depend on). */
+  sessionClaims: Map<string, Set<string>>;
+  /** Flag gates use the default context, which holds every session claim. */
+  flagContextReadsSessions: boolean;
+  /** A hash of the definition: cached outputs of an older definition are not served. */
+  version: string;
 }
 
 export function workflowKey(product: string, tag: string): string {

@@ -98,7 +98,9 @@ const webhookStep = z.strictObject({
   ...common,
   type: z.literal('notify'),
   channel: z.literal('webhook'),
+  /** Absolute, or relative to the environment's base URL named by `base`. */
   url: z.string().min(1),
+  base: z.string().optional(),
   headers: z.record(z.string(), json).optional(),
   body: json.optional(),
 });
@@ -164,6 +166,15 @@ export const workflowSchema = z.strictObject({
   steps: z.array(stepSchema).min(1, 'a workflow needs at least one step'),
   output: json.optional(),
   cache: z.strictObject({ ttl: durationSchema }).optional(),
+  /** Per-attempt timeout of its steps that set no `timeout` (default: the runner's, 10 s). */
+  step_timeout: durationSchema.optional(),
+  /** Deadline of a whole run of this workflow (default: the runner's, 30 s). */
+  deadline: durationSchema.optional(),
+  /**
+   * The only origins its `http` steps and webhooks may reach: origins (`https://api.example.com`)
+   * or names of the environment's base URLs (`orders`). Applies on top of the runner's allow-list.
+   */
+  allow_origins: z.array(z.string().min(1)).optional(),
 });
 
 export type HttpStep = z.infer<typeof httpStep>;

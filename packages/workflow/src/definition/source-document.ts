@@ -25,8 +25,31 @@ export class SourceDocument implements DefinitionLocator {
     readonly file: string,
   ) {
     this.doc = parseDocument(text, { lineCounter: this.lines, prettyErrors: false, uniqueKeys: true });
-    for (const e of this.doc.errors) this.problems.push(this.at(e.pos[0], [], e.message.split('\n')[0]!));
+    if (this.doc.errors.length) this.problems.push(...this.syntaxProblems(text));
     this.value = this.problems.length ? undefined : this.doc.toJS({ maxAliasCount: 100 });
+  }
+
+  /**
+   * One syntax error explains the rest: after it the parser is out of step and reports every
+   * token that follows. An unquoted mapping expression inside `{…}` or `[…]` (where YAML reads
+   * braces and commas as structure) is reported once per expression, with a fix; otherwise the
+   * first error is reported, with any duplicate keys (which are independent of it).
+   */
+  private syntaxProblems(text: string): WorkflowDiagnostic[] {
+    const errors = this.doc.errors;
+    const culprits = new Map<number, string>();
+    for (const e of errors) {
+      const found = expressionAround(text, e.pos[0]);
+      if (found && !culprits.has(found.start)) culprits.set(found.start, found.text);
+    }
+    if (culprits.size) {
+      return [...culprits].map(([start, expr]) =>
+        this.at(start, [], `unquoted ${JSON.stringify(expr)} inside a YAML flow collection ({…} or […]), where "{", "}" and "," are structure: quote it (${JSON.stringify(expr)}) or write the collection in block style`),
+      );
+    }
+    const firstSyntax = errors.find((e) => e.code !== 'DUPLICATE_KEY');
+    const kept = errors.filter((e) => e === firstSyntax || e.code === 'DUPLICATE_KEY').sort((a, b) => a.pos[0] - b.pos[0]);
+    return kept.map((e) => this.at(e.pos[0], [], e.message.split('\n')[0]!));
   }
 
   diagnostic(path: readonly (string | number)[], message: string): WorkflowDiagnostic {
@@ -60,4 +83,43 @@ export class SourceDocument implements DefinitionLocator {
 
 function startOf(node: unknown): number | undefined {
   return node && typeof node === 'object' && 'range' in node ? (node as Node).range?.[0] : undefined;
+}
+
+/** The mapping expression (`$Name{…}…` or `$Name(…)`) whose text holds `offset`, if any, on its line. */
+function expressionAround(text: string, offset: number): { start: number; text: string } | undefined {
+  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  const pattern = /\$[A-Za-z][A-Za-z0-9_]*(?=[{(])/g;
+  pattern.lastIndex = lineStart;
+  for (let m = pattern.exec(text); m && m.index <= offset; m = pattern.exec(text)) {
+    const end = expressionEnd(text, m.index + m[0].length);
+    if (offset < end) return { start: m.index, text: text.slice(m.index, end) };
+    pattern.lastIndex = end;
+  }
+  return undefined;
+}
+
+/** The end of `{…}` segments or a `(…)` argument list starting at `from` (quotes and nesting honoured; a line ends it). */
+function expressionEnd(text: string, from: number): number {
+  let i = from;
+  if (text[i] === '(') {
+    let depth = 0;
+    let quote: string | undefined;
+    for (; i < text.length && text[i] !== '\n'; i++) {
+      const c = text[i]!;
+      if (quote) {
+        if (c === '\\') i++;
+        else if (c === quote) quote = undefined;
+      } else if (c === '"' || c === "'") quote = c;
+      else if (c === '(') depth++;
+      else if (c === ')' && --depth === 0) return i + 1;
+    }
+    return i;
+  }
+  while (text[i] === '{') {
+    const close = text.indexOf('}', i);
+    const newline = text.indexOf('\n', i);
+    if (close < 0 || (newline >= 0 && newline < close)) return newline < 0 ? text.length : newline;
+    i = close + 1;
+  }
+  return i;
 }

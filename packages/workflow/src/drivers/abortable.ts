@@ -33,3 +33,22 @@ export async function loadPeer<T>(name: string, load: () => Promise<T>): Promise
     throw err;
   }
 }
+
+/**
+ * Closes a connection gracefully, or forcefully when that takes longer than `ms` (a peer that
+ * stopped answering must not hold up the runner's `close`).
+ */
+export async function closeWithin(ms: number, graceful: () => Promise<unknown>, force: () => void): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const finished = await Promise.race([
+    graceful().then(
+      () => true,
+      () => true,
+    ),
+    new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), ms);
+    }),
+  ]);
+  clearTimeout(timer);
+  if (!finished) force();
+}

@@ -1,5 +1,5 @@
 import type { MailDriver } from './types';
-import { abortable, loadPeer } from './abortable';
+import { abortable, abortReason, loadPeer } from './abortable';
 
 export interface SmtpOptions {
   host: string;
@@ -10,7 +10,7 @@ export interface SmtpOptions {
   allowSelfSigned?: boolean;
 }
 
-/** Email over SMTP through nodemailer. */
+/** Email over SMTP through nodemailer; an abort closes the SMTP connection (nodemailer 10.5 and later; older versions stop waiting only). */
 export async function createSmtpMailer(options: SmtpOptions): Promise<MailDriver> {
   const mod = await loadPeer('nodemailer', () => import('nodemailer'));
   const nodemailer = (mod as unknown as { default?: typeof mod }).default ?? mod;
@@ -24,8 +24,10 @@ export async function createSmtpMailer(options: SmtpOptions): Promise<MailDriver
   });
   return {
     async send(message, signal) {
+      if (signal.aborted) throw abortReason(signal);
       const info = await abortable(
         transport.sendMail({
+          signal,
           from: message.from,
           to: message.to,
           ...(message.cc.length ? { cc: message.cc } : {}),
@@ -33,7 +35,7 @@ export async function createSmtpMailer(options: SmtpOptions): Promise<MailDriver
           subject: message.subject,
           ...(message.text !== undefined ? { text: message.text } : {}),
           ...(message.html !== undefined ? { html: message.html } : {}),
-        }),
+        } as Parameters<typeof transport.sendMail>[0]),
         signal,
       );
       return { messageId: String(info.messageId), accepted: info.accepted.map(String), rejected: info.rejected.map(String) };

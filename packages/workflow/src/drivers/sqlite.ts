@@ -1,7 +1,10 @@
 import type { DatabaseDriver, QueryResult } from './types';
 import { abortReason, loadPeer } from './abortable';
 
-/** SQLite through better-sqlite3; `?` placeholders. Booleans bind as 1/0, objects as JSON text. */
+/**
+ * SQLite through better-sqlite3; `?` placeholders. Booleans bind as 1/0, objects as JSON text.
+ * Statements run synchronously, so an abort is honoured before a statement starts, not during it.
+ */
 export async function createSqliteDriver(path: string, options: { readonly?: boolean } = {}): Promise<DatabaseDriver> {
   const { default: Database } = await loadPeer('better-sqlite3', () => import('better-sqlite3'));
   const db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });

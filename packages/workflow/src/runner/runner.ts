@@ -1,32 +1,43 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { ValidationError, type JsonValue } from '@switchyard/core';
-import { checkWorkflows, type PendingDefinition } from '../definition/check-workflows';
+import { canonicalJson, checkWorkflows, type PendingDefinition } from '../definition/check-workflows';
 import { workflowKey, type CompiledWorkflow } from '../definition/compiled';
 import { WorkflowDefinitionError } from '../definition/diagnostic';
 import { readDefinitionDir, readDefinitionText } from '../definition/read-definitions';
 import type { WorkflowDefinition } from '../definition/schema';
 import { codeLocator } from '../definition/source-document';
-import { FeatureNotFoundError, SessionError, StepFailure } from '../errors';
+import { FeatureNotFoundError, RunAbortedError, RunDeadlineError, SessionError, StepFailure } from '../errors';
 import type { MappingScope } from '../mapping/evaluate';
 import { compileValue, type MappingProblem } from '../mapping/compile-value';
+import { createOriginGuard, type OriginGuard } from '../net/origin-guard';
 import { SessionVerifier } from '../session/verify-session';
 import type { EnvironmentSettings } from '../settings';
-import { executeWorkflow, type Execution } from './execute';
+import type { StepNetwork } from '../steps/context';
+import { bindSecrets, secretValues, type SecretBinding } from '../steps/secret-binding';
+import { checkRunnerOptions } from './check-options';
+import { errorCode, executeWorkflow, type Execution } from './execute';
 import { RecentRuns } from './recent-runs';
 import { createRedactor, stringsIn } from './redact';
 import { Resources } from './resources';
-import type { FeatureRunInput, ListRunsOptions, RunRecord, RunResult, RunSummary, WorkflowRunnerOptions } from './types';
+import type { FeatureRunInput, ListRunsOptions, RunOptions, RunRecord, RunResult, RunSummary, WorkflowRunnerOptions } from './types';
 
 const DAY = 86_400_000;
+const DEFAULT_STEP_TIMEOUT_MS = 10_000;
+const DEFAULT_RUN_DEADLINE_MS = 30_000;
+const DEFAULT_CACHE_TTL_MS = 300_000;
+/** Claims that differ between two tokens of the same user; the flag context leaves them out too. */
+const TOKEN_TIME_CLAIMS = new Set(['exp', 'iat', 'nbf']);
 
 /** Runs workflow features (`features.run`). Create one per process with `createWorkflowRunner`. */
 export interface WorkflowRunner {
   /**
    * Runs a feature. Bad requests, unknown features, invalid input and invalid sessions throw
    * (`ValidationError`, `FeatureNotFoundError`, `SessionError`) before any step runs; step
-   * failures come back as `status: 'failed'` with the failing step and its error.
+   * failures come back as `status: 'failed'` with the failing step and its error, a run past
+   * its deadline as `failed` with code `DEADLINE_EXCEEDED`, and a run whose `signal` aborted as
+   * `cancelled` (code `ABORTED`).
    */
-  run(request: FeatureRunInput): Promise<RunResult>;
+  run(request: FeatureRunInput, options?: RunOptions): Promise<RunResult>;
   /** Loads every workflow file under `dir`; all-or-nothing, `WorkflowDefinitionError` lists every problem. */
   loadWorkflows(dir: string): Promise<CompiledWorkflow[]>;
   /** Registers workflows from YAML/JSON text (`file` names it in diagnostics). */
@@ -43,9 +54,9 @@ export interface WorkflowRunner {
    * Throws `ValidationError` when `limit` is not a positive integer.
    */
   listRuns(options?: ListRunsOptions): RunSummary[];
-  /** Forgets a cached output. */
+  /** Forgets every output cached under a cache tag, for every input and every session. */
   clearCache(request: Pick<FeatureRunInput, 'env' | 'product' | 'feature_tag' | 'cache'>): Promise<void>;
-  /** Closes the connections opened by steps (the store stays open: it belongs to the caller). */
+  /** Closes the connections opened by steps and the HTTP connection pool (the store stays open: it belongs to the caller). */
   close(): Promise<void>;
 }
 
@@ -60,15 +71,30 @@ class Runner implements WorkflowRunner {
   private readonly verifier: SessionVerifier;
   private readonly clock: () => number;
   private readonly recent: RecentRuns;
+  private readonly guard: OriginGuard;
+  private readonly bindings = new Map<string, SecretBinding[]>();
+  private readonly secrets = new Map<string, Record<string, string>>();
+  /** What a cached output may depend on, per workflow, through its nested features. */
+  private readonly closures = new Map<string, CacheClosure>();
 
   constructor(private readonly options: WorkflowRunnerOptions) {
-    const capacity = options.recentRuns ?? 200;
-    if (!Number.isInteger(capacity) || capacity < 0) throw new ValidationError([{ path: ['recentRuns'], message: 'must be a non-negative integer' }]);
-    this.recent = new RecentRuns(capacity);
+    checkRunnerOptions(options);
+    this.recent = new RecentRuns(options.recentRuns ?? 200);
     this.environments = options.environments ?? {};
+    for (const [env, settings] of Object.entries(this.environments)) {
+      this.bindings.set(env, bindSecrets(settings));
+      this.secrets.set(env, secretValues(settings));
+    }
     this.resources = new Resources(this.environments);
     this.verifier = new SessionVerifier(options.sessions ?? {});
     this.clock = options.clock ?? Date.now;
+    const network = options.network ?? {};
+    this.guard = createOriginGuard({
+      ...(network.allowOrigins ? { allowOrigins: network.allowOrigins } : {}),
+      ...(network.allowPrivate ? { allowPrivate: network.allowPrivate } : {}),
+      ...(network.maxResponseBytes ? { maxResponseBytes: network.maxResponseBytes } : {}),
+      ...(network.lookup ? { lookup: network.lookup } : {}),
+    });
   }
 
   async loadWorkflows(dir: string): Promise<CompiledWorkflow[]> {
@@ -93,15 +119,26 @@ class Runner implements WorkflowRunner {
   }
 
   private add(pending: PendingDefinition[], diagnostics: WorkflowDefinitionError['diagnostics']): CompiledWorkflow[] {
+    const flagsKnownAtLoad = this.options.flagsKnownAtLoad ?? true;
     const checked = checkWorkflows(pending, {
       existing: this.workflows,
       sessions: this.options.sessions ?? {},
       environments: this.environments,
-      hasEngine: this.options.engine !== undefined,
+      ...(this.options.engine ? { engine: this.options.engine } : {}),
+      flagsKnownAtLoad,
     });
     const all = [...diagnostics, ...checked.diagnostics];
     if (all.length) throw new WorkflowDefinitionError(all);
     for (const wf of checked.compiled) this.workflows.set(wf.key, wf);
+    this.closures.clear();
+    const engine = this.options.engine;
+    if (engine && !flagsKnownAtLoad) {
+      for (const wf of checked.compiled) {
+        for (const step of wf.steps) {
+          if (step.flag && !engine.has(step.flag.key)) this.options.logger?.warn(`feature ${wf.key} step "${step.tag}" is gated on flag "${step.flag.key}", which does not exist yet; until it does, the step fails with FLAG_NOT_FOUND`);
+        }
+      }
+    }
     return checked.compiled;
   }
 
@@ -118,14 +155,19 @@ class Runner implements WorkflowRunner {
   }
 
   async clearCache(request: Pick<FeatureRunInput, 'env' | 'product' | 'feature_tag' | 'cache'>): Promise<void> {
-    if (request.cache) await this.options.store.cacheDelete(cacheKey(request.env, request.product, request.feature_tag, request.cache));
+    if (!request.cache) return;
+    // Entries are keyed per input and session: a new generation makes every one of them unreachable.
+    // The generation outlives every entry written under the previous one (they expire within one TTL).
+    const wf = this.workflows.get(workflowKey(request.product, request.feature_tag));
+    const ttl = wf?.cacheTtlMs ?? this.options.cacheTtlMs ?? DEFAULT_CACHE_TTL_MS;
+    await this.options.store.cacheSet(generationKey(request.env, request.product, request.feature_tag, request.cache), randomUUID(), ttl * 2);
   }
 
   async close(): Promise<void> {
-    await this.resources.close();
+    await Promise.allSettled([this.resources.close(), this.guard.close()]);
   }
 
-  async run(request: FeatureRunInput): Promise<RunResult> {
+  async run(request: FeatureRunInput, runOptions: RunOptions = {}): Promise<RunResult> {
     const startedAt = this.clock();
     const started = performance.now();
     checkRequest(request);
@@ -136,7 +178,7 @@ class Runner implements WorkflowRunner {
       const known = Object.keys(this.environments);
       throw new ValidationError([{ path: ['env'], message: `unknown environment "${env}"${known.length ? ` (environments: ${known.join(', ')})` : ' (no environments are configured)'}` }]);
     }
-    const secrets = Object.values(settings.secrets ?? {});
+    const secrets = Object.values(this.secrets.get(env) ?? {});
     if (request.session) secrets.push(request.session.token);
     // Secrets the caller typed into the input are theirs already: masking them would confirm guesses.
     const redact = createRedactor(secrets, { knownToCaller: stringsIn(request.input) });
@@ -151,11 +193,11 @@ class Runner implements WorkflowRunner {
     for (const tag of wf.sessions) if (!sessions[tag]) throw new SessionError(tag, `feature "${featureTag}" reads this session; pass session: { tag: "${tag}", token }`);
     checkNeeds(wf, env, settings);
 
-    const scope: MappingScope = { input: {}, sessions, steps: {}, env: settings.vars ?? {}, secrets: settings.secrets ?? {}, now: this.clock };
+    const scope: MappingScope = { input: {}, sessions, steps: {}, env: settings.vars ?? {}, secrets: this.secrets.get(env) ?? {}, now: this.clock };
     const input = wf.validateInput(injectSession(request.input, scope));
     scope.input = input;
 
-    const key = request.cache ? cacheKey(env, product, featureTag, request.cache) : undefined;
+    const key = request.cache ? await this.cacheKey(wf, env, request.cache, input, sessions) : undefined;
     if (key) {
       const hit = await this.options.store.cacheGet(key);
       if (hit !== undefined) {
@@ -163,7 +205,21 @@ class Runner implements WorkflowRunner {
       }
     }
 
-    const execution = await this.execute(wf, scope, env, settings, new AbortController().signal, 0);
+    // One signal for the run: the caller's abort or the deadline, whichever comes first.
+    const stop = new AbortController();
+    const deadlineMs = wf.deadlineMs ?? this.options.runDeadlineMs ?? DEFAULT_RUN_DEADLINE_MS;
+    const timer = setTimeout(() => stop.abort(new RunDeadlineError(deadlineMs)), deadlineMs);
+    const caller = runOptions.signal;
+    const onCallerAbort = () => stop.abort(callerReason(caller!));
+    if (caller?.aborted) onCallerAbort();
+    else caller?.addEventListener('abort', onCallerAbort, { once: true });
+    let execution: Execution;
+    try {
+      execution = await this.execute(wf, scope, env, settings, stop.signal, 0);
+    } finally {
+      clearTimeout(timer);
+      caller?.removeEventListener('abort', onCallerAbort);
+    }
     const result = redact<RunResult>({
       runId: randomUUID(),
       status: execution.status,
@@ -173,9 +229,69 @@ class Runner implements WorkflowRunner {
       durationMs: elapsed(started),
     });
     if (result.status === 'failed') this.options.logger?.warn(`feature ${product}/${featureTag} failed at step "${result.error!.step}": ${result.error!.message}`, { runId: result.runId, env });
-    if (key && result.status === 'completed') await this.options.store.cacheSet(key, result.output, wf.cacheTtlMs ?? this.options.cacheTtlMs ?? 300_000);
+    if (result.status === 'cancelled') this.options.logger?.info?.(`feature ${product}/${featureTag} was cancelled at step "${result.error!.step}": ${result.error!.message}`, { runId: result.runId, env });
+    if (key && result.status === 'completed') await this.options.store.cacheSet(key, result.output, wf.cacheTtlMs ?? this.options.cacheTtlMs ?? DEFAULT_CACHE_TTL_MS);
     await this.record(result, request, redact(toJson(input)), startedAt);
     return result;
+  }
+
+  /**
+   * The cache entry of a run: a hash of the workflow (and the nested features it runs, so an
+   * edited definition is not answered from an old output), the validated input, the values of
+   * the session claims the workflows read (every claim when flag gates use the default
+   * context), the environment and the cache tag, under the tag's current generation.
+   */
+  private async cacheKey(wf: CompiledWorkflow, env: string, tag: string, input: Record<string, unknown>, sessions: Record<string, Record<string, unknown>>): Promise<string> {
+    const { product, tag: featureTag } = wf.definition;
+    const generation = (await this.options.store.cacheGet(generationKey(env, product, featureTag, tag))) ?? '0';
+    const closure = this.closure(wf);
+    const claims: Record<string, Record<string, unknown>> = {};
+    for (const [session, names] of closure.claims) {
+      const values = sessions[session];
+      if (!values) continue;
+      const picked: Record<string, unknown> = {};
+      for (const name of names) if (Object.hasOwn(values, name)) picked[name] = values[name];
+      claims[session] = picked;
+    }
+    if (closure.flagContextReadsSessions) {
+      for (const [session, values] of Object.entries(sessions)) {
+        const picked: Record<string, unknown> = { ...claims[session] };
+        for (const [name, value] of Object.entries(values)) if (!TOKEN_TIME_CLAIMS.has(name)) picked[name] = value;
+        claims[session] = picked;
+      }
+    }
+    const hash = createHash('sha256').update(canonicalJson({ env, workflow: wf.key, version: closure.version, input, claims, tag })).digest('base64url');
+    return `workflow:cache:${env}:${product}:${featureTag}:${String(generation)}:${hash}`;
+  }
+
+  /** The session claims and definitions a workflow's output may depend on, through its nested features. */
+  private closure(wf: CompiledWorkflow): CacheClosure {
+    let found = this.closures.get(wf.key);
+    if (found) return found;
+    const claims = new Map<string, Set<string>>();
+    const versions: string[] = [];
+    let flagContextReadsSessions = false;
+    const seen = new Set<string>();
+    const visit = (w: CompiledWorkflow) => {
+      if (seen.has(w.key)) return;
+      seen.add(w.key);
+      versions.push(`${w.key}@${w.version}`);
+      flagContextReadsSessions ||= w.flagContextReadsSessions;
+      for (const [session, names] of w.sessionClaims) {
+        let set = claims.get(session);
+        if (!set) claims.set(session, (set = new Set()));
+        for (const n of names) set.add(n);
+      }
+      for (const step of w.definition.steps) {
+        if (step.type !== 'feature') continue;
+        const nested = this.workflows.get(workflowKey(step.product ?? w.definition.product, step.feature));
+        if (nested) visit(nested);
+      }
+    };
+    visit(wf);
+    found = { claims, flagContextReadsSessions, version: versions.sort().join(',') };
+    this.closures.set(wf.key, found);
+    return found;
   }
 
   private find(product: string, featureTag: string): CompiledWorkflow {
@@ -192,20 +308,42 @@ class Runner implements WorkflowRunner {
       env,
       settings,
       resources: this.resources,
+      network: this.network(wf, env, settings),
       ...(this.options.engine ? { engine: this.options.engine } : {}),
       signal,
       clock: this.clock,
+      stepTimeoutMs: this.options.stepTimeoutMs ?? DEFAULT_STEP_TIMEOUT_MS,
       runFeature: async (product, featureTag, rawInput, stepSignal) => {
         if (depth + 1 > (this.options.maxDepth ?? 16)) throw new StepFailure(`features nest deeper than ${this.options.maxDepth ?? 16} levels`);
         const nested = this.find(product || wf.definition.product, featureTag);
         for (const tag of nested.sessions) if (!scope.sessions[tag]) throw new SessionError(tag, `feature "${featureTag}" reads this session, which the run did not pass`);
         checkNeeds(nested, env, settings);
         const input = nested.validateInput(rawInput);
-        const result = await this.execute(nested, { ...scope, input, steps: {} }, env, settings, stepSignal, depth + 1);
-        if (result.status === 'failed') throw new StepFailure(`feature "${nested.key}" failed at step "${result.error!.step}": ${result.error!.message}`);
-        return result.output;
+        // A nested feature keeps its own deadline, inside the caller's.
+        const own = nested.deadlineMs !== undefined ? new AbortController() : undefined;
+        const timer = own ? setTimeout(() => own.abort(new RunDeadlineError(nested.deadlineMs!)), nested.deadlineMs) : undefined;
+        try {
+          const result = await this.execute(nested, { ...scope, input, steps: {} }, env, settings, own ? AbortSignal.any([stepSignal, own.signal]) : stepSignal, depth + 1);
+          if (result.status !== 'completed') {
+            const code = result.error!.code;
+            throw new StepFailure(`feature "${nested.key}" ${result.status === 'cancelled' ? 'was cancelled' : 'failed'} at step "${result.error!.step}": ${result.error!.message}`, code ? { code } : undefined);
+          }
+          return result.output;
+        } finally {
+          if (timer) clearTimeout(timer);
+        }
       },
     });
+  }
+
+  /** Where the steps of `wf` may send requests in `env`. */
+  private network(wf: CompiledWorkflow, env: string, settings: EnvironmentSettings): StepNetwork {
+    const allow = wf.allowOrigins;
+    return {
+      guard: this.guard,
+      secrets: this.bindings.get(env) ?? [],
+      ...(allow ? { allowOrigins: [...allow.origins, ...allow.bases.map((b) => new URL(settings.baseUrls![b]!).origin)] } : {}),
+    };
   }
 
   private async record(result: RunResult, request: FeatureRunInput, input: JsonValue, startedAt: number): Promise<void> {
@@ -243,8 +381,23 @@ class Runner implements WorkflowRunner {
   }
 }
 
-function cacheKey(env: string, product: string, featureTag: string, tag: string): string {
-  return `workflow:cache:${env}:${product}:${featureTag}:${tag}`;
+interface CacheClosure {
+  claims: Map<string, Set<string>>;
+  flagContextReadsSessions: boolean;
+  version: string;
+}
+
+function generationKey(env: string, product: string, featureTag: string, tag: string): string {
+  return `workflow:cache-gen:${env}:${product}:${featureTag}:${createHash('sha256').update(tag).digest('base64url')}`;
+}
+
+/** The error a run reports when its caller's signal aborts: the caller's own coded error, or `ABORTED`. */
+function callerReason(signal: AbortSignal): Error {
+  const reason: unknown = signal.reason;
+  if (reason instanceof Error && errorCode(reason)) return reason;
+  if (reason instanceof Error && reason.name !== 'AbortError') return new RunAbortedError(reason.message);
+  if (typeof reason === 'string' && reason) return new RunAbortedError(reason);
+  return new RunAbortedError();
 }
 
 function elapsed(started: number): number {

@@ -1,5 +1,5 @@
 import type { Engine, FlagStore, JsonValue } from '@switchyard/core';
-import type { EnvironmentSettings, SessionSettings } from '../settings';
+import type { EnvironmentSettings, NetworkSettings, SessionSettings } from '../settings';
 
 /** A session as passed to a run (Ductape `ISession`). */
 export interface RunSession {
@@ -15,12 +15,21 @@ export interface FeatureRunInput {
   product: string;
   feature_tag: string;
   input: Record<string, unknown>;
-  /** Cache tag: a completed run's output is stored under it and returned by later runs with the same tag. */
+  /**
+   * Cache tag: a completed run's output is stored under it and returned by later runs with the
+   * same tag, the same input and the same values of the session claims the workflow reads.
+   */
   cache?: string;
   session?: RunSession;
 }
 
 export type StepStatus = 'completed' | 'failed' | 'skipped' | 'cancelled';
+
+/** Options of one run. */
+export interface RunOptions {
+  /** Aborting it cancels the run: running steps get the abort (HTTP requests, SQL statements, …) and the run ends `cancelled`. */
+  signal?: AbortSignal;
+}
 
 export interface StepReport {
   tag: string;
@@ -30,17 +39,24 @@ export interface StepReport {
   error?: string;
   /** Why a step was skipped (condition false, flag inactive, an earlier failure). */
   reason?: string;
+  /**
+   * A stable code for why the step failed or was cancelled, when there is one: `TIMEOUT`,
+   * `DEADLINE_EXCEEDED`, `ABORTED`, `CANCELLED`, `ORIGIN_REFUSED`, `SECRET_NOT_BOUND`,
+   * `FLAG_NOT_FOUND`, `TOO_MANY_REDIRECTS`, `RESPONSE_TOO_LARGE`, `HTTP_STATUS`, ….
+   */
+  code?: string;
   /** The step failed but `allow_fail` let the run go on. */
   allowedFailure?: true;
 }
 
 export interface RunResult {
   runId: string;
-  status: 'completed' | 'failed';
+  /** `cancelled`: the caller aborted the run (its `signal`, or a client that disconnected). */
+  status: 'completed' | 'failed' | 'cancelled';
   output: JsonValue | null;
   steps: StepReport[];
-  /** Which step failed and why, when `status` is `failed`. */
-  error?: { step: string; message: string };
+  /** Which step failed (or was running when the run was cancelled) and why, with a stable `code` when there is one. */
+  error?: { step: string; message: string; code?: string };
   /** The output came from the cache; no step ran. */
   cached?: true;
   durationMs: number;
@@ -103,6 +119,19 @@ export interface WorkflowRunnerOptions {
   recentRuns?: number;
   /** How deep `feature` steps may nest at run time. Default 16. */
   maxDepth?: number;
+  /** Per-attempt timeout of steps that set none (and whose workflow sets no `step_timeout`). Default 10 000 ms. `feature` steps are bounded by the deadline only. */
+  stepTimeoutMs?: number;
+  /** Deadline of a whole run, for workflows that set no `deadline`. Default 30 000 ms. */
+  runDeadlineMs?: number;
+  /** Where `http` steps and webhooks may send requests. Default: public addresses only, any origin. */
+  network?: NetworkSettings;
+  /**
+   * The engine defines every flag it will ever have when workflows load (flags come from
+   * manifests or code), so a flag gate naming an unknown flag is a load-time error. Default
+   * `true`. Set `false` when flags are created at run time (a server with a store): an unknown
+   * flag then fails its step with code `FLAG_NOT_FOUND`. Either way a gate is never silently skipped.
+   */
+  flagsKnownAtLoad?: boolean;
   logger?: WorkflowLogger;
   /** Milliseconds since the epoch; injectable for tests. */
   clock?: () => number;

@@ -1,6 +1,7 @@
 import { StepFailure } from '../errors';
 import { toText } from '../mapping/evaluate';
 import type { Resolved, StepContext } from './context';
+import { checkSecretOrigins } from './secret-binding';
 
 export interface HttpResult {
   status: number;
@@ -8,18 +9,18 @@ export interface HttpResult {
   body: unknown;
 }
 
-/** Sends one HTTP request. Non-2xx responses fail unless listed in `acceptStatus`. */
+/** How much of an upstream's error body a failed step repeats. */
+export const ERROR_EXCERPT_CHARS = 120;
+
+/**
+ * Sends one HTTP request through the run's origin guard. Non-2xx responses fail unless listed in
+ * `acceptStatus`; their body is quoted only as a short excerpt with credentials masked.
+ */
 export async function sendHttp(
   request: { method: string; url: string; query?: unknown; headers?: unknown; body?: unknown; acceptStatus?: readonly number[] },
-  signal: AbortSignal,
+  ctx: StepContext,
 ): Promise<HttpResult> {
-  let url: URL;
-  try {
-    url = new URL(request.url);
-  } catch {
-    throw new StepFailure(`invalid URL ${JSON.stringify(request.url)}`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new StepFailure(`unsupported URL scheme "${url.protocol}"; use http or https`);
+  const url = new URL(request.url);
   if (request.query && typeof request.query === 'object') {
     for (const [k, v] of Object.entries(request.query)) {
       if (v === undefined || v === null) continue;
@@ -27,30 +28,36 @@ export async function sendHttp(
       else url.searchParams.append(k, toText(v));
     }
   }
-  const headers = new Headers();
+  const headers: Record<string, string> = {};
   if (request.headers && typeof request.headers === 'object') {
-    for (const [k, v] of Object.entries(request.headers)) if (v !== undefined && v !== null) headers.set(k, toText(v));
+    for (const [k, v] of Object.entries(request.headers)) {
+      if (v === undefined || v === null) continue;
+      const text = toText(v);
+      // A line break would start another header (or the body): refuse rather than send it.
+      if (/[\r\n\0]/.test(text)) throw new StepFailure(`header "${k}" holds a line break or NUL`, { code: 'INVALID_HEADER' });
+      headers[k.toLowerCase()] = text;
+    }
   }
   let body: string | undefined;
   if (request.body !== undefined && request.method !== 'GET' && request.method !== 'HEAD') {
     if (typeof request.body === 'string') {
       body = request.body;
-      if (!headers.has('content-type')) headers.set('content-type', 'text/plain; charset=utf-8');
+      headers['content-type'] ??= 'text/plain; charset=utf-8';
     } else {
       body = JSON.stringify(request.body);
-      if (!headers.has('content-type')) headers.set('content-type', 'application/json');
+      headers['content-type'] ??= 'application/json';
     }
   }
-  let res: Response;
-  try {
-    res = await fetch(url, { method: request.method, headers, body, signal, redirect: 'follow' });
-  } catch (err) {
-    if (signal.aborted) throw signal.reason instanceof Error ? signal.reason : err;
-    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-    throw new StepFailure(`${request.method} ${url.origin}${url.pathname} failed: ${cause?.code ?? cause?.message ?? (err as Error).message}`, { cause: err });
-  }
-  const text = await res.text();
-  const type = res.headers.get('content-type') ?? '';
+  checkSecretOrigins(ctx.network.secrets, url.origin, [url.href, ...Object.values(headers), body ?? '']);
+  const res = await ctx.network.guard.fetch(url, {
+    method: request.method,
+    headers,
+    ...(body !== undefined ? { body } : {}),
+    signal: ctx.signal,
+    ...(ctx.network.allowOrigins ? { allowOrigins: ctx.network.allowOrigins } : {}),
+  });
+  const text = res.text();
+  const type = res.headers['content-type'] ?? '';
   let parsed: unknown = text;
   if (text && /[/+]json\b/i.test(type)) {
     try {
@@ -59,22 +66,43 @@ export async function sendHttp(
       parsed = text;
     }
   }
-  const out: HttpResult = { status: res.status, headers: Object.fromEntries(res.headers), body: parsed };
-  if (!res.ok && !(request.acceptStatus ?? []).includes(res.status)) {
-    const snippet = typeof parsed === 'string' ? parsed.slice(0, 200) : JSON.stringify(parsed).slice(0, 200);
-    throw new StepFailure(`${request.method} ${url.origin}${url.pathname} answered ${res.status}${res.statusText ? ` ${res.statusText}` : ''}${snippet ? `: ${snippet}` : ''}`);
+  const ok = res.status >= 200 && res.status < 300;
+  if (!ok && !(request.acceptStatus ?? []).includes(res.status)) {
+    const shown = new URL(res.url);
+    const quote = excerpt(typeof parsed === 'string' ? parsed : JSON.stringify(parsed));
+    throw new StepFailure(`${request.method} ${shown.origin}${shown.pathname} answered ${res.status}${res.statusText ? ` ${res.statusText}` : ''}${quote ? `: ${quote}` : ''}`, { code: 'HTTP_STATUS' });
   }
-  return out;
+  return { status: res.status, headers: res.headers, body: parsed };
+}
+
+/**
+ * A short, single-line excerpt of an upstream's error body: control characters collapsed, bearer
+ * and basic credentials and JWT-shaped tokens masked, at most `ERROR_EXCERPT_CHARS` characters.
+ * (The run also redacts every secret of its environment.)
+ */
+export function excerpt(text: string): string {
+  const line = text
+    // eslint-disable-next-line no-control-regex -- control characters are what is being removed
+    .replace(/[\u0000-\u001f\u007f]+/g, ' ')
+    .replace(/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi, '$1 [REDACTED]')
+    .replace(/\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g, '[REDACTED]')
+    .trim();
+  return line.length > ERROR_EXCERPT_CHARS ? `${line.slice(0, ERROR_EXCERPT_CHARS)}…` : line;
+}
+
+/** The request URL of an `http` step or webhook: its compiled `url` under its `base`, if any. */
+export function stepUrl(ctx: StepContext, baseName: string | undefined): string {
+  let base: string | undefined;
+  if (baseName !== undefined) {
+    base = ctx.settings.baseUrls?.[baseName];
+    if (base === undefined) throw new StepFailure(`environment "${ctx.env}" defines no base URL "${baseName}"`);
+  }
+  return ctx.step.url!.resolve(ctx.scope, base);
 }
 
 export function runHttpStep(fields: Resolved, ctx: StepContext): Promise<HttpResult> {
   const def = ctx.step.definition;
   if (def.type !== 'http') throw new Error('not an http step');
-  let url = toText(fields.url);
-  if (def.base !== undefined) {
-    const base = ctx.settings.baseUrls?.[def.base];
-    if (base === undefined) throw new StepFailure(`environment "${ctx.env}" defines no base URL "${def.base}"`);
-    url = /^https?:\/\//i.test(url) ? url : `${base.replace(/\/+$/, '')}/${url.replace(/^\/+/, '')}`;
-  }
-  return sendHttp({ method: def.method ?? 'GET', url, query: fields.query, headers: fields.headers, body: fields.body, acceptStatus: def.accept_status ?? [] }, ctx.signal);
+  const url = stepUrl(ctx, def.base);
+  return sendHttp({ method: def.method ?? 'GET', url, query: fields.query, headers: fields.headers, body: fields.body, acceptStatus: def.accept_status ?? [] }, ctx);
 }

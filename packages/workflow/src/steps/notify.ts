@@ -2,14 +2,14 @@ import type { MailReceipt } from '../drivers/types';
 import { StepFailure } from '../errors';
 import { toText } from '../mapping/evaluate';
 import type { Resolved, StepContext } from './context';
-import { sendHttp, type HttpResult } from './http';
+import { sendHttp, stepUrl, type HttpResult } from './http';
 
-/** A webhook POST (JSON) or an email through the environment's mailer. */
+/** A webhook POST (JSON, through the run's origin guard) or an email through the environment's mailer. */
 export async function runNotifyStep(fields: Resolved, ctx: StepContext): Promise<HttpResult | MailReceipt> {
   const def = ctx.step.definition;
   if (def.type !== 'notify') throw new Error('not a notify step');
   if (def.channel === 'webhook') {
-    return sendHttp({ method: 'POST', url: toText(fields.url), headers: fields.headers, body: fields.body ?? {} }, ctx.signal);
+    return sendHttp({ method: 'POST', url: stepUrl(ctx, def.base), headers: fields.headers, body: fields.body ?? {} }, ctx);
   }
   const mailer = await ctx.resources.mailer(ctx.env, def.mailer);
   const list = (v: unknown): string[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v.map(toText).filter(Boolean) : [toText(v)].filter(Boolean));

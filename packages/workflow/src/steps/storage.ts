@@ -1,3 +1,4 @@
+import { checkStorageKey } from '../drivers/local-storage';
 import { StepFailure } from '../errors';
 import { toText } from '../mapping/evaluate';
 import type { Resolved, StepContext } from './context';
@@ -8,8 +9,9 @@ const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$
 export async function runStorageStep(fields: Resolved, ctx: StepContext): Promise<Record<string, unknown>> {
   const def = ctx.step.definition;
   if (def.type !== 'storage') throw new Error('not a storage step');
-  const driver = await ctx.resources.storage(ctx.env, def.driver);
   const path = toText(fields.path);
+  checkStorageKey(path);
+  const driver = await ctx.resources.storage(ctx.env, def.driver);
   const encoding = def.encoding ?? 'text';
   switch (def.action) {
     case 'put': {
