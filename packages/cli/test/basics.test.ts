@@ -71,7 +71,7 @@ describe('switchyard basics', () => {
   it('rejects an invalid choice as a usage error', async () => {
     const r = await runCli(['export', '--store', 'memory:', '--format', 'xml']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain("error: option '--format <format>' argument 'xml' is invalid. Allowed choices are yaml, json.");
+    expect(r.stderr).toContain("error: option '--format <format>' argument 'xml' is invalid. Allowed choices are yaml, json, flagd.");
   });
 
   it('colours only when asked to and never with NO_COLOR', async () => {

@@ -73,3 +73,13 @@ export { EngineSync, type EngineSyncOptions, type EngineSyncStatus } from './syn
 export { decodeChange, ChangeHub, consoleStoreLogger } from './store/change-hub';
 export { checkKey, checkFeatureArgs, checkTtl, toJson, auditLimit, checkAuditMaxEntries } from './store/check-args';
 export { TrailingTask } from './store/trailing-task';
+export { compileLogic, truthy, LogicError, type Logic, type CustomOperator, type CompileLogicOptions } from './jsonlogic/compile-logic';
+export { compileFlagdTargeting, flagdOperators, hasTargeting } from './flagd/compile-flagd-rule';
+export { fractional, bucketOfHash } from './flagd/fractional';
+export { semVer, startsWith, endsWith } from './flagd/sem-ver';
+export { isFlagdFlag } from './compile/compile-flag';
+export { normalizedHash, VARIANT_SEED } from './unleash/hash';
+export { contextValue as unleashContextValue } from './unleash/context';
+export { UNLEASH_OPERATORS } from './unleash/constraints';
+export { UNLEASH_STRATEGIES } from './unleash/strategies';
+export { DISABLED_VARIANT } from './unleash/compile-unleash-rule';

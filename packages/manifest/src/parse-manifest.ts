@@ -5,6 +5,7 @@ import { detectFormat } from './detect-format';
 import { isPlainObject } from './document-result';
 import type { DocumentResult, ReadContext } from './document-result';
 import { readFeaturis } from './featuris';
+import { readFlagd } from './flagd/read-flagd';
 import { readNative } from './native';
 import { describeValue } from './schema-issues';
 import type { ParsedManifest, ParseManifestOptions } from './types';
@@ -37,6 +38,7 @@ export function readDocument(text: string, options: ParseManifestOptions): Docum
     out,
   };
   if (format === 'featuris') readFeaturis(doc.value, ctx);
+  else if (format === 'flagd' && isPlainObject(doc.value)) readFlagd(doc.value, ctx);
   else if (isPlainObject(doc.value)) readNative(doc.value, ctx);
   else out.diagnostics.push(doc.diagnostic([], `a native manifest is a mapping with switchyard: 1 and flags, got ${describeValue(doc.value)}`, 'invalid-format'));
   return finish(out);

@@ -1,8 +1,8 @@
 import type { FlagDefinition, MaintainedValues, ValueValidator } from '@switchyard/core';
 import type { Diagnostic } from './diagnostic';
 
-/** The two manifest formats. */
-export type ManifestFormat = 'native' | 'featuris';
+/** The manifest formats: Switchyard's own, Featuris, and flagd flag definitions. */
+export type ManifestFormat = 'native' | 'featuris' | 'flagd';
 
 /** Definitions and seeded values read from manifests, with every problem found. */
 export interface ManifestResult {

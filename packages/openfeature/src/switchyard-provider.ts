@@ -1,4 +1,4 @@
-import { OpenFeatureEventEmitter, ProviderEvents, type EvaluationContext, type JsonValue, type Provider, type ResolutionDetails } from '@openfeature/server-sdk';
+import { OpenFeatureEventEmitter, ProviderEvents, type EvaluationContext, type JsonValue, type Provider, type ResolutionDetails, type TrackingEventDetails } from '@openfeature/server-sdk';
 import { createEngine, ValidationError, type Engine, type EngineOptions, type EvaluateOptions, type JsonObject } from '@switchyard/core';
 import { ChangeDetector } from './change-detector';
 import { failedResolution, toResolution } from './resolution';
@@ -23,6 +23,19 @@ export interface SwitchyardProviderOptions extends LocalSourceOptions {
    * reconnections of a server source, stored rows skipped as invalid. State changes are events.
    */
   onError?: (error: Error) => void;
+  /**
+   * Receives `client.track(name, context, details)` calls (OpenFeature's tracking API), e.g. to
+   * record conversions next to the evaluations of an experiment. Without it, tracking is a no-op.
+   * A throwing listener is reported through `onError` and never reaches the caller.
+   */
+  onTrack?: (event: TrackingEvent) => void;
+}
+
+/** One `track()` call as the provider hands it on. */
+export interface TrackingEvent {
+  name: string;
+  context: EvaluationContext;
+  details: TrackingEventDetails;
 }
 
 type SourceState = 'ready' | 'stale' | 'error';
@@ -106,6 +119,17 @@ export class SwitchyardProvider implements Provider {
       return Promise.resolve(toResolution<T>(details as never));
     } catch (err) {
       return Promise.resolve(failedResolution(defaultValue, err));
+    }
+  }
+
+  /** OpenFeature's tracking API: hands the event to `onTrack`. */
+  track(trackingEventName: string, context: EvaluationContext, trackingEventDetails: TrackingEventDetails): void {
+    const listener = this.options.onTrack;
+    if (!listener) return;
+    try {
+      listener({ name: trackingEventName, context, details: trackingEventDetails });
+    } catch (err) {
+      this.options.onError?.(err instanceof Error ? err : new Error(String(err)));
     }
   }
 

@@ -18,7 +18,7 @@ describe('redaction of secrets is not an oracle', () => {
     let runner: WorkflowRunner;
     beforeAll(async () => {
       peer = await startServer((req, body, res) => json(res, 200, { guess: (JSON.parse(body || '{}') as { guess?: string }).guess, auth: req.headers.authorization }));
-      runner = createWorkflowRunner({ store: createMemoryStore(), network: LOOPBACK, environments: { dev: { baseUrls: { api: peer.url }, secrets: { API_TOKEN } } } });
+      runner = createWorkflowRunner({ store: createMemoryStore(), network: { allowPrivate: [...LOOPBACK.allowPrivate] }, environments: { dev: { baseUrls: { api: peer.url }, secrets: { API_TOKEN } } } });
       runner.register([
         {
           product: 'shop',

@@ -43,6 +43,10 @@ export function defaultRule(kind: Rule['type'], type: FlagType): Rule {
       return { type: 'targeting', rules: [{ name: 'rule 1', when: defaultCondition(), serve: { type: 'static', value: sampleValue(type) } }] };
     case 'acceptance':
       return type === 'boolean' ? { type: 'acceptance', source: 'pivotal', state: 'delivered', items: [] } : { type: 'acceptance', source: 'pivotal', state: 'delivered', items: [], value: sampleValue(type) };
+    case 'flagd':
+      return { type: 'flagd', variants: { a: sampleValue(type, 0), b: sampleValue(type, 1) }, defaultVariant: 'a' };
+    case 'unleash':
+      return { type: 'unleash', feature: 'feature', strategies: [] };
   }
 }
 

@@ -23,6 +23,10 @@ export function summarizeRule(rule: Rule): string {
       return `${rule.rules.length} targeting rule${rule.rules.length === 1 ? '' : 's'}${rule.otherwise ? `, else ${summarizeRule(rule.otherwise)}` : ''}`;
     case 'acceptance':
       return `when ${rule.source} items are ${rule.state}`;
+    case 'flagd':
+      return `flagd: ${Object.keys(rule.variants).length} variants${rule.targeting !== undefined ? ', targeting' : ''}${rule.defaultVariant !== undefined ? `, default ${rule.defaultVariant}` : ''}`;
+    case 'unleash':
+      return `unleash: ${rule.strategies.length === 0 ? 'on for everyone' : `${rule.strategies.length} strateg${rule.strategies.length === 1 ? 'y' : 'ies'}`}${rule.variants?.length ? `, ${rule.variants.length} variants` : ''}`;
   }
 }
 

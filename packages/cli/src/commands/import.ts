@@ -1,6 +1,7 @@
 import type { FlagStore } from '@switchyard/core';
 import { withStore } from '../backend/open-backend';
 import type { CommandContext, CommandInput } from '../context';
+import { usageError } from '../exit-error';
 import type { LoadedPaths } from '../input/load-manifest-paths';
 import { loadValidManifests } from '../input/load-valid-manifests';
 import { jsonText } from '../output/format-value';
@@ -10,6 +11,10 @@ import { isEmptyPlan, planCounts, planImport } from '../plan/import-plan';
 import { planJson, renderPlan } from '../plan/render-plan';
 
 interface ImportOptions {
+  from?: 'manifests' | 'unleash';
+  output?: string;
+  environment?: string;
+  flagSet?: string;
   store?: string;
   create?: boolean;
   prune?: boolean;
@@ -51,6 +56,10 @@ async function importInto(ctx: CommandContext, store: FlagStore, url: string, lo
  * any error; then writes definitions and seeded values, undoing its own writes if one fails.
  */
 export async function run(ctx: CommandContext, input: CommandInput<ImportOptions>): Promise<void> {
+  if (input.options.from === 'unleash') return (await import('./import-unleash')).run(ctx, input);
+  for (const name of ['output', 'environment', 'flagSet'] as const) {
+    if (input.options[name] !== undefined) throw usageError(`--${name === 'flagSet' ? 'flag-set' : name} applies to --from unleash only`);
+  }
   const loaded = await loadValidManifests(ctx, input.rest, 'import');
   const { redactUrl } = await import('@switchyard/stores');
   await withStore(ctx, input.options.store, (store, url) => importInto(ctx, store, redactUrl(url), loaded, input.options), { create: input.options.create });

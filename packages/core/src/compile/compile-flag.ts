@@ -67,7 +67,8 @@ function assemble(
   constantRule: boolean,
 ): FlagEvaluator {
   if (definition.enabled === false) {
-    const disabled = result(definition.key, definition.fallbackValue, 'DISABLED', metadata);
+    // flagd serves no value for a disabled flag: callers use their own default.
+    const disabled = result(definition.key, isFlagdFlag(definition) ? undefined : definition.fallbackValue, 'DISABLED', metadata);
     return () => disabled;
   }
   const prerequisites = definition.prerequisites ?? [];
@@ -80,13 +81,19 @@ function assemble(
     return rule;
   }
   const failed = result(definition.key, definition.fallbackValue, 'PREREQUISITE_FAILED', metadata);
-  const checks = prerequisites.map((p) => ({ flag: p.flag, expected: p.value ?? true, json: typeof (p.value ?? true) === 'object' ? JSON.stringify(p.value) : undefined }));
+  const checks = prerequisites.map((p) => ({
+    flag: p.flag,
+    expected: p.value ?? true,
+    json: typeof (p.value ?? true) === 'object' ? JSON.stringify(p.value) : undefined,
+    variants: p.variants && p.variants.length > 0 ? new Set(p.variants) : undefined,
+  }));
   return (context, environment, resolver) => {
     for (let i = 0; i < checks.length; i++) {
       const c = checks[i]!;
       const r = resolver.evaluate(c.flag, context, environment);
       if (r.errorCode !== undefined) return failed;
       if (c.json === undefined ? r.value !== c.expected : JSON.stringify(r.value) !== c.json) return failed;
+      if (c.variants && (r.variant === undefined || !c.variants.has(r.variant))) return failed;
     }
     if (scoped) {
       const s = scoped(context);
@@ -96,11 +103,17 @@ function assemble(
   };
 }
 
-/** Evaluation metadata of a flag: its flag set and the primitive entries of its `metadata`. */
+/** True for a flag decided by flagd rules only: it follows flagd's semantics where they differ (no value when disabled, its own metadata). */
+export function isFlagdFlag(definition: FlagDefinition): boolean {
+  const rules = [definition.defaultRule, ...Object.values(definition.environments ?? {})].filter((r) => r !== undefined);
+  return rules.length > 0 && rules.every((r) => r.type === 'flagd');
+}
+
+/** Evaluation metadata of a flag: its flag set (not for flagd flags, whose metadata is their own) and the primitive entries of its `metadata`. */
 function flagMetadata(definition: FlagDefinition): EvaluationMetadata {
   const out: Record<string, string | number | boolean> = {};
   let any = false;
-  if (definition.flagSet !== undefined) {
+  if (definition.flagSet !== undefined && !isFlagdFlag(definition)) {
     out.flagSet = definition.flagSet;
     any = true;
   }

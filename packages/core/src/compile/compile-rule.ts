@@ -11,6 +11,8 @@ import type {
   VariantRule,
 } from '../types/rule';
 import type { FlagType, FlagValue } from '../types/values';
+import { compileFlagdRule } from '../flagd/compile-flagd-rule';
+import { compileUnleashRule } from '../unleash/compile-unleash-rule';
 import { attributeGetter } from './attribute';
 import { compileCondition, type Predicate } from './compile-condition';
 import { parseInstant } from './dates';
@@ -54,6 +56,10 @@ export function compileRule(rule: Rule | undefined, ctx: RuleCompileContext): Ru
       return compileTargeting(rule, ctx);
     case 'acceptance':
       return compileAcceptance(rule, ctx);
+    case 'flagd':
+      return compileFlagdRule(rule, ctx);
+    case 'unleash':
+      return compileUnleashRule(rule, ctx);
     default:
       return constant(ctx.fallback);
   }

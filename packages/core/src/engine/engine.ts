@@ -271,7 +271,8 @@ export class Engine {
     options: EvaluateOptions | undefined,
   ): EvaluationDetails<FlagValueOf[K]> {
     const r = this.evaluate(key, context, options);
-    if (r.errorCode !== undefined) return { ...r, value: defaultValue };
+    // Errors, and answers that defer to the caller's default (flagd without a default variant), serve `defaultValue`.
+    if (r.errorCode !== undefined || r.value === undefined) return { ...r, value: defaultValue };
     const v = r.value;
     const ok = type === 'object' ? typeof v === 'object' && v !== null : typeof v === type;
     if (ok) return r as EvaluationDetails<FlagValueOf[K]>;

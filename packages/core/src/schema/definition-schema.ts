@@ -76,6 +76,30 @@ export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
   ]),
 );
 
+const unleashConstraintSchema = z.strictObject({
+  contextName: z.string(),
+  operator: z.string().min(1),
+  values: z.array(z.string()).optional(),
+  value: z.string().optional(),
+  inverted: z.boolean().optional(),
+  caseInsensitive: z.boolean().optional(),
+});
+
+const unleashVariantSchema = z.strictObject({
+  name: z.string().min(1),
+  weight: z.number().int('must be a whole number').min(0, 'must not be negative'),
+  stickiness: z.string().optional(),
+  payload: z.strictObject({ type: z.string().min(1), value: z.string() }).optional(),
+  overrides: z.array(z.strictObject({ contextName: z.string().min(1), values: z.array(z.string()) })).optional(),
+});
+
+const unleashStrategySchema = z.strictObject({
+  name: z.string().min(1),
+  parameters: z.record(z.string(), z.string()).optional(),
+  constraints: z.array(unleashConstraintSchema).optional(),
+  variants: z.array(unleashVariantSchema).optional(),
+});
+
 const percentage = z.number().min(0, 'must be between 0 and 100').max(100, 'must be between 0 and 100');
 const stickiness = z.string().min(1).optional();
 
@@ -121,6 +145,18 @@ export const ruleSchema: z.ZodType<Rule> = z.lazy(() =>
       value: flagValueSchema.optional(),
       otherwise: ruleSchema.optional(),
     }),
+    z.strictObject({
+      type: z.literal('flagd'),
+      variants: z.record(z.string(), flagValueSchema).refine((v) => Object.keys(v).length > 0, 'needs at least one variant'),
+      defaultVariant: z.string().optional(),
+      targeting: jsonValueSchema.optional(),
+    }),
+    z.strictObject({
+      type: z.literal('unleash'),
+      feature: z.string().min(1),
+      strategies: z.array(unleashStrategySchema),
+      variants: z.array(unleashVariantSchema).optional(),
+    }),
   ]),
 );
 
@@ -139,7 +175,7 @@ const definitionShape = strictObject({
   fallbackValue: flagValueSchema,
   environments: z.record(z.string().min(1), ruleSchema).optional(),
   defaultRule: ruleSchema.optional(),
-  prerequisites: z.array(strictObject({ flag: flagKeySchema, value: flagValueSchema.optional() })).optional(),
+  prerequisites: z.array(strictObject({ flag: flagKeySchema, value: flagValueSchema.optional(), variants: z.array(z.string().min(1)).min(1).optional() })).optional(),
   validations: z.array(validationSchema).optional(),
   tags: z.array(z.string().min(1)).optional(),
   metadata: z.record(z.string(), jsonValueSchema).optional(),
@@ -252,6 +288,15 @@ function checkRule(type: FlagType, rule: Rule, path: (string | number)[], add: A
       return;
     case 'acceptance':
       checkInsideOutside(type, rule, path, add);
+      return;
+    case 'flagd':
+      for (const [name, value] of Object.entries(rule.variants)) checkValue(type, value, [...path, 'variants', name], add);
+      if (rule.defaultVariant !== undefined && !Object.prototype.hasOwnProperty.call(rule.variants, rule.defaultVariant)) {
+        add([...path, 'defaultVariant'], `"${rule.defaultVariant}" is not one of the variants (${Object.keys(rule.variants).join(', ')})`);
+      }
+      return;
+    case 'unleash':
+      if (type !== 'boolean') add([...path, 'type'], `unleash rules serve true or false, so the flag must be boolean, not ${type}`);
       return;
   }
 }

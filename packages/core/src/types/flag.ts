@@ -5,6 +5,8 @@ import type { FlagType, FlagValue, JsonObject } from './values';
 export interface Prerequisite {
   flag: string;
   value?: FlagValue;
+  /** The prerequisite flag must also have been served one of these variants (Unleash's variant dependencies). */
+  variants?: string[];
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Condition } from './condition';
-import type { FlagValue, JsonObject } from './values';
+import type { FlagValue, JsonObject, JsonValue } from './values';
 
 /** Serve one value. */
 export interface StaticRule {
@@ -83,5 +83,65 @@ export interface AcceptanceRule {
   otherwise?: Rule;
 }
 
-export type Rule = StaticRule | VariantRule | RolloutRule | ScheduleRule | TargetingRule | AcceptanceRule;
+/**
+ * A flag decided the way flagd decides it: `targeting` (JsonLogic with flagd's operators `fractional`,
+ * `sem_ver`, `starts_with`, `ends_with`) names a variant; `null` or no targeting serves `defaultVariant`.
+ * Without a default variant the answer carries no value and callers use their own default.
+ */
+export interface FlagdRule {
+  type: 'flagd';
+  /** Variant name → value. */
+  variants: Record<string, FlagValue>;
+  /** Served when there is no targeting or it returns `null`; absent: no value (the caller's default). */
+  defaultVariant?: string;
+  /** JsonLogic; `$ref`s to shared evaluators are resolved before a definition is built. */
+  targeting?: JsonValue;
+}
+
+/** One constraint of an Unleash strategy, as Unleash writes it. */
+export interface UnleashConstraint {
+  contextName: string;
+  operator: string;
+  values?: string[];
+  value?: string;
+  inverted?: boolean;
+  caseInsensitive?: boolean;
+}
+
+/** One Unleash variant: `weight` out of the sum of all weights (Unleash uses 1000). */
+export interface UnleashVariant {
+  name: string;
+  weight: number;
+  stickiness?: string;
+  payload?: { type: string; value: string };
+  overrides?: { contextName: string; values: string[] }[];
+}
+
+/** One Unleash activation strategy (`default`, `flexibleRollout`, `userWithId`, `remoteAddress`, …). */
+export interface UnleashStrategy {
+  name: string;
+  /** Unleash writes every parameter as text (`rollout: "50"`). */
+  parameters?: Record<string, string>;
+  /** All must hold; segment constraints are included here. */
+  constraints?: UnleashConstraint[];
+  /** Strategy variants; when present they decide the variant instead of the feature's. */
+  variants?: UnleashVariant[];
+}
+
+/**
+ * A feature decided the way Unleash decides it: the first strategy whose constraints hold and which
+ * is enabled for the context enables the feature (no strategies: enabled for everyone); variants are
+ * chosen with Unleash's normalized murmur3 hash. Serves `true`/`false` (boolean flags only); the
+ * variant name is the result's `variant`, its payload is in the metadata.
+ */
+export interface UnleashRule {
+  type: 'unleash';
+  /** The feature's name in Unleash: the default `groupId` of rollouts and the group of variant hashing. */
+  feature: string;
+  strategies: UnleashStrategy[];
+  /** Feature variants, used when the deciding strategy has none. */
+  variants?: UnleashVariant[];
+}
+
+export type Rule = StaticRule | VariantRule | RolloutRule | ScheduleRule | TargetingRule | AcceptanceRule | FlagdRule | UnleashRule;
 export type RuleType = Rule['type'];
