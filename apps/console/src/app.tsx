@@ -2,7 +2,7 @@ import { lazy, Suspense } from 'preact/compat';
 import { useEffect, useState } from 'preact/hooks';
 import { Route, Router, Switch } from 'wouter-preact';
 import { configureClient } from './api/client';
-import { session, signIn, storedCredentials } from './auth/session';
+import { probeServer, session, signIn, storedCredentials, type SignInMethod } from './auth/session';
 import { loadAll } from './state/flags';
 import { AuditLog } from './views/audit';
 import { FlagList } from './views/flag-list';
@@ -33,11 +33,23 @@ function Loading() {
 
 /** Signs in again from this tab's session, then routes between the console's screens under `/ui`. */
 export function App() {
-  const [restoring, setRestoring] = useState(() => storedCredentials() !== null && session.value === null);
+  const [restoring, setRestoring] = useState(() => session.value === null);
   const [restoreError, setRestoreError] = useState<string | undefined>();
+  const [methods, setMethods] = useState<SignInMethod[] | undefined>();
   useEffect(() => {
+    if (!restoring) return;
     const stored = storedCredentials();
-    if (!restoring || !stored) return;
+    if (!stored) {
+      // Ask the server first: with no credentials configured it answers whoami, and no form is shown.
+      probeServer()
+        .then((probe) => {
+          if (probe.open) void loadAll();
+          else setMethods(probe.methods);
+        })
+        .catch((err: unknown) => setRestoreError(`The server cannot be reached: ${(err as Error).message}`))
+        .finally(() => setRestoring(false));
+      return;
+    }
     // Fetch the flags while the role is being checked: one round trip less before the list shows.
     configureClient(stored);
     void loadAll();
@@ -52,7 +64,7 @@ export function App() {
   }, [session.value !== null]);
 
   if (restoring) return <Loading />;
-  if (!session.value) return <SignIn initialError={restoreError} />;
+  if (!session.value) return <SignIn initialError={restoreError} methods={methods} />;
   return (
     <Router base="/ui">
       <Shell>

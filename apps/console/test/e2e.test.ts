@@ -113,6 +113,8 @@ describe.skipIf(!HAVE_CHROMIUM)('console in Chromium against the reference serve
   it('refuses wrong credentials and signs in with an API key, keeping it out of the URL and localStorage', async () => {
     await page.goto(`${harness.url}/ui/`);
     await shot(page, '01-sign-in');
+    // The form offers what the server's challenge names: keys/JWT (Bearer) and basic credentials.
+    expect(await page.getByTestId('sign-in-methods').textContent()).toBe('This server asks for an API key or token (JWT) or a username and password.');
     await page.getByRole('textbox', { name: 'API key' }).fill('not-a-key');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await expect.poll(() => page.getByRole('alert').textContent()).toBe('The server did not accept these credentials.');
@@ -121,6 +123,25 @@ describe.skipIf(!HAVE_CHROMIUM)('console in Chromium against the reference serve
     expect(await page.evaluate(() => JSON.stringify(localStorage))).not.toContain(ADMIN_KEY);
     expect(await page.evaluate(() => sessionStorage.getItem('switchyard.console.credentials'))).toBe(JSON.stringify({ kind: 'api-key', key: ADMIN_KEY }));
     expect(await page.getByTestId('role').textContent()).toBe('admin');
+  });
+
+  it('opens without a sign-in form when the server has no credentials configured', async () => {
+    const open = await startHarness({ open: true });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    try {
+      const p = await context.newPage();
+      await p.goto(`${open.url}/ui/`);
+      await p.getByRole('heading', { name: 'Flags' }).waitFor();
+      await p.locator('tr[data-key]').first().waitFor();
+      expect(await p.getByRole('textbox', { name: 'API key' }).count()).toBe(0);
+      expect(await p.getByTestId('role').textContent()).toBe('admin');
+      expect(await p.getByTestId('auth-off').textContent()).toBe('auth off');
+      expect(await p.getByRole('button', { name: 'Sign out' }).count()).toBe(0);
+      await shot(p, '01b-auth-off');
+    } finally {
+      await context.close();
+      await open.close();
+    }
   });
 
   it('lists every flag with its value per environment and filters them', async () => {

@@ -26,6 +26,8 @@ export interface Harness {
 export interface HarnessOptions {
   /** Serve the workflow features in `dir`, with these per-environment settings (as the config file's `workflows`). */
   workflows?: { dir: string; environments: Record<string, Record<string, unknown>> };
+  /** Start with no credentials configured (the laptop default): everyone on loopback is admin. */
+  open?: boolean;
 }
 
 /**
@@ -43,13 +45,15 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     manifests,
     store: `sqlite:///${join(dir, 'switchyard.db')}`,
     insecure: false,
-    auth: {
-      apiKeys: [
-        { key: ADMIN_KEY, role: 'admin' },
-        { key: READ_KEY, role: 'read' },
-      ],
-      basic: [WRITER],
-    },
+    auth: options.open
+      ? { apiKeys: [], basic: [] }
+      : {
+          apiKeys: [
+            { key: ADMIN_KEY, role: 'admin' },
+            { key: READ_KEY, role: 'read' },
+          ],
+          basic: [WRITER],
+        },
     bodyLimit: 1024 * 1024,
     logLevel: 'silent',
     watchManifests: false,
@@ -66,9 +70,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   // The role endpoint the console asks the server for; served here until the server has its own.
   app.get('/api/v1/whoami', async (req, res, next) => {
     if (!whoami.enabled) return void res.status(404).json({ error: { code: 'NOT_FOUND', message: 'no route for GET /api/v1/whoami' } });
+    if (serverHasWhoami) return next();
     const result = await auth.authenticate(req.headers);
     if (result.kind !== 'ok') return void res.status(401).json({ error: { code: 'UNAUTHORIZED', message: 'credentials are required' } });
-    if (serverHasWhoami) return next();
     res.json({ id: result.principal.id, role: result.principal.role, via: result.principal.via });
   });
   // What the server needs to add (see the console README).

@@ -28,6 +28,7 @@ import { StreamConnections, streamRoutes } from './routes/stream';
 import { workertownRoutes } from './routes/workertown';
 import { workflowRoutes } from './routes/workflows';
 import { consoleRoutes } from './routes/console';
+import { rootRoutes } from './routes/root';
 import { API_SECURITY_HEADERS, pageSecurityHeaders } from './security/security-headers';
 import type { WorkflowRunner } from '@switchyard/workflow';
 import type { SyncTracker } from './runtime/sync-tracker';
@@ -138,6 +139,7 @@ export function createServer(options: CreateServerOptions): Express {
   // Evaluation routes first: they are the hot path and should not walk the other routers.
   ofrepRoutes(ctx, app);
   app.use(publicRoutes(ctx, pageHeaders));
+  app.use(rootRoutes(ctx, { console: options.consoleDir !== undefined }));
   app.use(nativeRoutes(ctx));
   app.use(streamRoutes(ctx, connections));
   app.use(workflowRoutes(ctx, options.workflows));

@@ -44,3 +44,36 @@ describe('the admin console at /ui', () => {
     expect(missing.body.error.code).toBe('NOT_FOUND');
   });
 });
+
+describe('the front door at /', () => {
+  it('sends a browser to the console and gives JSON clients an index of the APIs', async () => {
+    const http = supertest(runtime.app);
+    const browser = await http.get('/').set('Accept', 'text/html,application/xhtml+xml,*/*;q=0.8');
+    expect(browser.status).toBe(302);
+    expect(browser.headers.location).toBe('/ui');
+    expect(browser.headers.vary).toContain('Accept');
+    for (const accept of ['application/json', '*/*']) {
+      const json = await http.get('/').set('Accept', accept);
+      expect(json.status, accept).toBe(200);
+      expect(json.body).toMatchObject({ name: 'Switchyard', console: '/ui', docs: '/docs', openApi: '/open-api.json', health: '/health' });
+      expect(json.body.apis).toMatchObject({ native: '/api/v1/flags', workertown: '/v1/flags', ofrep: '/ofrep/v1/evaluate/flags' });
+    }
+    // Every path the index names is served (not a 404).
+    const listed = await http.get('/').set('Accept', 'application/json');
+    for (const url of ['/docs', '/open-api.json', '/health', listed.body.apis.native, listed.body.apis.workertown, listed.body.apis.cds]) {
+      expect((await http.get(url)).status, url).not.toBe(404);
+    }
+  });
+
+  it('answers JSON (no redirect) when the console is not served', async () => {
+    const bare = await createRuntime(parseServerConfig(['--store', 'memory:'], {}).config!, { logger: createLogger('silent'), defaultMetrics: false });
+    try {
+      const res = await supertest(bare.app).get('/').set('Accept', 'text/html');
+      expect(res.status).toBe(200);
+      expect(res.body.console).toBeUndefined();
+      expect(res.body.name).toBe('Switchyard');
+    } finally {
+      await bare.close();
+    }
+  });
+});

@@ -6,7 +6,8 @@ const STORAGE_KEY = 'switchyard.console.credentials';
 
 /** Who is signed in; `role` is `undefined` until known. */
 export interface Session {
-  credentials: Credentials;
+  /** `null` when the server has no credentials configured (everyone is admin on loopback). */
+  credentials: Credentials | null;
   id: string;
   role: Role;
   /** True when the role came from the server; false when it is assumed until a write is refused. */
@@ -48,6 +49,29 @@ export async function signIn(credentials: Credentials, remember: boolean): Promi
     // Storage may be disabled; the session then lasts as long as the page.
   }
   return next;
+}
+
+/** The sign-in methods a server accepts, read from its `WWW-Authenticate` challenge. */
+export type SignInMethod = 'api-key' | 'basic';
+
+/**
+ * What the server says before any credentials are typed: `open` when it answers `whoami` without
+ * credentials (auth is off, so no sign-in form is shown), otherwise the methods its 401 challenge
+ * names (Bearer: an API key or a JWT; Basic: username and password).
+ */
+export async function probeServer(): Promise<{ open: true } | { open: false; methods: SignInMethod[] }> {
+  const response = await fetch('/api/v1/whoami', { headers: { Accept: 'application/json' }, credentials: 'omit', cache: 'no-store' });
+  if (response.ok) {
+    const me = (await response.json()) as WhoAmI;
+    configureClient(null, signOut);
+    session.value = { credentials: null, id: me.id, role: me.role, roleKnown: true };
+    return { open: true };
+  }
+  const challenge = response.headers.get('WWW-Authenticate') ?? '';
+  const methods: SignInMethod[] = [];
+  if (/\bBearer\b/i.test(challenge)) methods.push('api-key');
+  if (/\bBasic\b/i.test(challenge)) methods.push('basic');
+  return { open: false, methods: methods.length ? methods : ['api-key', 'basic'] };
 }
 
 /** Forgets the credentials (memory and sessionStorage). */

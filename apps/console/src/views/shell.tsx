@@ -57,9 +57,15 @@ export function Shell({ children }: { children: ComponentChildren }) {
           <button type="button" class="ghost" onClick={cycleTheme} aria-label={`Colour scheme: ${theme.value}. Change`}>
             {theme.value === 'dark' ? '☾' : theme.value === 'light' ? '☀' : '◐'}
           </button>
-          <button type="button" class="ghost" onClick={signOut}>
-            Sign out
-          </button>
+          {s?.credentials === null ? (
+            <span class="who" data-testid="auth-off" title="The server has no credentials configured: it serves only this machine (loopback) and the allowed hosts.">
+              auth off
+            </span>
+          ) : (
+            <button type="button" class="ghost" onClick={signOut}>
+              Sign out
+            </button>
+          )}
         </div>
       </header>
       <main id="main" tabIndex={-1}>

@@ -1,10 +1,13 @@
 import { useState } from 'preact/hooks';
 import { ApiError, type Credentials } from '../api/client';
-import { signIn } from '../auth/session';
+import { signIn, type SignInMethod } from '../auth/session';
 
-/** Sign in with an API key or a username and password; nothing is put in the URL. */
-export function SignIn({ initialError }: { initialError?: string | undefined }) {
-  const [kind, setKind] = useState<Credentials['kind']>('api-key');
+/**
+ * Sign in with an API key (or a JWT) or a username and password, offering only the methods the
+ * server's challenge names; nothing is put in the URL.
+ */
+export function SignIn({ initialError, methods = ['api-key', 'basic'] }: { initialError?: string | undefined; methods?: SignInMethod[] }) {
+  const [kind, setKind] = useState<Credentials['kind']>(methods[0] ?? 'api-key');
   const [key, setKey] = useState('');
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
@@ -32,20 +35,25 @@ export function SignIn({ initialError }: { initialError?: string | undefined }) 
           <span class="brand-mark" aria-hidden="true" />
           Switchyard console
         </h1>
-        <fieldset class="segmented">
-          <legend class="sr-only">Sign in with</legend>
-          <label>
-            <input type="radio" name="kind" value="api-key" checked={kind === 'api-key'} onChange={() => setKind('api-key')} />
-            API key
-          </label>
-          <label>
-            <input type="radio" name="kind" value="basic" checked={kind === 'basic'} onChange={() => setKind('basic')} />
-            Username &amp; password
-          </label>
-        </fieldset>
+        <p class="muted" data-testid="sign-in-methods">
+          This server asks for {methods.map((m) => (m === 'api-key' ? 'an API key or token (JWT)' : 'a username and password')).join(' or ')}.
+        </p>
+        {methods.length > 1 && (
+          <fieldset class="segmented">
+            <legend class="sr-only">Sign in with</legend>
+            <label>
+              <input type="radio" name="kind" value="api-key" checked={kind === 'api-key'} onChange={() => setKind('api-key')} />
+              API key
+            </label>
+            <label>
+              <input type="radio" name="kind" value="basic" checked={kind === 'basic'} onChange={() => setKind('basic')} />
+              Username &amp; password
+            </label>
+          </fieldset>
+        )}
         {kind === 'api-key' ? (
           <div class="field">
-            <label for="api-key">API key</label>
+            <label for="api-key">API key or token</label>
             <input id="api-key" name="api-key" type="password" autoComplete="current-password" required value={key} onInput={(e) => setKey(e.currentTarget.value)} />
           </div>
         ) : (
