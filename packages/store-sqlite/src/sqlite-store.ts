@@ -3,6 +3,8 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import {
+  ChangeHub,
+  consoleStoreLogger,
   applyValueUpdates,
   checkAuditMaxEntries,
   checkExpectedVersion,
@@ -80,7 +82,8 @@ export class SqliteStore implements FlagStore {
   private readonly changeLogRetentionMs: number;
   private readonly auditMaxEntries: number | undefined;
   private s: Statements | undefined;
-  private readonly listeners = new Set<StoreListener>();
+  /** This client's subscribers (the `ChangeFeed` contract of core: fan-out, errors logged, double subscriptions). */
+  private readonly hub: ChangeHub;
   private pollTimer: NodeJS.Timeout | undefined;
   private sweepTimer: NodeJS.Timeout | undefined;
   private lastChangeId = 0;
@@ -91,6 +94,7 @@ export class SqliteStore implements FlagStore {
     this.path = options.path;
     this.logger = options.logger;
     this.validators = options.validators;
+    this.hub = new ChangeHub(options.logger ?? consoleStoreLogger);
     this.pollIntervalMs = options.pollIntervalMs ?? 50;
     this.sweepIntervalMs = options.sweepIntervalMs ?? 60_000;
     this.changeLogRetentionMs = options.changeLogRetentionMs ?? 10 * 60_000;
@@ -142,7 +146,7 @@ export class SqliteStore implements FlagStore {
     this.stopPolling();
     if (this.sweepTimer) clearInterval(this.sweepTimer);
     this.sweepTimer = undefined;
-    this.listeners.clear();
+    this.hub.clear();
     this.db.close();
   }
 
@@ -374,11 +378,11 @@ export class SqliteStore implements FlagStore {
   }
 
   subscribe(listener: StoreListener): () => void {
-    this.listeners.add(listener);
+    const unsubscribe = this.hub.subscribe(listener);
     if (this.capabilities.propagation && !this.closed) this.startPolling();
     return () => {
-      this.listeners.delete(listener);
-      if (this.listeners.size === 0) this.stopPolling();
+      unsubscribe();
+      if (this.hub.size === 0) this.stopPolling();
     };
   }
 
@@ -499,13 +503,7 @@ export class SqliteStore implements FlagStore {
   }
 
   private emit(change: StoreChange): void {
-    for (const listener of this.listeners) {
-      try {
-        listener(change);
-      } catch (err) {
-        this.logger?.warn('store listener threw', { error: err instanceof Error ? err.message : String(err) });
-      }
-    }
+    this.hub.emit(change);
   }
 }
 
