@@ -6,15 +6,15 @@ import {
   checkAuditMaxEntries,
   checkExpectedVersion,
   checkKey,
-  checkUpdates,
+  checkValueBatch,
   decodeChange,
   parseDefinition,
   prepareFlagWrite,
+  StoreBase,
   StoreKit,
   StoreUnavailableError,
   toJson,
   TrailingTask,
-  validateUpdates,
   ValidationError,
   type AuditAction,
   type AuditEntry,
@@ -31,7 +31,6 @@ import {
   type StoredFlag,
   type StoredValues,
   type StoreHealth,
-  type StoreListener,
   type ValueUpdate,
   type WriteOptions,
 } from '@switchyard/core';
@@ -52,7 +51,6 @@ interface FlagRow {
   updated_at: Date;
 }
 
-
 interface AuditRow {
   id: string;
   at: Date;
@@ -67,7 +65,7 @@ interface AuditRow {
  * A `FlagStore` on PostgreSQL: one schema per namespace, every write in one transaction with its
  * audit row, row locks for optimistic concurrency, LISTEN/NOTIFY for propagation.
  */
-export class PostgresStore implements FlagStore {
+export class PostgresStore extends StoreBase implements FlagStore {
   readonly name = 'postgres';
   readonly capabilities: StoreCapabilities;
   readonly clientId = randomUUID();
@@ -76,7 +74,7 @@ export class PostgresStore implements FlagStore {
 
   readonly #pool: Pool;
   readonly #t: Tables;
-  readonly #kit: StoreKit;
+  protected readonly kit: StoreKit;
   readonly #listener: NotifyListener | undefined;
   readonly #timeoutMs: number;
   readonly #autoMigrate: boolean;
@@ -84,24 +82,25 @@ export class PostgresStore implements FlagStore {
   #migrated: Promise<void> | undefined;
   #isMigrated = false;
   readonly #values = new ValueWriter(this.#valueHooks());
-  readonly #features: FeatureCache;
+  protected readonly featureCache: FeatureCache;
   readonly #auditMaxEntries: number | undefined;
   /** Audit retention runs after commits, outside the writing transactions, at most once a second. */
   readonly #auditRetention = new TrailingTask(() => this.#trimAudit(), 1000);
 
   constructor(options: PostgresStoreOptions) {
+    super();
     const namespace = options.namespace ?? DEFAULT_NAMESPACE;
     const problem = namespaceProblem(namespace);
     if (problem) throw new ValidationError([{ path: ['namespace'], message: problem }]);
     this.namespace = namespace;
     this.#t = tablesFor(namespace);
-    this.#kit = new StoreKit({ name: 'postgres', clientId: this.clientId, logger: options.logger, translateError });
+    this.kit = new StoreKit({ name: 'postgres', clientId: this.clientId, logger: options.logger, translateError });
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.#autoMigrate = options.autoMigrate ?? true;
     this.#validators = options.validators;
     this.#auditMaxEntries = checkAuditMaxEntries(options.auditMaxEntries);
-    this.#features = new PostgresFeatureCache({
-      kit: this.#kit,
+    this.featureCache = new PostgresFeatureCache({
+      kit: this.kit,
       t: this.#t,
       read: (sql, params) => this.#read(sql, params),
       write: (fn) => this.#write(fn),
@@ -123,7 +122,7 @@ export class PostgresStore implements FlagStore {
     this.#pool = new Pool(config);
     // Idle connections that die (server restart, terminated backend) surface here; without a
     // handler the 'error' event would crash the process. The pool replaces them on demand.
-    this.#pool.on('error', (err) => this.#kit.logger.warn('postgres: pooled connection lost', { error: err.message }));
+    this.#pool.on('error', (err) => this.kit.logger.warn('postgres: pooled connection lost', { error: err.message }));
 
     const propagation = options.propagation ?? true;
     this.capabilities = { propagation, persistent: true, shared: true, sendCommand: false };
@@ -132,9 +131,9 @@ export class PostgresStore implements FlagStore {
       this.#listener = new NotifyListener({
         config: clientConfig,
         channel: this.#t.channel,
-        logger: this.#kit.logger,
-        onPayload: (payload) => this.#kit.received(decodeChange(payload)),
-        onReconnect: () => this.#kit.resync(),
+        logger: this.kit.logger,
+        onPayload: (payload) => this.kit.received(decodeChange(payload)),
+        onReconnect: () => this.kit.resync(),
         maxReconnectDelayMs: options.maxReconnectDelayMs ?? DEFAULT_MAX_RECONNECT_DELAY_MS,
       });
     }
@@ -171,39 +170,29 @@ export class PostgresStore implements FlagStore {
   }
 
   migrate(): Promise<MigrationResult[]> {
-    return this.#kit.op('migrate', async () => {
+    return this.kit.op('migrate', async () => {
       const results = await withClient(this.#pool, (c) => runMigrations(c, this.namespace, this.#t));
       if (results.every((r) => r.status === 'Success')) this.#isMigrated = true;
       return results;
     });
   }
 
-  async health(): Promise<StoreHealth> {
-    const started = performance.now();
-    try {
-      await this.#kit.op('health', () => this.#pool.query('SELECT 1'));
-      return { ok: true, latencyMs: Math.round((performance.now() - started) * 100) / 100 };
-    } catch (err) {
-      return { ok: false, error: err instanceof Error ? err.message : String(err) };
-    }
+  health(): Promise<StoreHealth> {
+    return this.kit.health(() => this.#pool.query('SELECT 1'));
   }
 
   close(): Promise<void> {
-    return this.#kit.close(async () => {
+    return this.kit.close(async () => {
       await this.#auditRetention.idle();
       await this.#listener?.close();
       await this.#pool.end().catch(() => undefined);
     });
   }
 
-  subscribe(listener: StoreListener): () => void {
-    return this.#kit.subscribe(listener);
-  }
-
   // ---- flags ----------------------------------------------------------------------------------
 
   getFlag(key: string): Promise<StoredFlag | undefined> {
-    return this.#kit.op('getFlag', async () => {
+    return this.kit.op('getFlag', async () => {
       checkKey(key);
       const rows = await this.#read<FlagRow>(`SELECT definition, version, created_at, updated_at FROM ${this.#t.flags} WHERE key = $1`, [key]);
       return rows[0] && toStoredFlag(rows[0]);
@@ -211,7 +200,7 @@ export class PostgresStore implements FlagStore {
   }
 
   listFlags(options: ListFlagsOptions = {}): Promise<StoredFlag[]> {
-    return this.#kit.op('listFlags', async () => {
+    return this.kit.op('listFlags', async () => {
       const rows = await this.#read<FlagRow>(`SELECT definition, version, created_at, updated_at FROM ${this.#t.flags}
          WHERE ($1::boolean OR enabled) AND ($2::text IS NULL OR flag_set = $2) ORDER BY key`,
         [options.includeDisabled ?? true, options.flagSet ?? null],
@@ -221,7 +210,7 @@ export class PostgresStore implements FlagStore {
   }
 
   upsertFlag(definition: FlagDefinition, options: WriteOptions = {}): Promise<StoredFlag> {
-    return this.#kit.op('upsertFlag', async () => {
+    return this.kit.op('upsertFlag', async () => {
       // Validated before any I/O: bad input is a ValidationError even while the server is down.
       const parsed = parseDefinition(definition);
       const stored = await this.#write(async (c) => {
@@ -246,18 +235,18 @@ export class PostgresStore implements FlagStore {
           [
             d.key, toJson(d), next.version, d.enabled ?? true, d.flagSet ?? null, next.createdAt, next.updatedAt,
             actorOf(options), current ? toJson(current.definition) : 'null',
-            this.#t.channel, this.#payloads(this.#kit.change('flags', [d.key])),
+            this.#t.channel, this.#payloads(this.kit.change('flags', [d.key])),
           ],
         );
         return next;
       });
-      this.#kit.committed('flags', [stored.definition.key]);
+      this.kit.committed('flags', [stored.definition.key]);
       return stored;
     });
   }
 
   deleteFlag(key: string, options: WriteOptions = {}): Promise<boolean> {
-    return this.#kit.op('deleteFlag', async () => {
+    return this.kit.op('deleteFlag', async () => {
       checkKey(key);
       const outcome = await this.#write(async (c) => {
         await this.#lock(c, 'flags', [key]);
@@ -274,12 +263,12 @@ export class PostgresStore implements FlagStore {
           [key, actorOf(options), toJson(current.definition)],
         );
         const hadValues = removed.length > 0;
-        await this.#notify(c, this.#kit.change('flags', [key]));
-        if (hadValues) await this.#notify(c, this.#kit.change('values', [key]));
+        await this.#notify(c, this.kit.change('flags', [key]));
+        if (hadValues) await this.#notify(c, this.kit.change('values', [key]));
         return { deleted: true, hadValues };
       });
-      if (outcome.deleted) this.#kit.committed('flags', [key]);
-      if (outcome.hadValues) this.#kit.committed('values', [key]);
+      if (outcome.deleted) this.kit.committed('flags', [key]);
+      if (outcome.hadValues) this.kit.committed('values', [key]);
       return outcome.deleted;
     });
   }
@@ -287,7 +276,7 @@ export class PostgresStore implements FlagStore {
   // ---- maintained values --------------------------------------------------------------------
 
   getValues(key: string): Promise<StoredValues | undefined> {
-    return this.#kit.op('getValues', async () => {
+    return this.kit.op('getValues', async () => {
       checkKey(key);
       const rows = await this.#read<ValuesRow>(`SELECT key, root_value, scoped_values, version FROM ${this.#t.values} WHERE key = $1`, [key]);
       return rows[0] && toStoredValues(rows[0]);
@@ -295,7 +284,7 @@ export class PostgresStore implements FlagStore {
   }
 
   listValues(): Promise<Record<string, StoredValues>> {
-    return this.#kit.op('listValues', async () => {
+    return this.kit.op('listValues', async () => {
       const rows = await this.#read<ValuesRow>(`SELECT key, root_value, scoped_values, version FROM ${this.#t.values} ORDER BY key`);
       const out: Record<string, StoredValues> = {};
       for (const row of rows) out[row.key] = toStoredValues(row);
@@ -304,10 +293,8 @@ export class PostgresStore implements FlagStore {
   }
 
   setValues(updates: ValueUpdate[], options: SetValuesOptions = {}): Promise<void> {
-    return this.#kit.op('setValues', async () => {
-      checkUpdates(updates);
-      if (updates.length === 0) return;
-      await validateUpdates(updates, options, this.#validators, (keys) => this.#storedDefinitions(keys));
+    return this.kit.op('setValues', async () => {
+      if (!(await checkValueBatch(updates, options, this.#validators, (keys) => this.#storedDefinitions(keys)))) return;
       await this.#values.submit(updates, actorOf(options), options.seededValuesOf);
     });
   }
@@ -324,7 +311,7 @@ export class PostgresStore implements FlagStore {
         return rows;
       },
       write: async (c, plan) => {
-        const payloads = plan.batches.flatMap((b) => this.#payloads(this.#kit.change('values', b.keys)));
+        const payloads = plan.batches.flatMap((b) => this.#payloads(this.kit.change('values', b.keys)));
         await c.query(
           `WITH d AS (DELETE FROM ${this.#t.values} WHERE key = ANY($1::text[])),
                 w AS (
@@ -351,7 +338,7 @@ export class PostgresStore implements FlagStore {
           ],
         );
       },
-      committed: (batch) => this.#kit.committed('values', batch.keys),
+      committed: (batch) => this.kit.committed('values', batch.keys),
     };
   }
 
@@ -361,40 +348,10 @@ export class PostgresStore implements FlagStore {
     return new Map(rows.map((r) => [r.key, r.definition]));
   }
 
-  // ---- feature results and cache (storage specifics in feature-cache.ts) -------------------------
-
-  getFeatureValues(feature: string, scopeIds: string[]): Promise<Map<string, JsonValue>> {
-    return this.#features.getFeatureValues(feature, scopeIds);
-  }
-  setFeatureValue(...args: Parameters<FeatureCache['setFeatureValue']>): Promise<JsonValue> {
-    return this.#features.setFeatureValue(...args);
-  }
-  updateFeatureValues(feature: string, value: JsonValue): Promise<number> {
-    return this.#features.updateFeatureValues(feature, value);
-  }
-  deleteFeatureValue(feature: string, scopeId: string): Promise<void> {
-    return this.#features.deleteFeatureValue(feature, scopeId);
-  }
-  purgeFeatures(features?: string[]): Promise<number> {
-    return this.#features.purgeFeatures(features);
-  }
-  listFeatures(): Promise<string[]> {
-    return this.#features.listFeatures();
-  }
-  cacheGet(key: string): Promise<JsonValue | undefined> {
-    return this.#features.cacheGet(key);
-  }
-  cacheSet(key: string, value: JsonValue, ttlMs?: number): Promise<void> {
-    return this.#features.cacheSet(key, value, ttlMs);
-  }
-  cacheDelete(key: string): Promise<void> {
-    return this.#features.cacheDelete(key);
-  }
-
   // ---- audit ----------------------------------------------------------------------------------
 
   listAudit(query: AuditQuery = {}): Promise<AuditEntry[]> {
-    return this.#kit.op('listAudit', async () => {
+    return this.kit.op('listAudit', async () => {
       const limit = auditLimit(query);
       const rows = await this.#read<AuditRow>(`SELECT id, at, actor, action, key, before, after FROM ${this.#t.audit}
          WHERE ($1::text IS NULL OR key = $1) AND ($2::bigint IS NULL OR id < $2) ORDER BY id DESC LIMIT $3`,
@@ -441,7 +398,7 @@ export class PostgresStore implements FlagStore {
    * transactions leave gaps in the sequence.
    */
   async #trimAudit(): Promise<boolean> {
-    if (this.#kit.closed) return false;
+    if (this.kit.closed) return false;
     try {
       const result = await this.#pool.query(
         `DELETE FROM ${this.#t.audit} WHERE id IN (
@@ -452,7 +409,7 @@ export class PostgresStore implements FlagStore {
       );
       return (result.rowCount ?? 0) >= AUDIT_TRIM_BATCH;
     } catch (err) {
-      this.#kit.logger.warn('postgres: audit retention failed; it runs again after the next write', { error: err instanceof Error ? err.message : String(err) });
+      this.kit.logger.warn('postgres: audit retention failed; it runs again after the next write', { error: err instanceof Error ? err.message : String(err) });
       return false;
     }
   }

@@ -6,15 +6,15 @@ import {
   checkAuditMaxEntries,
   checkExpectedVersion,
   checkKey,
-  checkUpdates,
+  checkValueBatch,
   ConflictError,
   decodeChange,
   parseDefinition,
   prepareFlagWrite,
+  StoreBase,
   StoreKit,
   StoreUnavailableError,
   TrailingTask,
-  validateUpdates,
   ValidationError,
   type AuditAction,
   type AuditEntry,
@@ -30,7 +30,6 @@ import {
   type StoredFlag,
   type StoredValues,
   type StoreHealth,
-  type StoreListener,
   type ValueUpdate,
   type WriteOptions,
 } from '@switchyard/core';
@@ -52,7 +51,7 @@ const MAX_CAS_ATTEMPTS = 100;
  * A `FlagStore` on Redis: every write is one Lua script (version check, write, audit entry and
  * change message atomically), propagation by pub/sub on `{prefix}:changes`.
  */
-export class RedisStore implements FlagStore {
+export class RedisStore extends StoreBase implements FlagStore {
   readonly name = 'redis';
   readonly capabilities: StoreCapabilities;
   readonly clientId = randomUUID();
@@ -61,8 +60,8 @@ export class RedisStore implements FlagStore {
 
   readonly #client: RedisClient;
   readonly #sub: RedisClient | undefined;
-  readonly #kit: StoreKit;
-  readonly #features: FeatureCache;
+  protected readonly kit: StoreKit;
+  protected readonly featureCache: FeatureCache;
   readonly #timeoutMs: number;
   readonly #validators: RedisStoreOptions['validators'];
   readonly #p: string;
@@ -75,18 +74,19 @@ export class RedisStore implements FlagStore {
   readonly #auditRetention = new TrailingTask(() => this.#trimAudit(), 100);
 
   constructor(options: RedisStoreOptions) {
+    super();
     const namespace = options.namespace ?? DEFAULT_NAMESPACE;
     const problem = namespaceProblem(namespace);
     if (problem) throw new ValidationError([{ path: ['namespace'], message: problem }]);
     this.namespace = namespace;
     this.#p = namespace;
     this.#channel = `${namespace}:changes`;
-    this.#kit = new StoreKit({ name: 'redis', clientId: this.clientId, logger: options.logger, translateError });
+    this.kit = new StoreKit({ name: 'redis', clientId: this.clientId, logger: options.logger, translateError });
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.#validators = options.validators;
     this.#auditMaxEntries = checkAuditMaxEntries(options.auditMaxEntries);
-    this.#features = new RedisFeatureCache({
-      kit: this.#kit,
+    this.featureCache = new RedisFeatureCache({
+      kit: this.kit,
       prefix: this.#p,
       cmd: (command) => this.#cmd(command),
       script: (script, args) => this.#script(script, args),
@@ -115,11 +115,11 @@ export class RedisStore implements FlagStore {
       let subscribedOnce = false;
       // node-redis re-subscribes by itself after a reconnect; changes published meanwhile are lost, hence `reset`.
       this.#watch(sub, 'subscriber connection', () => {
-        if (subscribedOnce) this.#kit.resync();
+        if (subscribedOnce) this.kit.resync();
       });
       this.#subscribed = sub
         .connect()
-        .then(() => sub.subscribe(this.#channel, (message) => this.#kit.received(decodeChange(message))))
+        .then(() => sub.subscribe(this.#channel, (message) => this.kit.received(decodeChange(message))))
         .then(
           () => void (subscribedOnce = true),
           () => undefined,
@@ -131,9 +131,9 @@ export class RedisStore implements FlagStore {
   #watch(client: RedisClient, label: string, onReady: () => void) {
     let down = false;
     client.on('error', (err: Error) => {
-      if (down || this.#kit.closed) return;
+      if (down || this.kit.closed) return;
       down = true;
-      this.#kit.logger.warn(`redis: ${label} lost; reconnecting`, { error: err.message });
+      this.kit.logger.warn(`redis: ${label} lost; reconnecting`, { error: err.message });
     });
     client.on('ready', () => {
       down = false;
@@ -160,36 +160,26 @@ export class RedisStore implements FlagStore {
   }
 
   migrate(): Promise<MigrationResult[]> {
-    return this.#kit.op('migrate', async () => {
+    return this.kit.op('migrate', async () => {
       const applied = await this.#script<string[]>(scripts.migrate, [new Date().toISOString(), ...MIGRATION_NAMES]);
       return applied.map((migrationName) => ({ migrationName, direction: 'Up' as const, status: 'Success' as const }));
     });
   }
 
-  async health(): Promise<StoreHealth> {
-    const started = performance.now();
-    try {
-      await this.#kit.op('health', () => this.#cmd(['PING']));
-      return { ok: true, latencyMs: Math.round((performance.now() - started) * 100) / 100 };
-    } catch (err) {
-      return { ok: false, error: err instanceof Error ? err.message : String(err) };
-    }
+  health(): Promise<StoreHealth> {
+    return this.kit.health(() => this.#cmd(['PING']));
   }
 
   close(): Promise<void> {
-    return this.#kit.close(async () => {
+    return this.kit.close(async () => {
       await this.#auditRetention.idle();
       await Promise.all([this.#sub, this.#client].map((c) => c && shutdown(c)));
     });
   }
 
-  subscribe(listener: StoreListener): () => void {
-    return this.#kit.subscribe(listener);
-  }
-
   /** Any Redis command (`['INFO']`, `['KEYS', 'switchyard:*']`, …); restricting commands is the caller's job. */
   sendCommand(command: string[]): Promise<unknown> {
-    return this.#kit.op('sendCommand', async () => {
+    return this.kit.op('sendCommand', async () => {
       if (!Array.isArray(command) || command.length === 0 || !command.every((part) => typeof part === 'string')) {
         throw new ValidationError([{ path: ['command'], message: 'command must be a non-empty array of strings' }]);
       }
@@ -200,7 +190,7 @@ export class RedisStore implements FlagStore {
   // ---- flags ----------------------------------------------------------------------------------
 
   getFlag(key: string): Promise<StoredFlag | undefined> {
-    return this.#kit.op('getFlag', async () => {
+    return this.kit.op('getFlag', async () => {
       checkKey(key);
       const raw = await this.#cmd<string | null>(['HGET', `${this.#p}:flags`, key]);
       return raw === null ? undefined : (JSON.parse(raw) as StoredFlag);
@@ -208,7 +198,7 @@ export class RedisStore implements FlagStore {
   }
 
   listFlags(options: ListFlagsOptions = {}): Promise<StoredFlag[]> {
-    return this.#kit.op('listFlags', async () => {
+    return this.kit.op('listFlags', async () => {
       const raw = await this.#cmd<string[]>(['HVALS', `${this.#p}:flags`]);
       const includeDisabled = options.includeDisabled ?? true;
       const out: StoredFlag[] = [];
@@ -223,7 +213,7 @@ export class RedisStore implements FlagStore {
   }
 
   upsertFlag(definition: FlagDefinition, options: WriteOptions = {}): Promise<StoredFlag> {
-    return this.#kit.op('upsertFlag', async () => {
+    return this.kit.op('upsertFlag', async () => {
       const parsed = parseDefinition(definition);
       for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
         const raw = await this.#cmd<string | null>(['HGET', `${this.#p}:flags`, parsed.key]);
@@ -238,10 +228,10 @@ export class RedisStore implements FlagStore {
           'flag.upsert' satisfies AuditAction,
           current ? JSON.stringify(current.definition) : 'null',
           JSON.stringify(next.definition),
-          JSON.stringify(this.#kit.change('flags', [parsed.key])),
+          JSON.stringify(this.kit.change('flags', [parsed.key])),
         ]);
         if (outcome === 'retry') continue;
-        this.#kit.committed('flags', [parsed.key]);
+        this.kit.committed('flags', [parsed.key]);
         return next;
       }
       throw new StoreUnavailableError(`redis: upsertFlag of "${parsed.key}" gave up after ${MAX_CAS_ATTEMPTS} concurrent changes`);
@@ -249,7 +239,7 @@ export class RedisStore implements FlagStore {
   }
 
   deleteFlag(key: string, options: WriteOptions = {}): Promise<boolean> {
-    return this.#kit.op('deleteFlag', async () => {
+    return this.kit.op('deleteFlag', async () => {
       checkKey(key);
       for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
         const raw = await this.#cmd<string | null>(['HGET', `${this.#p}:flags`, key]);
@@ -265,12 +255,12 @@ export class RedisStore implements FlagStore {
           'flag.delete' satisfies AuditAction,
           JSON.stringify(current.definition),
           'null',
-          JSON.stringify(this.#kit.change('flags', [key])),
-          JSON.stringify(this.#kit.change('values', [key])),
+          JSON.stringify(this.kit.change('flags', [key])),
+          JSON.stringify(this.kit.change('values', [key])),
         ]);
         if (outcome === 'retry') continue;
-        this.#kit.committed('flags', [key]);
-        if (outcome === 'ok+values') this.#kit.committed('values', [key]);
+        this.kit.committed('flags', [key]);
+        if (outcome === 'ok+values') this.kit.committed('values', [key]);
         return true;
       }
       throw new StoreUnavailableError(`redis: deleteFlag of "${key}" gave up after ${MAX_CAS_ATTEMPTS} concurrent changes`);
@@ -280,14 +270,14 @@ export class RedisStore implements FlagStore {
   // ---- maintained values --------------------------------------------------------------------
 
   getValues(key: string): Promise<StoredValues | undefined> {
-    return this.#kit.op('getValues', async () => {
+    return this.kit.op('getValues', async () => {
       checkKey(key);
       return toStoredValues(await this.#cmd<string[]>(['HGETALL', `${this.#p}:values:${key}`]));
     });
   }
 
   listValues(): Promise<Record<string, StoredValues>> {
-    return this.#kit.op('listValues', async () => {
+    return this.kit.op('listValues', async () => {
       const keys = (await this.#cmd<string[]>(['SMEMBERS', `${this.#p}:values`])).sort(compare);
       // Issued together: node-redis pipelines them on the one connection.
       const hashes = await Promise.all(keys.map((key) => this.#cmd<string[]>(['HGETALL', `${this.#p}:values:${key}`])));
@@ -301,16 +291,14 @@ export class RedisStore implements FlagStore {
   }
 
   setValues(updates: ValueUpdate[], options: SetValuesOptions = {}): Promise<void> {
-    return this.#kit.op('setValues', async () => {
-      checkUpdates(updates);
-      if (updates.length === 0) return;
-      await validateUpdates(updates, options, this.#validators, (keys) => this.#storedDefinitions(keys));
+    return this.kit.op('setValues', async () => {
+      if (!(await checkValueBatch(updates, options, this.#validators, (keys) => this.#storedDefinitions(keys)))) return;
 
       const keys = [...new Set(updates.map((u) => u.key))];
-      const args = setValuesArgs(updates, keys, actorOf(options), JSON.stringify(this.#kit.change('values', keys)), options.seededValuesOf);
+      const args = setValuesArgs(updates, keys, actorOf(options), JSON.stringify(this.kit.change('values', keys)), options.seededValuesOf);
       const outcome = await this.#script<string[]>(scripts.setValues, args);
       if (outcome[0] === 'conflict') throw new ConflictError(outcome[1]!, Number(outcome[2]), Number(outcome[3]));
-      this.#kit.committed('values', keys);
+      this.kit.committed('values', keys);
     });
   }
 
@@ -324,40 +312,10 @@ export class RedisStore implements FlagStore {
     return out;
   }
 
-  // ---- feature results and cache (storage specifics in feature-cache.ts) -------------------------
-
-  getFeatureValues(feature: string, scopeIds: string[]): Promise<Map<string, JsonValue>> {
-    return this.#features.getFeatureValues(feature, scopeIds);
-  }
-  setFeatureValue(...args: Parameters<FeatureCache['setFeatureValue']>): Promise<JsonValue> {
-    return this.#features.setFeatureValue(...args);
-  }
-  updateFeatureValues(feature: string, value: JsonValue): Promise<number> {
-    return this.#features.updateFeatureValues(feature, value);
-  }
-  deleteFeatureValue(feature: string, scopeId: string): Promise<void> {
-    return this.#features.deleteFeatureValue(feature, scopeId);
-  }
-  purgeFeatures(features?: string[]): Promise<number> {
-    return this.#features.purgeFeatures(features);
-  }
-  listFeatures(): Promise<string[]> {
-    return this.#features.listFeatures();
-  }
-  cacheGet(key: string): Promise<JsonValue | undefined> {
-    return this.#features.cacheGet(key);
-  }
-  cacheSet(key: string, value: JsonValue, ttlMs?: number): Promise<void> {
-    return this.#features.cacheSet(key, value, ttlMs);
-  }
-  cacheDelete(key: string): Promise<void> {
-    return this.#features.cacheDelete(key);
-  }
-
   // ---- audit ----------------------------------------------------------------------------------
 
   listAudit(query: AuditQuery = {}): Promise<AuditEntry[]> {
-    return this.#kit.op('listAudit', async () => {
+    return this.kit.op('listAudit', async () => {
       const limit = auditLimit(query);
       const stream = `${this.#p}:audit`;
       if (query.key === undefined) {
@@ -396,12 +354,12 @@ export class RedisStore implements FlagStore {
 
   /** Removes audit entries older than the newest `auditMaxEntries` (see `TRIM_AUDIT`); `true` when more remain. */
   async #trimAudit(): Promise<boolean> {
-    if (this.#kit.closed || !this.#client.isReady) return false;
+    if (this.kit.closed || !this.#client.isReady) return false;
     try {
       const removed = await this.#withTimeout(scripts.trimAudit.run<number>(this.#client, [this.#p, String(this.#auditMaxEntries), String(AUDIT_TRIM_BATCH)]), 'EVALSHA');
       return removed >= AUDIT_TRIM_BATCH;
     } catch (err) {
-      this.#kit.logger.warn('redis: audit retention failed; it runs again after the next write', { error: err instanceof Error ? err.message : String(err) });
+      this.kit.logger.warn('redis: audit retention failed; it runs again after the next write', { error: err instanceof Error ? err.message : String(err) });
       return false;
     }
   }

@@ -4,7 +4,7 @@ import { validateValueUpdatesAsync } from './value-updates';
 import type { StoreChange, StoreListener } from './change-feed';
 import { ChangeHub, consoleStoreLogger } from './change-hub';
 import { checkFeatureArgs } from './check-args';
-import type { StoreOptions } from './store';
+import type { StoreHealth, StoreOptions } from './store';
 import type { SetValuesOptions, ValueUpdate } from './value-repository';
 
 export interface StoreKitOptions {
@@ -73,6 +73,17 @@ export class StoreKit {
     return this.#closed;
   }
 
+  /** A `health()` answer: `ping` resolving is healthy (with its latency), rejecting is not (with the reason). */
+  async health(ping: () => Promise<unknown>): Promise<StoreHealth> {
+    const started = performance.now();
+    try {
+      await this.op('health', ping);
+      return { ok: true, latencyMs: Math.round((performance.now() - started) * 100) / 100 };
+    } catch (err) {
+      return { ok: false, error: err instanceof Error ? err.message : String(err) };
+    }
+  }
+
   subscribe(listener: StoreListener): () => void {
     return this.#hub.subscribe(listener);
   }
@@ -117,6 +128,22 @@ export function checkFeatureNames(features: unknown): asserts features is string
   if (features === undefined) return;
   if (!Array.isArray(features)) throw new ValidationError([{ path: ['features'], message: 'features must be an array of feature names' }]);
   for (const f of features) checkFeatureArgs(f, []);
+}
+
+/**
+ * The checks that open every `setValues`: refuses a non-array, then validates the batch (see
+ * {@link validateUpdates}). Resolves `false` for an empty batch, which writes and reports nothing.
+ */
+export async function checkValueBatch(
+  updates: unknown,
+  options: SetValuesOptions,
+  storeValidators: StoreOptions['validators'],
+  loadStored: (keys: string[]) => Promise<Map<string, FlagDefinition>> | Map<string, FlagDefinition>,
+): Promise<boolean> {
+  checkUpdates(updates);
+  if (updates.length === 0) return false;
+  await validateUpdates(updates, options, storeValidators, loadStored);
+  return true;
 }
 
 /**
