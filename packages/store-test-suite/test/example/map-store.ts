@@ -12,11 +12,10 @@ import {
   checkFeatureNames,
   checkKey,
   checkTtl,
-  checkUpdates,
+  checkValueBatch,
   prepareFlagWrite,
   StoreKit,
   toJson,
-  validateUpdates,
   type AuditAction,
   type AuditEntry,
   type AuditQuery,
@@ -144,10 +143,7 @@ export class MapStore implements FlagStore {
   }
   setValues(updates: ValueUpdate[], options: SetValuesOptions = {}): Promise<void> {
     return this.#kit.op('setValues', async () => {
-      checkUpdates(updates);
-      if (updates.length === 0) return;
-      const stored = (keys: string[]) => new Map(keys.flatMap((k) => (this.db.flags.has(k) ? [[k, this.db.flags.get(k)!.definition] as const] : [])));
-      await validateUpdates(updates, options, this.options.validators, stored);
+      if (!(await checkValueBatch(updates, options, this.options.validators, (keys) => this.#definitions(keys)))) return;
       // Validation may have awaited custom validators: version checks and the write run without a pause.
       for (const u of updates) checkExpectedVersion(u.key, this.db.values.get(u.key)?.version ?? 0, u.expectedVersion);
       const next = applyValueUpdates((key) => this.db.values.get(key), copy(updates), options.seededValuesOf);
@@ -252,6 +248,11 @@ export class MapStore implements FlagStore {
         .reverse()
         .map(copy);
     });
+  }
+
+  /** Stored definitions of `keys` (those the caller did not define), for validating value updates. */
+  #definitions(keys: string[]): Map<string, FlagDefinition> {
+    return new Map(keys.flatMap((k) => (this.db.flags.has(k) ? [[k, this.db.flags.get(k)!.definition] as const] : [])));
   }
 
   #audit(options: { actor?: string }, action: AuditAction, key: string, before: unknown, after: unknown): void {
