@@ -46,7 +46,7 @@ export interface StoreLifecycle {
  * Code that needs one concern takes that interface (`FlagRepository`, `ValueRepository`,
  * `FeatureCache`, `AuditLog`, `ChangeFeed`), so a test double or a partial adapter implements only it.
  * All methods may reject with `StoreUnavailableError` when the backend cannot be reached; writes are
- * all-or-nothing. `createStoreKit` holds what every adapter repeats (argument checks, change events,
+ * all-or-nothing. `StoreKit` (and `StoreBase`) hold what every adapter repeats (argument checks, change events,
  * audit entries, value-update planning), so an adapter holds only its storage specifics.
  */
 export interface FlagStore extends StoreLifecycle, FlagRepository, ValueRepository, FeatureCache, AuditLog, ChangeFeed {}
