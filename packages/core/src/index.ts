@@ -73,6 +73,8 @@ export { EngineSync, type EngineSyncOptions, type EngineSyncStatus } from './syn
 export { decodeChange, ChangeHub, consoleStoreLogger } from './store/change-hub';
 export { checkKey, checkFeatureArgs, checkTtl, toJson, auditLimit, checkAuditMaxEntries } from './store/check-args';
 export { TrailingTask } from './store/trailing-task';
+export { StoreBase } from './store/store-base';
+export { StoreKit, actorOf, checkUpdates, checkFeatureNames, checkValueBatch, validateUpdates, type StoreKitOptions } from './store/store-kit';
 export { compileLogic, truthy, LogicError, type Logic, type CustomOperator, type CompileLogicOptions } from './jsonlogic/compile-logic';
 export { compileFlagdTargeting, flagdOperators, hasTargeting } from './flagd/compile-flagd-rule';
 export { fractional, bucketOfHash } from './flagd/fractional';

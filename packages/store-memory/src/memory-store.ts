@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import {
   applyValueUpdates,
+  ChangeHub,
+  consoleStoreLogger,
   checkAuditMaxEntries,
   checkExpectedVersion,
   prepareFlagWrite,
@@ -51,7 +53,8 @@ export class MemoryStore implements FlagStore {
   readonly clientId = `memory-${randomUUID()}`;
 
   private readonly hub: MemoryHub;
-  private readonly listeners = new Set<StoreListener>();
+  /** This client's subscribers (the `ChangeFeed` contract of core: fan-out, errors logged, double subscriptions). */
+  private readonly listeners: ChangeHub;
   private readonly auditLimit: number;
   private readonly validators: StoreOptions['validators'];
   private readonly logger: MemoryStoreOptions['logger'];
@@ -66,6 +69,7 @@ export class MemoryStore implements FlagStore {
     this.auditLimit = checkAuditMaxEntries(options.auditMaxEntries ?? options.auditLimit) ?? 10_000;
     this.validators = options.validators;
     this.logger = options.logger;
+    this.listeners = new ChangeHub(options.logger ?? consoleStoreLogger);
     this.hub.members.add(this.member);
   }
 
@@ -255,10 +259,7 @@ export class MemoryStore implements FlagStore {
   }
 
   subscribe(listener: StoreListener): () => void {
-    this.listeners.add(listener);
-    return () => {
-      this.listeners.delete(listener);
-    };
+    return this.listeners.subscribe(listener);
   }
 
   private open(): void {
@@ -285,13 +286,7 @@ export class MemoryStore implements FlagStore {
   }
 
   private emit(change: StoreChange): void {
-    for (const listener of this.listeners) {
-      try {
-        listener(change);
-      } catch (err) {
-        this.logger?.warn('store listener threw', { error: err instanceof Error ? err.message : String(err) });
-      }
-    }
+    this.listeners.emit(change);
   }
 
   private sweepCache(): void {

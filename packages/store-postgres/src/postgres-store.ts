@@ -1,16 +1,25 @@
 import { randomUUID } from 'node:crypto';
 import { Pool, type PoolClient, type PoolConfig, type QueryResultRow } from 'pg';
 import {
+  actorOf,
+  auditLimit,
+  checkAuditMaxEntries,
   checkExpectedVersion,
+  checkKey,
+  checkValueBatch,
+  decodeChange,
   parseDefinition,
   prepareFlagWrite,
+  StoreBase,
+  StoreKit,
   StoreUnavailableError,
+  toJson,
+  TrailingTask,
   ValidationError,
-  validateValueUpdatesAsync,
   type AuditAction,
   type AuditEntry,
   type AuditQuery,
-  type FeatureValueOptions,
+  type FeatureCache,
   type FlagDefinition,
   type FlagStore,
   type JsonValue,
@@ -22,19 +31,18 @@ import {
   type StoredFlag,
   type StoredValues,
   type StoreHealth,
-  type StoreListener,
-  type StoreOptions,
   type ValueUpdate,
   type WriteOptions,
 } from '@switchyard/core';
 import { encodeChange } from './changes';
-import { isDeadConnection, isUnavailable, translateError } from './errors';
+import { inTransaction, notifySelect, readRows, withClient } from './connection';
+import { translateError } from './errors';
+import { PostgresFeatureCache } from './feature-cache';
 import { runMigrations } from './migrations';
 import { NotifyListener } from './notify-listener';
 import { DEFAULT_MAX_RECONNECT_DELAY_MS, DEFAULT_NAMESPACE, DEFAULT_TIMEOUT_MS, namespaceProblem, type PostgresStoreOptions } from './options';
 import { tablesFor, type Tables } from './tables';
 import { maintained, scopedColumn, ValueWriter, type GroupCommitHooks, type ValuesRow } from './value-writer';
-import { auditLimit, ChangeHub, checkAuditMaxEntries, consoleStoreLogger, checkFeatureArgs, checkKey, checkTtl, decodeChange, toJson, TrailingTask } from '@switchyard/core';
 
 interface FlagRow {
   definition: FlagDefinition;
@@ -42,7 +50,6 @@ interface FlagRow {
   created_at: Date;
   updated_at: Date;
 }
-
 
 interface AuditRow {
   id: string;
@@ -54,19 +61,11 @@ interface AuditRow {
   after: JsonValue;
 }
 
-/** Ends a write statement: sends the payloads in parameter `n + 1` on the channel in parameter `n` (delivered on commit). */
-function notifySelect(n: number): string {
-  return `SELECT count(pg_notify($${n}, p)) FROM unnest($${n + 1}::text[]) AS p`;
-}
-
-/** Expired cache rows are swept at most this often, piggybacking on `cacheSet`. */
-const CACHE_SWEEP_INTERVAL_MS = 60_000;
-
 /**
  * A `FlagStore` on PostgreSQL: one schema per namespace, every write in one transaction with its
  * audit row, row locks for optimistic concurrency, LISTEN/NOTIFY for propagation.
  */
-export class PostgresStore implements FlagStore {
+export class PostgresStore extends StoreBase implements FlagStore {
   readonly name = 'postgres';
   readonly capabilities: StoreCapabilities;
   readonly clientId = randomUUID();
@@ -75,34 +74,38 @@ export class PostgresStore implements FlagStore {
 
   readonly #pool: Pool;
   readonly #t: Tables;
-  readonly #hub: ChangeHub;
+  protected readonly kit: StoreKit;
   readonly #listener: NotifyListener | undefined;
-  readonly #logger: NonNullable<StoreOptions['logger']>;
   readonly #timeoutMs: number;
   readonly #autoMigrate: boolean;
   readonly #validators: PostgresStoreOptions['validators'];
   #migrated: Promise<void> | undefined;
   #isMigrated = false;
-  #closed: Promise<void> | undefined;
-  readonly #pending = new Set<Promise<unknown>>();
-  #lastSweep = 0;
   readonly #values = new ValueWriter(this.#valueHooks());
+  protected readonly featureCache: FeatureCache;
   readonly #auditMaxEntries: number | undefined;
   /** Audit retention runs after commits, outside the writing transactions, at most once a second. */
   readonly #auditRetention = new TrailingTask(() => this.#trimAudit(), 1000);
 
   constructor(options: PostgresStoreOptions) {
+    super();
     const namespace = options.namespace ?? DEFAULT_NAMESPACE;
     const problem = namespaceProblem(namespace);
     if (problem) throw new ValidationError([{ path: ['namespace'], message: problem }]);
     this.namespace = namespace;
     this.#t = tablesFor(namespace);
-    this.#logger = options.logger ?? consoleStoreLogger;
+    this.kit = new StoreKit({ name: 'postgres', clientId: this.clientId, logger: options.logger, translateError });
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.#autoMigrate = options.autoMigrate ?? true;
     this.#validators = options.validators;
     this.#auditMaxEntries = checkAuditMaxEntries(options.auditMaxEntries);
-    this.#hub = new ChangeHub(this.#logger);
+    this.featureCache = new PostgresFeatureCache({
+      kit: this.kit,
+      t: this.#t,
+      read: (sql, params) => this.#read(sql, params),
+      write: (fn) => this.#write(fn),
+      notify: (c, change) => this.#notify(c, change),
+    });
 
     const config: PoolConfig = {
       ...options.pg,
@@ -119,7 +122,7 @@ export class PostgresStore implements FlagStore {
     this.#pool = new Pool(config);
     // Idle connections that die (server restart, terminated backend) surface here; without a
     // handler the 'error' event would crash the process. The pool replaces them on demand.
-    this.#pool.on('error', (err) => this.#logger.warn('postgres: pooled connection lost', { error: err.message }));
+    this.#pool.on('error', (err) => this.kit.logger.warn('postgres: pooled connection lost', { error: err.message }));
 
     const propagation = options.propagation ?? true;
     this.capabilities = { propagation, persistent: true, shared: true, sendCommand: false };
@@ -128,9 +131,9 @@ export class PostgresStore implements FlagStore {
       this.#listener = new NotifyListener({
         config: clientConfig,
         channel: this.#t.channel,
-        logger: this.#logger,
-        onPayload: (payload) => this.#onNotification(payload),
-        onReconnect: () => this.#hub.emit({ kind: 'reset', origin: this.clientId }),
+        logger: this.kit.logger,
+        onPayload: (payload) => this.kit.received(decodeChange(payload)),
+        onReconnect: () => this.kit.resync(),
         maxReconnectDelayMs: options.maxReconnectDelayMs ?? DEFAULT_MAX_RECONNECT_DELAY_MS,
       });
     }
@@ -167,42 +170,29 @@ export class PostgresStore implements FlagStore {
   }
 
   migrate(): Promise<MigrationResult[]> {
-    return this.#op('migrate', async () => {
-      const results = await this.#withClient((c) => runMigrations(c, this.namespace, this.#t));
+    return this.kit.op('migrate', async () => {
+      const results = await withClient(this.#pool, (c) => runMigrations(c, this.namespace, this.#t));
       if (results.every((r) => r.status === 'Success')) this.#isMigrated = true;
       return results;
     });
   }
 
-  async health(): Promise<StoreHealth> {
-    const started = performance.now();
-    try {
-      await this.#op('health', () => this.#pool.query('SELECT 1'));
-      return { ok: true, latencyMs: Math.round((performance.now() - started) * 100) / 100 };
-    } catch (err) {
-      return { ok: false, error: err instanceof Error ? err.message : String(err) };
-    }
+  health(): Promise<StoreHealth> {
+    return this.kit.health(() => this.#pool.query('SELECT 1'));
   }
 
   close(): Promise<void> {
-    this.#closed ??= (async () => {
-      await Promise.allSettled([...this.#pending]);
+    return this.kit.close(async () => {
       await this.#auditRetention.idle();
-      this.#hub.clear();
       await this.#listener?.close();
       await this.#pool.end().catch(() => undefined);
-    })();
-    return this.#closed;
-  }
-
-  subscribe(listener: StoreListener): () => void {
-    return this.#hub.subscribe(listener);
+    });
   }
 
   // ---- flags ----------------------------------------------------------------------------------
 
   getFlag(key: string): Promise<StoredFlag | undefined> {
-    return this.#op('getFlag', async () => {
+    return this.kit.op('getFlag', async () => {
       checkKey(key);
       const rows = await this.#read<FlagRow>(`SELECT definition, version, created_at, updated_at FROM ${this.#t.flags} WHERE key = $1`, [key]);
       return rows[0] && toStoredFlag(rows[0]);
@@ -210,7 +200,7 @@ export class PostgresStore implements FlagStore {
   }
 
   listFlags(options: ListFlagsOptions = {}): Promise<StoredFlag[]> {
-    return this.#op('listFlags', async () => {
+    return this.kit.op('listFlags', async () => {
       const rows = await this.#read<FlagRow>(`SELECT definition, version, created_at, updated_at FROM ${this.#t.flags}
          WHERE ($1::boolean OR enabled) AND ($2::text IS NULL OR flag_set = $2) ORDER BY key`,
         [options.includeDisabled ?? true, options.flagSet ?? null],
@@ -220,7 +210,7 @@ export class PostgresStore implements FlagStore {
   }
 
   upsertFlag(definition: FlagDefinition, options: WriteOptions = {}): Promise<StoredFlag> {
-    return this.#op('upsertFlag', async () => {
+    return this.kit.op('upsertFlag', async () => {
       // Validated before any I/O: bad input is a ValidationError even while the server is down.
       const parsed = parseDefinition(definition);
       const stored = await this.#write(async (c) => {
@@ -245,18 +235,18 @@ export class PostgresStore implements FlagStore {
           [
             d.key, toJson(d), next.version, d.enabled ?? true, d.flagSet ?? null, next.createdAt, next.updatedAt,
             actorOf(options), current ? toJson(current.definition) : 'null',
-            this.#t.channel, this.#payloads({ kind: 'flags', keys: [d.key], origin: this.clientId }),
+            this.#t.channel, this.#payloads(this.kit.change('flags', [d.key])),
           ],
         );
         return next;
       });
-      this.#hub.emit({ kind: 'flags', keys: [stored.definition.key], origin: this.clientId });
+      this.kit.committed('flags', [stored.definition.key]);
       return stored;
     });
   }
 
   deleteFlag(key: string, options: WriteOptions = {}): Promise<boolean> {
-    return this.#op('deleteFlag', async () => {
+    return this.kit.op('deleteFlag', async () => {
       checkKey(key);
       const outcome = await this.#write(async (c) => {
         await this.#lock(c, 'flags', [key]);
@@ -273,12 +263,12 @@ export class PostgresStore implements FlagStore {
           [key, actorOf(options), toJson(current.definition)],
         );
         const hadValues = removed.length > 0;
-        await this.#notify(c, { kind: 'flags', keys: [key], origin: this.clientId });
-        if (hadValues) await this.#notify(c, { kind: 'values', keys: [key], origin: this.clientId });
+        await this.#notify(c, this.kit.change('flags', [key]));
+        if (hadValues) await this.#notify(c, this.kit.change('values', [key]));
         return { deleted: true, hadValues };
       });
-      if (outcome.deleted) this.#hub.emit({ kind: 'flags', keys: [key], origin: this.clientId });
-      if (outcome.hadValues) this.#hub.emit({ kind: 'values', keys: [key], origin: this.clientId });
+      if (outcome.deleted) this.kit.committed('flags', [key]);
+      if (outcome.hadValues) this.kit.committed('values', [key]);
       return outcome.deleted;
     });
   }
@@ -286,7 +276,7 @@ export class PostgresStore implements FlagStore {
   // ---- maintained values --------------------------------------------------------------------
 
   getValues(key: string): Promise<StoredValues | undefined> {
-    return this.#op('getValues', async () => {
+    return this.kit.op('getValues', async () => {
       checkKey(key);
       const rows = await this.#read<ValuesRow>(`SELECT key, root_value, scoped_values, version FROM ${this.#t.values} WHERE key = $1`, [key]);
       return rows[0] && toStoredValues(rows[0]);
@@ -294,7 +284,7 @@ export class PostgresStore implements FlagStore {
   }
 
   listValues(): Promise<Record<string, StoredValues>> {
-    return this.#op('listValues', async () => {
+    return this.kit.op('listValues', async () => {
       const rows = await this.#read<ValuesRow>(`SELECT key, root_value, scoped_values, version FROM ${this.#t.values} ORDER BY key`);
       const out: Record<string, StoredValues> = {};
       for (const row of rows) out[row.key] = toStoredValues(row);
@@ -303,13 +293,8 @@ export class PostgresStore implements FlagStore {
   }
 
   setValues(updates: ValueUpdate[], options: SetValuesOptions = {}): Promise<void> {
-    return this.#op('setValues', async () => {
-      if (!Array.isArray(updates)) throw new ValidationError([{ path: [], message: 'updates must be an array' }]);
-      if (updates.length === 0) return;
-      const definitions = await this.#definitionsFor(updates, options.definitionOf);
-      await validateValueUpdatesAsync(updates, (key) => options.definitionOf?.(key) ?? definitions.get(key), options.validators ?? this.#validators, {
-      custom: !options.skipCustomValidators,
-    });
+    return this.kit.op('setValues', async () => {
+      if (!(await checkValueBatch(updates, options, this.#validators, (keys) => this.#storedDefinitions(keys)))) return;
       await this.#values.submit(updates, actorOf(options), options.seededValuesOf);
     });
   }
@@ -326,7 +311,7 @@ export class PostgresStore implements FlagStore {
         return rows;
       },
       write: async (c, plan) => {
-        const payloads = plan.batches.flatMap((b) => this.#payloads({ kind: 'values', keys: b.keys, origin: this.clientId }));
+        const payloads = plan.batches.flatMap((b) => this.#payloads(this.kit.change('values', b.keys)));
         await c.query(
           `WITH d AS (DELETE FROM ${this.#t.values} WHERE key = ANY($1::text[])),
                 w AS (
@@ -353,176 +338,20 @@ export class PostgresStore implements FlagStore {
           ],
         );
       },
-      committed: (batch) => this.#hub.emit({ kind: 'values', keys: batch.keys, origin: this.clientId }),
+      committed: (batch) => this.kit.committed('values', batch.keys),
     };
   }
 
   /** Stored definitions of the keys that need one; read before the write transaction (validation comes first). */
-  async #definitionsFor(updates: ValueUpdate[], given: SetValuesOptions['definitionOf']): Promise<Map<string, FlagDefinition>> {
-    const wanted = new Set<string>();
-    for (const u of updates) {
-      // remoteOnly keys too: a key that has a definition is validated against it.
-      if (u && typeof u.key === 'string' && u.key.length > 0 && !given?.(u.key)) wanted.add(u.key);
-    }
-    if (wanted.size === 0) return new Map();
-    const rows = await this.#read<{ key: string; definition: FlagDefinition }>(`SELECT key, definition FROM ${this.#t.flags} WHERE key = ANY($1::text[])`, [
-      [...wanted],
-    ]);
+  async #storedDefinitions(keys: string[]): Promise<Map<string, FlagDefinition>> {
+    const rows = await this.#read<{ key: string; definition: FlagDefinition }>(`SELECT key, definition FROM ${this.#t.flags} WHERE key = ANY($1::text[])`, [keys]);
     return new Map(rows.map((r) => [r.key, r.definition]));
-  }
-
-  // ---- feature results ----------------------------------------------------------------------
-
-  getFeatureValues(feature: string, scopeIds: string[]): Promise<Map<string, JsonValue>> {
-    return this.#op('getFeatureValues', async () => {
-      checkFeatureArgs(feature, scopeIds);
-      const out = new Map<string, JsonValue>();
-      if (scopeIds.length === 0) return out;
-      const rows = await this.#read<{ scope_id: string; value: JsonValue }>(`SELECT scope_id, value FROM ${this.#t.features} WHERE feature = $1 AND scope_id = ANY($2::text[])`,
-        [feature, scopeIds],
-      );
-      for (const row of rows) out.set(row.scope_id, row.value);
-      return out;
-    });
-  }
-
-  setFeatureValue(feature: string, scopeId: string, value: JsonValue, options: FeatureValueOptions = {}): Promise<JsonValue> {
-    return this.#op('setFeatureValue', async () => {
-      checkFeatureArgs(feature, [scopeId]);
-      const json = toJson(value, 'value');
-      const stored = await this.#write(async (c) => {
-        if (!options.onlyIfAbsent) {
-          await c.query(
-            `INSERT INTO ${this.#t.features} (feature, scope_id, value, updated_at) VALUES ($1, $2, $3, now())
-             ON CONFLICT (feature, scope_id) DO UPDATE SET value = EXCLUDED.value, updated_at = EXCLUDED.updated_at`,
-            [feature, scopeId, json],
-          );
-          await this.#notify(c, { kind: 'features', features: [feature], origin: this.clientId });
-          return { value, changed: true };
-        }
-        const inserted = await c.query<{ value: JsonValue }>(
-          `INSERT INTO ${this.#t.features} (feature, scope_id, value, updated_at) VALUES ($1, $2, $3, now())
-           ON CONFLICT (feature, scope_id) DO NOTHING RETURNING value`,
-          [feature, scopeId, json],
-        );
-        if (inserted.rows.length) {
-          await this.#notify(c, { kind: 'features', features: [feature], origin: this.clientId });
-          return { value, changed: true };
-        }
-        // A fresh statement sees the row a concurrent transaction committed after ours started.
-        const existing = await c.query<{ value: JsonValue }>(`SELECT value FROM ${this.#t.features} WHERE feature = $1 AND scope_id = $2`, [feature, scopeId]);
-        const row = existing.rows[0];
-        return { value: row ? row.value : value, changed: false };
-      });
-      if (stored.changed) this.#hub.emit({ kind: 'features', features: [feature], origin: this.clientId });
-      return stored.value;
-    });
-  }
-
-  updateFeatureValues(feature: string, value: JsonValue): Promise<number> {
-    return this.#op('updateFeatureValues', async () => {
-      checkFeatureArgs(feature, []);
-      const json = toJson(value, 'value');
-      const count = await this.#write(async (c) => {
-        const result = await c.query(`UPDATE ${this.#t.features} SET value = $2, updated_at = now() WHERE feature = $1`, [feature, json]);
-        const n = result.rowCount ?? 0;
-        if (n > 0) await this.#notify(c, { kind: 'features', features: [feature], origin: this.clientId });
-        return n;
-      });
-      if (count > 0) this.#hub.emit({ kind: 'features', features: [feature], origin: this.clientId });
-      return count;
-    });
-  }
-
-  deleteFeatureValue(feature: string, scopeId: string): Promise<void> {
-    return this.#op('deleteFeatureValue', async () => {
-      checkFeatureArgs(feature, [scopeId]);
-      const removed = await this.#write(async (c) => {
-        const result = await c.query(`DELETE FROM ${this.#t.features} WHERE feature = $1 AND scope_id = $2`, [feature, scopeId]);
-        const n = result.rowCount ?? 0;
-        if (n > 0) await this.#notify(c, { kind: 'features', features: [feature], origin: this.clientId });
-        return n;
-      });
-      if (removed > 0) this.#hub.emit({ kind: 'features', features: [feature], origin: this.clientId });
-    });
-  }
-
-  purgeFeatures(features?: string[]): Promise<number> {
-    return this.#op('purgeFeatures', async () => {
-      if (features !== undefined) {
-        if (!Array.isArray(features)) throw new ValidationError([{ path: ['features'], message: 'features must be an array of feature names' }]);
-        for (const f of features) checkFeatureArgs(f, []);
-        if (features.length === 0) return 0;
-      }
-      const purged = await this.#write(async (c) => {
-        const { rows } = await c.query<{ feature: string; n: number }>(
-          `WITH d AS (
-             DELETE FROM ${this.#t.features} WHERE $1::text[] IS NULL OR feature = ANY($1::text[]) RETURNING feature
-           ), counts AS (SELECT feature, count(*)::int AS n FROM d GROUP BY feature),
-           a AS (
-             INSERT INTO ${this.#t.audit} (at, actor, action, key, before, after)
-             SELECT now(), 'system', 'feature.purge', feature, to_jsonb(n), 'null'::jsonb FROM counts ORDER BY feature
-           )
-           SELECT feature, n FROM counts ORDER BY feature`,
-          [features ?? null],
-        );
-        if (rows.length) await this.#notify(c, { kind: 'features', features: rows.map((r) => r.feature), origin: this.clientId });
-        return rows;
-      });
-      if (purged.length) this.#hub.emit({ kind: 'features', features: purged.map((r) => r.feature), origin: this.clientId });
-      return purged.reduce((sum, r) => sum + r.n, 0);
-    });
-  }
-
-  listFeatures(): Promise<string[]> {
-    return this.#op('listFeatures', async () => {
-      const rows = await this.#read<{ feature: string }>(`SELECT DISTINCT feature FROM ${this.#t.features} ORDER BY feature`);
-      return rows.map((r) => r.feature);
-    });
-  }
-
-  // ---- cache ----------------------------------------------------------------------------------
-
-  cacheGet(key: string): Promise<JsonValue | undefined> {
-    return this.#op('cacheGet', async () => {
-      checkKey(key);
-      const rows = await this.#read<{ value: JsonValue }>(`SELECT value FROM ${this.#t.cache} WHERE key = $1 AND (expires_at IS NULL OR expires_at > clock_timestamp())`,
-        [key],
-      );
-      return rows[0]?.value;
-    });
-  }
-
-  cacheSet(key: string, value: JsonValue, ttlMs?: number): Promise<void> {
-    return this.#op('cacheSet', async () => {
-      checkKey(key);
-      checkTtl(ttlMs);
-      const json = toJson(value, 'value');
-      const sweep = Date.now() - this.#lastSweep > CACHE_SWEEP_INTERVAL_MS;
-      if (sweep) this.#lastSweep = Date.now();
-      await this.#write(async (c) => {
-        await c.query(
-          `INSERT INTO ${this.#t.cache} (key, value, expires_at)
-           VALUES ($1, $2, CASE WHEN $3::double precision IS NULL THEN NULL ELSE clock_timestamp() + $3::double precision * interval '1 millisecond' END)
-           ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, expires_at = EXCLUDED.expires_at`,
-          [key, json, ttlMs ?? null],
-        );
-        if (sweep) await c.query(`DELETE FROM ${this.#t.cache} WHERE expires_at <= clock_timestamp()`);
-      });
-    });
-  }
-
-  cacheDelete(key: string): Promise<void> {
-    return this.#op('cacheDelete', async () => {
-      checkKey(key);
-      await this.#write((c) => c.query(`DELETE FROM ${this.#t.cache} WHERE key = $1`, [key]));
-    });
   }
 
   // ---- audit ----------------------------------------------------------------------------------
 
   listAudit(query: AuditQuery = {}): Promise<AuditEntry[]> {
-    return this.#op('listAudit', async () => {
+    return this.kit.op('listAudit', async () => {
       const limit = auditLimit(query);
       const rows = await this.#read<AuditRow>(`SELECT id, at, actor, action, key, before, after FROM ${this.#t.audit}
          WHERE ($1::text IS NULL OR key = $1) AND ($2::bigint IS NULL OR id < $2) ORDER BY id DESC LIMIT $3`,
@@ -536,7 +365,7 @@ export class PostgresStore implements FlagStore {
 
   #ensureMigrated(): Promise<void> {
     if (this.#isMigrated || !this.#autoMigrate) return Promise.resolve();
-    this.#migrated ??= this.#withClient((c) => runMigrations(c, this.namespace, this.#t)).then(
+    this.#migrated ??= withClient(this.#pool, (c) => runMigrations(c, this.namespace, this.#t)).then(
       (results) => {
         const failed = results.find((r) => r.status === 'Error');
         if (failed) throw new Error(`postgres: migration ${failed.migrationName} failed: ${failed.error}`);
@@ -551,63 +380,14 @@ export class PostgresStore implements FlagStore {
     return this.#migrated;
   }
 
-  /**
-   * Runs one public operation: refused once `close()` was called, tracked so `close()` waits for
-   * it, and with backend outages reported as `StoreUnavailableError`.
-   */
-  #op<T>(what: string, fn: () => Promise<T>): Promise<T> {
-    if (this.#closed) return Promise.reject(new StoreUnavailableError(`postgres: ${what} called after close()`));
-    const run = fn().catch((err: unknown) => {
-      throw translateError(err, what);
-    });
-    this.#pending.add(run);
-    const done = () => void this.#pending.delete(run);
-    run.then(done, done);
-    return run;
-  }
-
-  async #withClient<T>(fn: (c: PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.#pool.connect();
-    let broken: Error | undefined;
-    try {
-      return await fn(client);
-    } catch (err) {
-      if (isUnavailable(err) || err instanceof BeginFailed) broken = err as Error;
-      throw err;
-    } finally {
-      // A connection that failed mid-query is destroyed instead of going back to the pool.
-      client.release(broken);
-    }
-  }
-
-  /** A read; retried once on a fresh connection when the pooled one turns out dead (reads are idempotent). */
   async #read<R extends QueryResultRow>(sql: string, params: unknown[] = []): Promise<R[]> {
     await this.#ensureMigrated();
-    try {
-      return (await this.#pool.query<R>(sql, params)).rows;
-    } catch (err) {
-      if (!isDeadConnection(err)) throw err;
-      return (await this.#pool.query<R>(sql, params)).rows;
-    }
+    return readRows<R>(this.#pool, sql, params);
   }
 
-  /**
-   * Runs `fn` in one transaction (with its audit rows and NOTIFYs, delivered on commit). When the
-   * pooled connection is found dead at `BEGIN`, nothing was sent yet, so it retries once on a fresh one.
-   */
   async #write<T>(fn: (c: PoolClient) => Promise<T>): Promise<T> {
     await this.#ensureMigrated();
-    let result: T;
-    try {
-      result = await this.#withClient((c) => transaction(c, () => fn(c)));
-    } catch (err) {
-      if (!(err instanceof BeginFailed)) throw err;
-      try {
-        result = await this.#withClient((c) => transaction(c, () => fn(c)));
-      } catch (again) {
-        throw again instanceof BeginFailed ? again.cause : again;
-      }
-    }
+    const result = await inTransaction(this.#pool, fn);
     if (this.#auditMaxEntries !== undefined) this.#auditRetention.trigger();
     return result;
   }
@@ -618,7 +398,7 @@ export class PostgresStore implements FlagStore {
    * transactions leave gaps in the sequence.
    */
   async #trimAudit(): Promise<boolean> {
-    if (this.#closed) return false;
+    if (this.kit.closed) return false;
     try {
       const result = await this.#pool.query(
         `DELETE FROM ${this.#t.audit} WHERE id IN (
@@ -629,7 +409,7 @@ export class PostgresStore implements FlagStore {
       );
       return (result.rowCount ?? 0) >= AUDIT_TRIM_BATCH;
     } catch (err) {
-      this.#logger.warn('postgres: audit retention failed; it runs again after the next write', { error: err instanceof Error ? err.message : String(err) });
+      this.kit.logger.warn('postgres: audit retention failed; it runs again after the next write', { error: err instanceof Error ? err.message : String(err) });
       return false;
     }
   }
@@ -654,51 +434,16 @@ export class PostgresStore implements FlagStore {
     if (!this.capabilities.propagation) return;
     for (const payload of encodeChange(change)) await c.query('SELECT pg_notify($1, $2)', [this.#t.channel, payload]);
   }
-
-  #onNotification(payload: string): void {
-    const change = decodeChange(payload);
-    // Own writes were already delivered synchronously after their commit.
-    if (!change || change.origin === this.clientId) return;
-    this.#hub.emit(change);
-  }
 }
 
 function toStoredFlag(row: FlagRow): StoredFlag {
   return { definition: row.definition, version: row.version, createdAt: row.created_at.toISOString(), updatedAt: row.updated_at.toISOString() };
 }
 
-
 function toStoredValues(row: ValuesRow): StoredValues {
   return { ...maintained(row), version: row.version };
-}
-
-function actorOf(options: { actor?: string }): string {
-  return options.actor ?? 'system';
 }
 
 /** Most audit rows one retention statement deletes (a large backlog is trimmed in steps). */
 const AUDIT_TRIM_BATCH = 1000;
 
-/** The connection died before the transaction started: safe to retry elsewhere. */
-class BeginFailed extends Error {
-  constructor(override readonly cause: unknown) {
-    super(cause instanceof Error ? cause.message : String(cause));
-    this.name = 'BeginFailed';
-  }
-}
-
-async function transaction<T>(c: PoolClient, fn: () => Promise<T>): Promise<T> {
-  try {
-    await c.query('BEGIN');
-  } catch (err) {
-    throw isDeadConnection(err) ? new BeginFailed(err) : err;
-  }
-  try {
-    const result = await fn();
-    await c.query('COMMIT');
-    return result;
-  } catch (err) {
-    if (!isUnavailable(err)) await c.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  }
-}

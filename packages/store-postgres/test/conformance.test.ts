@@ -1,7 +1,7 @@
 import { test } from 'vitest';
 import { storageTestSuite, uniqueNamespace } from '@switchyard/store-test-suite';
-import { createPostgresStore, MIGRATION_NAMES } from '../src/index';
-import { dropSchema, pgUrl, recordingLogger } from './helpers';
+import { createPostgresStore, MIGRATION_NAMES, type PostgresStore } from '../src/index';
+import { admin, dropSchema, pgUrl, recordingLogger } from './helpers';
 
 const namespace = uniqueNamespace('sy_pg_conf');
 
@@ -21,6 +21,10 @@ if (pgUrl) {
       cleanup: () => dropSchema(namespace),
       teardown: () => dropSchema(namespace),
       migrations: [...MIGRATION_NAMES],
+      // The listening connection is terminated as a server restart would.
+      interruptChangeFeed: async (store) => {
+        await admin('SELECT pg_terminate_backend($1)', [(store as PostgresStore).listenerProcessId]);
+      },
     },
   );
 } else {

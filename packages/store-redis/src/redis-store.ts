@@ -1,70 +1,57 @@
 import { randomUUID } from 'node:crypto';
 import { createClient } from 'redis';
 import {
+  actorOf,
+  auditLimit,
+  checkAuditMaxEntries,
   checkExpectedVersion,
+  checkKey,
+  checkValueBatch,
   ConflictError,
+  decodeChange,
   parseDefinition,
   prepareFlagWrite,
-  ROOT_SCOPE_KEY,
-  scopeKey,
+  StoreBase,
+  StoreKit,
   StoreUnavailableError,
+  TrailingTask,
   ValidationError,
-  entriesOf,
-  isSubScope,
-  parseScopeKey,
-  validateValueUpdatesAsync,
-  valuesFromEntries,
   type AuditAction,
   type AuditEntry,
   type AuditQuery,
-  type FeatureValueOptions,
+  type FeatureCache,
   type FlagDefinition,
   type FlagStore,
-  type FlagValue,
   type JsonValue,
   type ListFlagsOptions,
-  type MaintainedValues,
   type MigrationResult,
   type SetValuesOptions,
   type StoreCapabilities,
   type StoredFlag,
   type StoredValues,
   type StoreHealth,
-  type StoreListener,
-  type StoreOptions,
   type ValueUpdate,
   type WriteOptions,
 } from '@switchyard/core';
-import { backoff, isUnavailable, Script, translateError, type RedisClient } from './connection';
-import { DELETE_FEATURE, MIGRATE, PURGE_FEATURES, SET_FEATURE, SET_VALUES, TRIM_AUDIT, UPDATE_FEATURE, WRITE_FLAG } from './lua';
+import { backoff, isUnavailable, translateError, type RedisClient, type Script } from './connection';
+import { compare, RedisFeatureCache } from './feature-cache';
 import { DEFAULT_MAX_RECONNECT_DELAY_MS, DEFAULT_NAMESPACE, DEFAULT_TIMEOUT_MS, namespaceProblem, type RedisStoreOptions } from './options';
-import { auditLimit, ChangeHub, checkAuditMaxEntries, consoleStoreLogger, TrailingTask, checkFeatureArgs, checkKey, checkTtl, decodeChange, toJson } from '@switchyard/core';
+import { scripts } from './scripts';
+import { setValuesArgs, toStoredValues } from './values';
 
 /** Migrations of the key layout, in order. `0001` records the layout described in the README. */
 export const MIGRATION_NAMES: readonly string[] = ['0001_key_layout_v1'];
 
-const VERSION_FIELD = '#v';
 /** Most audit entries one retention script removes (a large backlog is trimmed in steps). */
 const AUDIT_TRIM_BATCH = 1000;
 /** Compare-and-set attempts of one flag write before giving up under extreme contention. */
 const MAX_CAS_ATTEMPTS = 100;
 
-const scripts = {
-  writeFlag: new Script(WRITE_FLAG),
-  setValues: new Script(SET_VALUES),
-  setFeature: new Script(SET_FEATURE),
-  updateFeature: new Script(UPDATE_FEATURE),
-  deleteFeature: new Script(DELETE_FEATURE),
-  purgeFeatures: new Script(PURGE_FEATURES),
-  migrate: new Script(MIGRATE),
-  trimAudit: new Script(TRIM_AUDIT),
-};
-
 /**
  * A `FlagStore` on Redis: every write is one Lua script (version check, write, audit entry and
  * change message atomically), propagation by pub/sub on `{prefix}:changes`.
  */
-export class RedisStore implements FlagStore {
+export class RedisStore extends StoreBase implements FlagStore {
   readonly name = 'redis';
   readonly capabilities: StoreCapabilities;
   readonly clientId = randomUUID();
@@ -73,8 +60,8 @@ export class RedisStore implements FlagStore {
 
   readonly #client: RedisClient;
   readonly #sub: RedisClient | undefined;
-  readonly #hub: ChangeHub;
-  readonly #logger: NonNullable<StoreOptions['logger']>;
+  protected readonly kit: StoreKit;
+  protected readonly featureCache: FeatureCache;
   readonly #timeoutMs: number;
   readonly #validators: RedisStoreOptions['validators'];
   readonly #p: string;
@@ -82,24 +69,28 @@ export class RedisStore implements FlagStore {
   readonly #connected: Promise<void>;
   readonly #subscribed: Promise<void>;
   #everReady = false;
-  #closed: Promise<void> | undefined;
-  readonly #pending = new Set<Promise<unknown>>();
   readonly #auditMaxEntries: number | undefined;
   /** Audit retention runs after writes (bounded scripts, at most every 100 ms), so writes never wait on it. */
   readonly #auditRetention = new TrailingTask(() => this.#trimAudit(), 100);
 
   constructor(options: RedisStoreOptions) {
+    super();
     const namespace = options.namespace ?? DEFAULT_NAMESPACE;
     const problem = namespaceProblem(namespace);
     if (problem) throw new ValidationError([{ path: ['namespace'], message: problem }]);
     this.namespace = namespace;
     this.#p = namespace;
     this.#channel = `${namespace}:changes`;
-    this.#logger = options.logger ?? consoleStoreLogger;
+    this.kit = new StoreKit({ name: 'redis', clientId: this.clientId, logger: options.logger, translateError });
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.#validators = options.validators;
     this.#auditMaxEntries = checkAuditMaxEntries(options.auditMaxEntries);
-    this.#hub = new ChangeHub(this.#logger);
+    this.featureCache = new RedisFeatureCache({
+      kit: this.kit,
+      prefix: this.#p,
+      cmd: (command) => this.#cmd(command),
+      script: (script, args) => this.#script(script, args),
+    });
     const propagation = options.propagation ?? true;
     this.capabilities = { propagation, persistent: true, shared: true, sendCommand: true };
 
@@ -124,11 +115,11 @@ export class RedisStore implements FlagStore {
       let subscribedOnce = false;
       // node-redis re-subscribes by itself after a reconnect; changes published meanwhile are lost, hence `reset`.
       this.#watch(sub, 'subscriber connection', () => {
-        if (subscribedOnce) this.#hub.emit({ kind: 'reset', origin: this.clientId });
+        if (subscribedOnce) this.kit.resync();
       });
       this.#subscribed = sub
         .connect()
-        .then(() => sub.subscribe(this.#channel, (message) => this.#onMessage(message)))
+        .then(() => sub.subscribe(this.#channel, (message) => this.kit.received(decodeChange(message))))
         .then(
           () => void (subscribedOnce = true),
           () => undefined,
@@ -140,9 +131,9 @@ export class RedisStore implements FlagStore {
   #watch(client: RedisClient, label: string, onReady: () => void) {
     let down = false;
     client.on('error', (err: Error) => {
-      if (down || this.#closed) return;
+      if (down || this.kit.closed) return;
       down = true;
-      this.#logger.warn(`redis: ${label} lost; reconnecting`, { error: err.message });
+      this.kit.logger.warn(`redis: ${label} lost; reconnecting`, { error: err.message });
     });
     client.on('ready', () => {
       down = false;
@@ -169,39 +160,26 @@ export class RedisStore implements FlagStore {
   }
 
   migrate(): Promise<MigrationResult[]> {
-    return this.#op('migrate', async () => {
+    return this.kit.op('migrate', async () => {
       const applied = await this.#script<string[]>(scripts.migrate, [new Date().toISOString(), ...MIGRATION_NAMES]);
       return applied.map((migrationName) => ({ migrationName, direction: 'Up' as const, status: 'Success' as const }));
     });
   }
 
-  async health(): Promise<StoreHealth> {
-    const started = performance.now();
-    try {
-      await this.#op('health', () => this.#cmd(['PING']));
-      return { ok: true, latencyMs: Math.round((performance.now() - started) * 100) / 100 };
-    } catch (err) {
-      return { ok: false, error: err instanceof Error ? err.message : String(err) };
-    }
+  health(): Promise<StoreHealth> {
+    return this.kit.health(() => this.#cmd(['PING']));
   }
 
   close(): Promise<void> {
-    this.#closed ??= (async () => {
-      await Promise.allSettled([...this.#pending]);
+    return this.kit.close(async () => {
       await this.#auditRetention.idle();
-      this.#hub.clear();
       await Promise.all([this.#sub, this.#client].map((c) => c && shutdown(c)));
-    })();
-    return this.#closed;
-  }
-
-  subscribe(listener: StoreListener): () => void {
-    return this.#hub.subscribe(listener);
+    });
   }
 
   /** Any Redis command (`['INFO']`, `['KEYS', 'switchyard:*']`, …); restricting commands is the caller's job. */
   sendCommand(command: string[]): Promise<unknown> {
-    return this.#op('sendCommand', async () => {
+    return this.kit.op('sendCommand', async () => {
       if (!Array.isArray(command) || command.length === 0 || !command.every((part) => typeof part === 'string')) {
         throw new ValidationError([{ path: ['command'], message: 'command must be a non-empty array of strings' }]);
       }
@@ -212,7 +190,7 @@ export class RedisStore implements FlagStore {
   // ---- flags ----------------------------------------------------------------------------------
 
   getFlag(key: string): Promise<StoredFlag | undefined> {
-    return this.#op('getFlag', async () => {
+    return this.kit.op('getFlag', async () => {
       checkKey(key);
       const raw = await this.#cmd<string | null>(['HGET', `${this.#p}:flags`, key]);
       return raw === null ? undefined : (JSON.parse(raw) as StoredFlag);
@@ -220,7 +198,7 @@ export class RedisStore implements FlagStore {
   }
 
   listFlags(options: ListFlagsOptions = {}): Promise<StoredFlag[]> {
-    return this.#op('listFlags', async () => {
+    return this.kit.op('listFlags', async () => {
       const raw = await this.#cmd<string[]>(['HVALS', `${this.#p}:flags`]);
       const includeDisabled = options.includeDisabled ?? true;
       const out: StoredFlag[] = [];
@@ -235,7 +213,7 @@ export class RedisStore implements FlagStore {
   }
 
   upsertFlag(definition: FlagDefinition, options: WriteOptions = {}): Promise<StoredFlag> {
-    return this.#op('upsertFlag', async () => {
+    return this.kit.op('upsertFlag', async () => {
       const parsed = parseDefinition(definition);
       for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
         const raw = await this.#cmd<string | null>(['HGET', `${this.#p}:flags`, parsed.key]);
@@ -246,14 +224,14 @@ export class RedisStore implements FlagStore {
           String(current?.version ?? 0),
           JSON.stringify(next),
           next.updatedAt,
-          options.actor ?? 'system',
+          actorOf(options),
           'flag.upsert' satisfies AuditAction,
           current ? JSON.stringify(current.definition) : 'null',
           JSON.stringify(next.definition),
-          JSON.stringify({ kind: 'flags', keys: [parsed.key], origin: this.clientId }),
+          JSON.stringify(this.kit.change('flags', [parsed.key])),
         ]);
         if (outcome === 'retry') continue;
-        this.#hub.emit({ kind: 'flags', keys: [parsed.key], origin: this.clientId });
+        this.kit.committed('flags', [parsed.key]);
         return next;
       }
       throw new StoreUnavailableError(`redis: upsertFlag of "${parsed.key}" gave up after ${MAX_CAS_ATTEMPTS} concurrent changes`);
@@ -261,7 +239,7 @@ export class RedisStore implements FlagStore {
   }
 
   deleteFlag(key: string, options: WriteOptions = {}): Promise<boolean> {
-    return this.#op('deleteFlag', async () => {
+    return this.kit.op('deleteFlag', async () => {
       checkKey(key);
       for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
         const raw = await this.#cmd<string | null>(['HGET', `${this.#p}:flags`, key]);
@@ -273,16 +251,16 @@ export class RedisStore implements FlagStore {
           String(current.version),
           '',
           new Date().toISOString(),
-          options.actor ?? 'system',
+          actorOf(options),
           'flag.delete' satisfies AuditAction,
           JSON.stringify(current.definition),
           'null',
-          JSON.stringify({ kind: 'flags', keys: [key], origin: this.clientId }),
-          JSON.stringify({ kind: 'values', keys: [key], origin: this.clientId }),
+          JSON.stringify(this.kit.change('flags', [key])),
+          JSON.stringify(this.kit.change('values', [key])),
         ]);
         if (outcome === 'retry') continue;
-        this.#hub.emit({ kind: 'flags', keys: [key], origin: this.clientId });
-        if (outcome === 'ok+values') this.#hub.emit({ kind: 'values', keys: [key], origin: this.clientId });
+        this.kit.committed('flags', [key]);
+        if (outcome === 'ok+values') this.kit.committed('values', [key]);
         return true;
       }
       throw new StoreUnavailableError(`redis: deleteFlag of "${key}" gave up after ${MAX_CAS_ATTEMPTS} concurrent changes`);
@@ -292,14 +270,14 @@ export class RedisStore implements FlagStore {
   // ---- maintained values --------------------------------------------------------------------
 
   getValues(key: string): Promise<StoredValues | undefined> {
-    return this.#op('getValues', async () => {
+    return this.kit.op('getValues', async () => {
       checkKey(key);
       return toStoredValues(await this.#cmd<string[]>(['HGETALL', `${this.#p}:values:${key}`]));
     });
   }
 
   listValues(): Promise<Record<string, StoredValues>> {
-    return this.#op('listValues', async () => {
+    return this.kit.op('listValues', async () => {
       const keys = (await this.#cmd<string[]>(['SMEMBERS', `${this.#p}:values`])).sort(compare);
       // Issued together: node-redis pipelines them on the one connection.
       const hashes = await Promise.all(keys.map((key) => this.#cmd<string[]>(['HGETALL', `${this.#p}:values:${key}`])));
@@ -313,170 +291,31 @@ export class RedisStore implements FlagStore {
   }
 
   setValues(updates: ValueUpdate[], options: SetValuesOptions = {}): Promise<void> {
-    return this.#op('setValues', async () => {
-      if (!Array.isArray(updates)) throw new ValidationError([{ path: [], message: 'updates must be an array' }]);
-      if (updates.length === 0) return;
-      const definitions = await this.#definitionsFor(updates, options.definitionOf);
-      await validateValueUpdatesAsync(updates, (key) => options.definitionOf?.(key) ?? definitions.get(key), options.validators ?? this.#validators, {
-      custom: !options.skipCustomValidators,
-    });
+    return this.kit.op('setValues', async () => {
+      if (!(await checkValueBatch(updates, options, this.#validators, (keys) => this.#storedDefinitions(keys)))) return;
 
       const keys = [...new Set(updates.map((u) => u.key))];
-      const index = new Map(keys.map((k, i) => [k, i + 1]));
-      const args: string[] = [
-        new Date().toISOString(),
-        options.actor ?? 'system',
-        JSON.stringify({ kind: 'values', keys, origin: this.clientId }),
-        String(keys.length),
-        ...keys,
-        String(updates.length),
-      ];
-      for (const u of updates) {
-        const field = scopeKey(u.scope);
-        const pairs = field === ROOT_SCOPE_KEY ? [] : field.split('##');
-        const marks = removedSeedsOf(u, options.seededValuesOf?.(u.key));
-        args.push(
-          String(index.get(u.key)),
-          field,
-          u.value === null ? '' : JSON.stringify(u.value),
-          u.value === null ? '1' : '0',
-          u.clearSubScopes ? '1' : '0',
-          u.expectedVersion === undefined ? '' : String(u.expectedVersion),
-          String(pairs.length),
-          ...pairs,
-          String(marks.length),
-          ...marks,
-        );
-      }
+      const args = setValuesArgs(updates, keys, actorOf(options), JSON.stringify(this.kit.change('values', keys)), options.seededValuesOf);
       const outcome = await this.#script<string[]>(scripts.setValues, args);
       if (outcome[0] === 'conflict') throw new ConflictError(outcome[1]!, Number(outcome[2]), Number(outcome[3]));
-      this.#hub.emit({ kind: 'values', keys, origin: this.clientId });
+      this.kit.committed('values', keys);
     });
   }
 
-  async #definitionsFor(updates: ValueUpdate[], given: SetValuesOptions['definitionOf']): Promise<Map<string, FlagDefinition>> {
-    // remoteOnly keys too: a key that has a definition is validated against it.
-    const wanted = [...new Set(updates.filter((u) => u && typeof u.key === 'string' && u.key && !given?.(u.key)).map((u) => u.key))];
-    if (wanted.length === 0) return new Map();
-    const raw = await this.#cmd<(string | null)[]>(['HMGET', `${this.#p}:flags`, ...wanted]);
+  /** Stored definitions of the keys that need one (validation comes before the write). */
+  async #storedDefinitions(keys: string[]): Promise<Map<string, FlagDefinition>> {
+    const raw = await this.#cmd<(string | null)[]>(['HMGET', `${this.#p}:flags`, ...keys]);
     const out = new Map<string, FlagDefinition>();
     raw.forEach((text, i) => {
-      if (text !== null) out.set(wanted[i]!, (JSON.parse(text) as StoredFlag).definition);
+      if (text !== null) out.set(keys[i]!, (JSON.parse(text) as StoredFlag).definition);
     });
     return out;
-  }
-
-  // ---- feature results ----------------------------------------------------------------------
-
-  getFeatureValues(feature: string, scopeIds: string[]): Promise<Map<string, JsonValue>> {
-    return this.#op('getFeatureValues', async () => {
-      checkFeatureArgs(feature, scopeIds);
-      const out = new Map<string, JsonValue>();
-      if (scopeIds.length === 0) return out;
-      const raw = await this.#cmd<(string | null)[]>(['HMGET', `${this.#p}:features:${feature}`, ...scopeIds]);
-      raw.forEach((text, i) => {
-        if (text !== null) out.set(scopeIds[i]!, JSON.parse(text) as JsonValue);
-      });
-      return out;
-    });
-  }
-
-  setFeatureValue(feature: string, scopeId: string, value: JsonValue, options: FeatureValueOptions = {}): Promise<JsonValue> {
-    return this.#op('setFeatureValue', async () => {
-      checkFeatureArgs(feature, [scopeId]);
-      const json = toJson(value, 'value');
-      const [wrote, stored] = await this.#script<[number, string?]>(scripts.setFeature, [
-        feature,
-        scopeId,
-        json,
-        options.onlyIfAbsent ? '1' : '0',
-        JSON.stringify({ kind: 'features', features: [feature], origin: this.clientId }),
-      ]);
-      if (wrote !== 1) return JSON.parse(stored ?? 'null') as JsonValue;
-      this.#hub.emit({ kind: 'features', features: [feature], origin: this.clientId });
-      return value;
-    });
-  }
-
-  updateFeatureValues(feature: string, value: JsonValue): Promise<number> {
-    return this.#op('updateFeatureValues', async () => {
-      checkFeatureArgs(feature, []);
-      const n = await this.#script<number>(scripts.updateFeature, [
-        feature,
-        toJson(value, 'value'),
-        JSON.stringify({ kind: 'features', features: [feature], origin: this.clientId }),
-      ]);
-      if (n > 0) this.#hub.emit({ kind: 'features', features: [feature], origin: this.clientId });
-      return n;
-    });
-  }
-
-  deleteFeatureValue(feature: string, scopeId: string): Promise<void> {
-    return this.#op('deleteFeatureValue', async () => {
-      checkFeatureArgs(feature, [scopeId]);
-      const removed = await this.#script<number>(scripts.deleteFeature, [
-        feature,
-        scopeId,
-        JSON.stringify({ kind: 'features', features: [feature], origin: this.clientId }),
-      ]);
-      if (removed > 0) this.#hub.emit({ kind: 'features', features: [feature], origin: this.clientId });
-    });
-  }
-
-  purgeFeatures(features?: string[]): Promise<number> {
-    return this.#op('purgeFeatures', async () => {
-      if (features !== undefined) {
-        if (!Array.isArray(features)) throw new ValidationError([{ path: ['features'], message: 'features must be an array of feature names' }]);
-        for (const f of features) checkFeatureArgs(f, []);
-        if (features.length === 0) return 0;
-      }
-      const [total, ...purged] = await this.#script<[number, ...string[]]>(scripts.purgeFeatures, [
-        new Date().toISOString(),
-        'system',
-        this.clientId,
-        features ? '0' : '1',
-        ...(features ?? []),
-      ]);
-      if (purged.length) this.#hub.emit({ kind: 'features', features: purged, origin: this.clientId });
-      return total;
-    });
-  }
-
-  listFeatures(): Promise<string[]> {
-    return this.#op('listFeatures', async () => (await this.#cmd<string[]>(['SMEMBERS', `${this.#p}:features`])).sort(compare));
-  }
-
-  // ---- cache ----------------------------------------------------------------------------------
-
-  cacheGet(key: string): Promise<JsonValue | undefined> {
-    return this.#op('cacheGet', async () => {
-      checkKey(key);
-      const raw = await this.#cmd<string | null>(['GET', `${this.#p}:cache:${key}`]);
-      return raw === null ? undefined : (JSON.parse(raw) as JsonValue);
-    });
-  }
-
-  cacheSet(key: string, value: JsonValue, ttlMs?: number): Promise<void> {
-    return this.#op('cacheSet', async () => {
-      checkKey(key);
-      checkTtl(ttlMs);
-      const command = ['SET', `${this.#p}:cache:${key}`, toJson(value, 'value')];
-      if (ttlMs !== undefined) command.push('PX', String(Math.ceil(ttlMs)));
-      await this.#cmd(command);
-    });
-  }
-
-  cacheDelete(key: string): Promise<void> {
-    return this.#op('cacheDelete', async () => {
-      checkKey(key);
-      await this.#cmd(['DEL', `${this.#p}:cache:${key}`]);
-    });
   }
 
   // ---- audit ----------------------------------------------------------------------------------
 
   listAudit(query: AuditQuery = {}): Promise<AuditEntry[]> {
-    return this.#op('listAudit', async () => {
+    return this.kit.op('listAudit', async () => {
       const limit = auditLimit(query);
       const stream = `${this.#p}:audit`;
       if (query.key === undefined) {
@@ -491,25 +330,6 @@ export class RedisStore implements FlagStore {
   }
 
   // ---- plumbing ---------------------------------------------------------------------------------
-
-  /**
-   * Runs one public operation: refused once `close()` was called, tracked so `close()` waits for
-   * it, and with connection problems reported as `StoreUnavailableError`.
-   */
-  #op<T>(what: string, fn: () => Promise<T>): Promise<T> {
-    if (this.#closed) return Promise.reject(new StoreUnavailableError(`redis: ${what} called after close()`));
-    const run = (async () => {
-      try {
-        return await fn();
-      } catch (err) {
-        throw translateError(err, what);
-      }
-    })();
-    this.#pending.add(run);
-    const done = () => void this.#pending.delete(run);
-    run.then(done, done);
-    return run;
-  }
 
   /** Before the first connection, calls wait for it (up to `timeoutMs`); after an outage they fail fast. */
   async #awaitConnection(command: string): Promise<void> {
@@ -534,22 +354,16 @@ export class RedisStore implements FlagStore {
 
   /** Removes audit entries older than the newest `auditMaxEntries` (see `TRIM_AUDIT`); `true` when more remain. */
   async #trimAudit(): Promise<boolean> {
-    if (this.#closed || !this.#client.isReady) return false;
+    if (this.kit.closed || !this.#client.isReady) return false;
     try {
       const removed = await this.#withTimeout(scripts.trimAudit.run<number>(this.#client, [this.#p, String(this.#auditMaxEntries), String(AUDIT_TRIM_BATCH)]), 'EVALSHA');
       return removed >= AUDIT_TRIM_BATCH;
     } catch (err) {
-      this.#logger.warn('redis: audit retention failed; it runs again after the next write', { error: err instanceof Error ? err.message : String(err) });
+      this.kit.logger.warn('redis: audit retention failed; it runs again after the next write', { error: err instanceof Error ? err.message : String(err) });
       return false;
     }
   }
 
-  #onMessage(message: string): void {
-    const change = decodeChange(message);
-    // Own writes were already delivered synchronously after they were applied.
-    if (!change || change.origin === this.clientId) return;
-    this.#hub.emit(change);
-  }
 }
 
 type StreamEntry = [id: string, fields: string[]];
@@ -566,47 +380,6 @@ function toAuditEntry([id, fields]: StreamEntry): AuditEntry {
     before: JSON.parse(f.before ?? 'null') as JsonValue,
     after: JSON.parse(f.after ?? 'null') as JsonValue,
   };
-}
-
-/** A values hash: one field per scope (JSON; `null` marks a removed seeded value) and the version under `#v`. */
-function toStoredValues(flat: string[]): StoredValues | undefined {
-  let version = 0;
-  const entries: [string, FlagValue | null][] = [];
-  for (let i = 0; i + 1 < flat.length; i += 2) {
-    const field = flat[i]!;
-    const text = flat[i + 1]!;
-    if (field === VERSION_FIELD) version = Number(text);
-    else entries.push([field, JSON.parse(text) as FlagValue | null]);
-  }
-  if (version === 0) return undefined;
-  return { ...valuesFromEntries(entries), version };
-}
-
-/**
- * The seeded scopes an update removes, as core's applyValueUpdate records them: with
- * `clearSubScopes` every seeded scope below the update's (every seeded scope for the root), and
- * with `null` the update's own scope when it is seeded.
- */
-function removedSeedsOf(update: ValueUpdate, seeded: MaintainedValues | undefined): string[] {
-  if (!seeded) return [];
-  const seededKeys = [...entriesOf(seeded).keys()];
-  if (seededKeys.length === 0) return [];
-  const field = scopeKey(update.scope);
-  const scope = update.scope ?? {};
-  const marks = new Set<string>();
-  if (update.clearSubScopes) {
-    for (const k of seededKeys) {
-      if (k === ROOT_SCOPE_KEY) continue;
-      const map = parseScopeKey(k);
-      if (field === ROOT_SCOPE_KEY || (map && isSubScope(map, scope))) marks.add(k);
-    }
-  }
-  if (update.value === null && seededKeys.includes(field)) marks.add(field);
-  return [...marks];
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** Closes gracefully when connected, else stops reconnecting at once. */

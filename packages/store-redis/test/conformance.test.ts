@@ -1,7 +1,7 @@
 import { test } from 'vitest';
 import { storageTestSuite, uniqueNamespace } from '@switchyard/store-test-suite';
 import { createRedisStore, MIGRATION_NAMES } from '../src/index';
-import { deletePrefix, recordingLogger, redisUrl } from './helpers';
+import { admin, deletePrefix, recordingLogger, redisUrl } from './helpers';
 
 const namespace = uniqueNamespace('sy_redis_conf');
 
@@ -21,6 +21,16 @@ if (redisUrl) {
       cleanup: async () => void (await deletePrefix(namespace)),
       teardown: async () => void (await deletePrefix(namespace)),
       migrations: [...MIGRATION_NAMES],
+      // The subscriber connection is killed as a network drop would (found by its client name).
+      interruptChangeFeed: async (store) => {
+        await admin(async (client) => {
+          const list = (await client.sendCommand(['CLIENT', 'LIST'])) as string;
+          const line = list.split('\n').find((l) => l.includes(` name=switchyard-sub:${store.clientId} `));
+          const id = line?.match(/(?:^|\s)id=(\d+)/)?.[1];
+          if (!id) throw new Error(`no subscriber connection of ${store.clientId}`);
+          await client.sendCommand(['CLIENT', 'KILL', 'ID', id]);
+        });
+      },
     },
   );
 } else {

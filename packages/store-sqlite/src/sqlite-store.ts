@@ -3,6 +3,8 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import {
+  ChangeHub,
+  consoleStoreLogger,
   applyValueUpdates,
   checkAuditMaxEntries,
   checkExpectedVersion,
@@ -38,7 +40,8 @@ import type {
 } from '@switchyard/core';
 import { mapSqliteError } from './errors';
 import { runMigrations } from './migrations';
-import { prepareStatements, type AuditRow, type ChangeRow, type FlagRow, type Statements } from './statements';
+import { ChangeLogPoller, toChange, type ChangeKind } from './change-log-poller';
+import { prepareStatements, type AuditRow, type FlagRow, type Statements } from './statements';
 import { MEMORY_PATH } from './url';
 
 export interface SqliteStoreOptions extends Pick<StoreOptions, 'timeoutMs' | 'logger' | 'validators' | 'auditMaxEntries' | 'create'> {
@@ -55,7 +58,6 @@ export interface SqliteStoreOptions extends Pick<StoreOptions, 'timeoutMs' | 'lo
 const FILE_CAPABILITIES: StoreCapabilities = Object.freeze({ propagation: true, persistent: true, shared: true, sendCommand: false });
 const MEMORY_CAPABILITIES: StoreCapabilities = Object.freeze({ propagation: false, persistent: false, shared: false, sendCommand: false });
 
-type ChangeKind = 'flags' | 'values' | 'features';
 
 /**
  * A store in one SQLite file (better-sqlite3, WAL). Every write is one IMMEDIATE transaction that
@@ -80,17 +82,18 @@ export class SqliteStore implements FlagStore {
   private readonly changeLogRetentionMs: number;
   private readonly auditMaxEntries: number | undefined;
   private s: Statements | undefined;
-  private readonly listeners = new Set<StoreListener>();
-  private pollTimer: NodeJS.Timeout | undefined;
+  /** This client's subscribers (the `ChangeFeed` contract of core: fan-out, errors logged, double subscriptions). */
+  private readonly hub: ChangeHub;
+  /** Follows other connections' commits through the change log (only while someone is subscribed). */
+  private readonly poller: ChangeLogPoller;
   private sweepTimer: NodeJS.Timeout | undefined;
-  private lastChangeId = 0;
-  private lastDataVersion = 0;
   private closed = false;
 
   constructor(options: SqliteStoreOptions) {
     this.path = options.path;
     this.logger = options.logger;
     this.validators = options.validators;
+    this.hub = new ChangeHub(options.logger ?? consoleStoreLogger);
     this.pollIntervalMs = options.pollIntervalMs ?? 50;
     this.sweepIntervalMs = options.sweepIntervalMs ?? 60_000;
     this.changeLogRetentionMs = options.changeLogRetentionMs ?? 10 * 60_000;
@@ -115,6 +118,15 @@ export class SqliteStore implements FlagStore {
     } catch (err) {
       throw toUnavailable(err, options.path);
     }
+    this.poller = new ChangeLogPoller({
+      clientId: this.clientId,
+      intervalMs: this.pollIntervalMs,
+      statements: () => this.s ?? this.prepare(),
+      prepared: () => (this.closed ? undefined : this.s),
+      snapshot: (fn) => this.transaction.deferred(fn),
+      emit: (change) => this.emit(change),
+      logger: this.logger,
+    });
   }
 
   async migrate(): Promise<MigrationResult[]> {
@@ -139,10 +151,10 @@ export class SqliteStore implements FlagStore {
     if (this.closed) return;
     // better-sqlite3 is synchronous: every write has committed by the time close() runs.
     this.closed = true;
-    this.stopPolling();
+    this.poller.stop();
     if (this.sweepTimer) clearInterval(this.sweepTimer);
     this.sweepTimer = undefined;
-    this.listeners.clear();
+    this.hub.clear();
     this.db.close();
   }
 
@@ -374,11 +386,11 @@ export class SqliteStore implements FlagStore {
   }
 
   subscribe(listener: StoreListener): () => void {
-    this.listeners.add(listener);
-    if (this.capabilities.propagation && !this.closed) this.startPolling();
+    const unsubscribe = this.hub.subscribe(listener);
+    if (this.capabilities.propagation && !this.closed) this.poller.start();
     return () => {
-      this.listeners.delete(listener);
-      if (this.listeners.size === 0) this.stopPolling();
+      unsubscribe();
+      if (this.hub.size === 0) this.poller.stop();
     };
   }
 
@@ -446,66 +458,8 @@ export class SqliteStore implements FlagStore {
     }
   }
 
-  private startPolling(): void {
-    if (this.pollTimer) return;
-    try {
-      const s = this.s ?? this.prepare();
-      this.lastChangeId = s.lastChangeId.get() as number;
-      this.lastDataVersion = s.dataVersion.get() as number;
-    } catch (err) {
-      this.logger?.error('sqlite change feed could not start', { error: err instanceof Error ? err.message : String(err) });
-      return;
-    }
-    this.pollTimer = setInterval(() => this.poll(), this.pollIntervalMs);
-    this.pollTimer.unref();
-  }
-
-  private stopPolling(): void {
-    if (this.pollTimer) clearInterval(this.pollTimer);
-    this.pollTimer = undefined;
-  }
-
-  /** One cheap pragma per tick; the change log is read only after another connection committed. */
-  private poll(): void {
-    const s = this.s;
-    if (this.closed || !s) return;
-    try {
-      const version = s.dataVersion.get() as number;
-      if (version === this.lastDataVersion) return;
-      this.lastDataVersion = version;
-      for (;;) {
-        // One snapshot for the rows and the sequence, so a concurrent commit cannot look like a gap.
-        const after = this.lastChangeId;
-        const { rows, sequence } = this.transaction.deferred(() => ({
-          rows: s.changesSince.all(after) as ChangeRow[],
-          sequence: s.lastChangeId.get() as number,
-        })) as { rows: ChangeRow[]; sequence: number };
-        const first = rows[0];
-        if (first === undefined ? sequence > this.lastChangeId : first.id > this.lastChangeId + 1) {
-          // Rows this client never saw were pruned: state may have changed in ways it cannot replay.
-          this.emit({ kind: 'reset', origin: this.clientId });
-          if (first === undefined) this.lastChangeId = sequence;
-        }
-        for (const row of rows) {
-          this.lastChangeId = row.id;
-          if (row.origin === this.clientId) continue;
-          this.emit(toChange(row.kind as ChangeKind, JSON.parse(row.keys) as string[], row.origin));
-        }
-        if (rows.length < 1000) return;
-      }
-    } catch (err) {
-      this.logger?.warn('sqlite change feed poll failed', { error: err instanceof Error ? err.message : String(err) });
-    }
-  }
-
   private emit(change: StoreChange): void {
-    for (const listener of this.listeners) {
-      try {
-        listener(change);
-      } catch (err) {
-        this.logger?.warn('store listener threw', { error: err instanceof Error ? err.message : String(err) });
-      }
-    }
+    this.hub.emit(change);
   }
 }
 
@@ -527,10 +481,6 @@ function valuesToRows(values: ValueLayer | undefined): Map<string, string> {
   const rows = new Map<string, string>();
   for (const [scope, value] of entriesOf(values)) rows.set(scope, JSON.stringify(value));
   return rows;
-}
-
-function toChange(kind: ChangeKind, keys: string[], origin: string): StoreChange {
-  return kind === 'features' ? { kind, features: keys, origin } : { kind, keys, origin };
 }
 
 function toUnavailable(err: unknown, path: string): unknown {

@@ -27,6 +27,12 @@ export interface StorageTestSuiteOptions {
    * `cleanup` yields an un-migrated backend). Without it only the result shape and idempotence are checked.
    */
   migrations?: string[];
+  /**
+   * Cuts the change feed of `store` as an outage would (terminate its listening connection, drop its
+   * subscription), so the resync case can check that it reports `reset` and then receives changes
+   * again. Without it that case is skipped, naming `interruptChangeFeed`.
+   */
+  interruptChangeFeed?: (store: FlagStore) => Promise<void>;
   /** Clients sharing the backend in the concurrency tests. Default 4. */
   clients?: number;
   /** Concurrent scoped writes to one key in the lost-update test. Default 1000. */

@@ -3,6 +3,7 @@ import type { TestAPI } from 'vitest';
 import type { FlagStore } from '@switchyard/core';
 import { auditCases } from './cases/audit';
 import { cacheCases } from './cases/cache';
+import { changeFeedCases } from './cases/change-feed';
 import { concurrencyCases } from './cases/concurrency';
 import { featureCases } from './cases/features';
 import { flagCases } from './cases/flags';
@@ -80,6 +81,7 @@ export function storageTestSuite(test: TestAPI, factory: (options?: SuiteStoreOp
     auditCases(ctx);
     lifecycleCases(ctx);
     subscribeCases(ctx);
+    changeFeedCases(ctx);
   });
 }
 
