@@ -7,6 +7,6 @@ console.log(`property tests: fast-check seed ${propertySeed()} (FC_SEED=<n> to r
 // One run over every workspace package; each package declares its own project config.
 export default defineConfig({
   test: {
-    projects: ['packages/*/vitest.config.ts', 'apps/*/vitest.config.ts'],
+    projects: ['packages/*/vitest.config.ts', 'apps/*/vitest.config.ts', 'tooling/vitest.config.ts'],
   },
 });

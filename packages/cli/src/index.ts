@@ -12,3 +12,4 @@ export { parseFlagValue } from './input/parse-flag-value';
 export { loadManifestPaths, type LoadedPaths } from './input/load-manifest-paths';
 export { planImport, type ImportPlan, type FlagChange, type ValueChange } from './plan/import-plan';
 export { applyPlan } from './plan/apply-plan';
+export { main } from './main';

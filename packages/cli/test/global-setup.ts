@@ -8,7 +8,7 @@ import { BIN, ROOT } from './run-cli';
  * (always the case under `pnpm test`, which builds first).
  */
 export default function setup(): void {
-  const result = spawnSync('pnpm', ['exec', 'turbo', 'run', 'build', '--filter=@switchyard/app-cli...', '--output-logs=errors-only'], {
+  const result = spawnSync('pnpm', ['exec', 'turbo', 'run', 'build', '--filter=@switchyard/cli...', '--output-logs=errors-only'], {
     cwd: ROOT,
     encoding: 'utf8',
     env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1', DO_NOT_TRACK: '1' },

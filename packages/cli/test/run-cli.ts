@@ -5,7 +5,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-export const BIN = path.join(ROOT, 'apps/cli/dist/bin.js');
+/** The published executable (`bin.switchyard` of @switchyard/cli), run from its build. */
+export const BIN = path.join(ROOT, 'packages/cli/bin/switchyard.js');
 export const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
 export const EXAMPLES = path.join(ROOT, 'examples/manifests');
 
