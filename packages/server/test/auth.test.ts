@@ -31,6 +31,7 @@ interface RouteCase {
 const ROUTES: RouteCase[] = [
   { method: 'get', path: '/health', role: 'public' },
   { method: 'get', path: '/health/live', role: 'public' },
+  { method: 'get', path: '/', role: 'public' },
   { method: 'get', path: '/open-api.json', role: 'public' },
   { method: 'get', path: '/docs', role: 'public' },
   { method: 'get', path: '/metrics', role: 'public' },
