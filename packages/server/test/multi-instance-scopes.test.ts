@@ -101,9 +101,9 @@ if (redisUrl) {
       } while (cursor !== '0');
     },
   );
-} else describe.skip('two instances on one Redis store (no Redis on loopback)', () => it('skipped', () => undefined));
+} else describe.skip('two instances on one Redis store (no Redis on loopback: set SWITCHYARD_TEST_REDIS_URL to run)', () => it('skipped', () => undefined));
 
 if (postgresUrl) {
   const schema = uniqueNamespace('sy_scopes');
   scopeCases('PostgreSQL', () => `${postgresUrl}?schema=${schema}`);
-} else describe.skip('two instances on one PostgreSQL store (no PostgreSQL on loopback)', () => it('skipped', () => undefined));
+} else describe.skip('two instances on one PostgreSQL store (no PostgreSQL on loopback: set SWITCHYARD_TEST_POSTGRES_URL to run)', () => it('skipped', () => undefined));

@@ -5,23 +5,14 @@ import { withStore } from '../backend/open-backend';
 import type { CommandContext, CommandInput } from '../context';
 import { EXIT, ExitError, usageError } from '../exit-error';
 import type { LoadedPaths } from '../input/load-manifest-paths';
+import type { ImportOptions } from './import';
 import { jsonText } from '../output/format-value';
 import { applyPlan } from '../plan/apply-plan';
 import { isEmptyPlan, planCounts, planImport } from '../plan/import-plan';
 import { planJson, renderPlan } from '../plan/render-plan';
 
-export interface ImportUnleashOptions {
-  store?: string;
-  /** Create a missing SQLite database file (`--create`). */
-  create?: boolean;
-  prune?: boolean;
-  dryRun?: boolean;
-  actor?: string;
-  json?: boolean;
-  environment?: string;
-  flagSet?: string;
-  output?: string;
-}
+/** The options of `switchyard import` (the Unleash source takes the same ones, except `--from`). */
+export type ImportUnleashOptions = Omit<ImportOptions, 'from'>;
 
 /**
  * `switchyard import --from unleash export.json`: maps an Unleash export (admin export, client API

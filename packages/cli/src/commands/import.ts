@@ -10,7 +10,7 @@ import { applyPlan, planSteps } from '../plan/apply-plan';
 import { isEmptyPlan, planCounts, planImport } from '../plan/import-plan';
 import { planJson, renderPlan } from '../plan/render-plan';
 
-interface ImportOptions {
+export interface ImportOptions {
   from?: 'manifests' | 'unleash';
   output?: string;
   environment?: string;
