@@ -1,4 +1,4 @@
-export { formatDiagnostic, formatDocumentPath, compareDiagnostics } from './diagnostic';
+export { formatDiagnostic, formatDocumentPath, compareDiagnostics, diagnosticJson, renderDiagnostics } from './diagnostic';
 export type { Diagnostic, DiagnosticCode, DiagnosticSeverity } from './diagnostic';
 export type { ManifestFormat, ManifestResult, ParsedManifest, ParseManifestOptions } from './types';
 export { parseManifest, flagSetName } from './parse-manifest';

@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { watch as watchFiles } from 'chokidar';
+import { watch as watchFiles, type FSWatcher } from 'chokidar';
 import { isValidationError } from '@switchyard/core';
 import type { Engine, FlagDefinition, MaintainedValues } from '@switchyard/core';
 import { formatDocumentPath } from './diagnostic';
@@ -49,89 +49,23 @@ export async function watch(
   onChange: (change: ManifestChange) => void | Promise<void>,
   options: WatchOptions = {},
 ): Promise<ManifestWatcher> {
-  const root = path.resolve(dir);
-  const documents = new Map<string, DocumentResult>();
-  const pending = new Set<string>();
-  const debounceMs = options.debounceMs ?? 100;
-  const onError = options.onError ?? (() => {});
-  let current: ManifestChange | undefined;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let chain: Promise<void> = Promise.resolve();
-  let closed = false;
-  const checks = new Set<ReturnType<typeof setTimeout>>();
+  const reloader = new ManifestReloader(dir, onChange, options);
+  const files = await watchFileEvents(reloader, options);
+  await reloader.loadAll();
+  return {
+    current: () => reloader.current,
+    close: async () => {
+      reloader.stop();
+      await files.close();
+      await reloader.settled();
+    },
+  };
+}
 
+/** Starts chokidar on the directory and feeds its events to `reloader`; resolves once it is ready. */
+async function watchFileEvents(reloader: ManifestReloader, options: WatchOptions): Promise<FSWatcher> {
+  const { root } = reloader;
   const relative = (p: string) => path.relative(root, path.resolve(root, p)).split(path.sep).join('/');
-
-  const publish = async () => {
-    const ordered = [...documents.keys()].sort().map((k) => documents.get(k)!);
-    const merged = mergeDocuments(ordered);
-    if (merged.errors.length) {
-      onError(merged.errors);
-      return;
-    }
-    const changedKeys = diffKeys(current, merged.definitions, merged.values);
-    const next: ManifestChange = { definitions: merged.definitions, values: merged.values, changedKeys, warnings: merged.warnings };
-    if (current && changedKeys.length === 0 && isDeepStrictEqual(current.definitions, next.definitions)) return;
-    try {
-      await onChange(next);
-      current = next;
-    } catch (err) {
-      onError(rejectionDiagnostics(err, next.definitions, root));
-    }
-  };
-
-  // chokidar drops a change event that follows another one of the same file within 50 ms, so
-  // a quick second save could go unseen. Each file read is stamped, and checked again once that
-  // window has passed; a file that changed meanwhile is read again.
-  const stamps = new Map<string, string>();
-  const stampOf = async (file: string) => {
-    const s = await stat(path.join(root, file)).catch(() => undefined);
-    return s?.isFile() ? `${s.mtimeMs}:${s.size}` : undefined;
-  };
-  const verify = async (files: readonly string[]) => {
-    for (const file of files) if (!closed && (await stampOf(file)) !== stamps.get(file)) schedule(file);
-  };
-
-  const reload = async () => {
-    const files = [...pending];
-    pending.clear();
-    for (const file of files) {
-      const stamp = await stampOf(file);
-      if (stamp !== undefined && isManifestFile(file)) {
-        stamps.set(file, stamp);
-        documents.set(file, await readManifestFile(root, file, options));
-      } else {
-        stamps.delete(file);
-        documents.delete(file);
-      }
-    }
-    if (closed) return;
-    await publish();
-    verifyLater(files);
-  };
-
-  const verifyLater = (files: readonly string[]) => {
-    const check = setTimeout(() => {
-      checks.delete(check);
-      void enqueue(() => verify(files));
-    }, CHANGE_THROTTLE_MS);
-    checks.add(check);
-  };
-
-  const enqueue = (work: () => Promise<void>) => {
-    chain = chain.then(work).catch((err) => onError([readError(dir, err)]));
-    return chain;
-  };
-
-  const schedule = (file: string) => {
-    pending.add(file);
-    if (timer) clearTimeout(timer);
-    timer = setTimeout(() => {
-      timer = undefined;
-      void enqueue(reload);
-    }, debounceMs);
-  };
-
   const watcher = watchFiles(root, {
     ignoreInitial: true,
     usePolling: options.usePolling ?? false,
@@ -142,44 +76,157 @@ export async function watch(
       return stats?.isFile() === true && !isManifestFile(p);
     },
   });
-  watcher.on('add', (p) => schedule(relative(p)));
-  watcher.on('change', (p) => schedule(relative(p)));
-  watcher.on('unlink', (p) => schedule(relative(p)));
-  watcher.on('unlinkDir', (p) => {
-    const prefix = `${relative(p)}/`;
-    for (const file of documents.keys()) if (file.startsWith(prefix)) schedule(file);
-  });
-  watcher.on('error', (err) => onError([readError(dir, err)]));
+  watcher.on('add', (p) => reloader.schedule(relative(p)));
+  watcher.on('change', (p) => reloader.schedule(relative(p)));
+  watcher.on('unlink', (p) => reloader.schedule(relative(p)));
+  watcher.on('unlinkDir', (p) => reloader.scheduleUnder(relative(p)));
+  watcher.on('error', (err) => reloader.readFailed(err));
   await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
+  return watcher;
+}
 
-  await enqueue(async () => {
-    let files: string[];
-    try {
-      files = await listManifestFiles(root);
-    } catch (err) {
-      onError([readError(dir, err)]);
+/**
+ * The documents of a manifest directory and the work of keeping them current: reads are queued
+ * one after another, debounced, and each valid merged set is handed to `onChange`.
+ */
+class ManifestReloader {
+  readonly root: string;
+  current: ManifestChange | undefined;
+  private readonly documents = new Map<string, DocumentResult>();
+  private readonly pending = new Set<string>();
+  /** Size and modification time of each file when it was last read. */
+  private readonly stamps = new Map<string, string>();
+  private readonly checks = new Set<ReturnType<typeof setTimeout>>();
+  private readonly debounceMs: number;
+  private readonly onError: (diagnostics: Diagnostic[]) => void;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private chain: Promise<void> = Promise.resolve();
+  private closed = false;
+
+  constructor(
+    private readonly dir: string,
+    private readonly onChange: (change: ManifestChange) => void | Promise<void>,
+    private readonly options: WatchOptions,
+  ) {
+    this.root = path.resolve(dir);
+    this.debounceMs = options.debounceMs ?? 100;
+    this.onError = options.onError ?? (() => {});
+  }
+
+  /** Reads every manifest file and publishes the initial set. */
+  loadAll(): Promise<void> {
+    return this.enqueue(async () => {
+      let files: string[];
+      try {
+        files = await listManifestFiles(this.root);
+      } catch (err) {
+        this.readFailed(err);
+        return;
+      }
+      for (const file of files) {
+        const stamp = await this.stampOf(file);
+        if (stamp !== undefined) this.stamps.set(file, stamp);
+        this.documents.set(file, await readManifestFile(this.root, file, this.options));
+      }
+      await this.publish();
+      this.verifyLater(files);
+    });
+  }
+
+  /** Reads `file` again after the quiet period. */
+  schedule = (file: string): void => {
+    this.pending.add(file);
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.enqueue(() => this.reload());
+    }, this.debounceMs);
+  };
+
+  /** Reads again every known file under a removed directory. */
+  scheduleUnder(directory: string): void {
+    const prefix = `${directory}/`;
+    for (const file of this.documents.keys()) if (file.startsWith(prefix)) this.schedule(file);
+  }
+
+  readFailed(err: unknown): void {
+    this.onError([readError(this.dir, err)]);
+  }
+
+  /** Stops timers; queued work still finishes (see `settled`). */
+  stop(): void {
+    this.closed = true;
+    for (const check of this.checks) clearTimeout(check);
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  settled(): Promise<void> {
+    return this.chain;
+  }
+
+  private enqueue(work: () => Promise<void>): Promise<void> {
+    this.chain = this.chain.then(work).catch((err) => this.readFailed(err));
+    return this.chain;
+  }
+
+  private async reload(): Promise<void> {
+    const files = [...this.pending];
+    this.pending.clear();
+    for (const file of files) {
+      const stamp = await this.stampOf(file);
+      if (stamp !== undefined && isManifestFile(file)) {
+        this.stamps.set(file, stamp);
+        this.documents.set(file, await readManifestFile(this.root, file, this.options));
+      } else {
+        this.stamps.delete(file);
+        this.documents.delete(file);
+      }
+    }
+    if (this.closed) return;
+    await this.publish();
+    this.verifyLater(files);
+  }
+
+  /** Merges the documents; a valid set that differs from the current one goes to `onChange`. */
+  private async publish(): Promise<void> {
+    const ordered = [...this.documents.keys()].sort().map((k) => this.documents.get(k)!);
+    const merged = mergeDocuments(ordered);
+    if (merged.errors.length) {
+      this.onError(merged.errors);
       return;
     }
-    for (const file of files) {
-      const stamp = await stampOf(file);
-      if (stamp !== undefined) stamps.set(file, stamp);
-      documents.set(file, await readManifestFile(root, file, options));
+    const current = this.current;
+    const changedKeys = diffKeys(current, merged.definitions, merged.values);
+    const next: ManifestChange = { definitions: merged.definitions, values: merged.values, changedKeys, warnings: merged.warnings };
+    if (current && changedKeys.length === 0 && isDeepStrictEqual(current.definitions, next.definitions)) return;
+    try {
+      await this.onChange(next);
+      this.current = next;
+    } catch (err) {
+      this.onError(rejectionDiagnostics(err, next.definitions, this.root));
     }
-    await publish();
-    verifyLater(files);
-  });
+  }
 
-  return {
-    current: () => current,
-    close: async () => {
-      closed = true;
-      for (const check of checks) clearTimeout(check);
-      if (timer) clearTimeout(timer);
-      timer = undefined;
-      await watcher.close();
-      await chain;
-    },
-  };
+  // chokidar drops a change event that follows another one of the same file within 50 ms, so
+  // a quick second save could go unseen. Each file read is stamped, and checked again once that
+  // window has passed; a file that changed meanwhile is read again.
+  private async stampOf(file: string): Promise<string | undefined> {
+    const s = await stat(path.join(this.root, file)).catch(() => undefined);
+    return s?.isFile() ? `${s.mtimeMs}:${s.size}` : undefined;
+  }
+
+  private verifyLater(files: readonly string[]): void {
+    const check = setTimeout(() => {
+      this.checks.delete(check);
+      void this.enqueue(() => this.verify(files));
+    }, CHANGE_THROTTLE_MS);
+    this.checks.add(check);
+  }
+
+  private async verify(files: readonly string[]): Promise<void> {
+    for (const file of files) if (!this.closed && (await this.stampOf(file)) !== this.stamps.get(file)) this.schedule(file);
+  }
 }
 
 function diffKeys(previous: ManifestChange | undefined, definitions: readonly FlagDefinition[], values: Record<string, MaintainedValues>): string[] {

@@ -1,30 +1,25 @@
-import { isValidationError, ValidationError } from '@switchyard/core';
+import { formatDiagnostic, isValidationError, ValidationError, type Diagnostic } from '@switchyard/core';
 
 /**
- * One problem in a workflow definition. `line`/`column` are 1-based and point at the offending
- * key; both are 0 for code-defined workflows. `path` is the location inside the workflow, e.g.
- * `steps[1].url`.
+ * One problem in a workflow definition: core's `Diagnostic` (the type manifests use too).
+ * `line`/`column` are 0 for code-defined workflows; `path` is the location inside the workflow,
+ * e.g. `steps[1].url`.
+ * @deprecated Use `Diagnostic` from `@switchyard/core`.
  */
-export interface WorkflowDiagnostic {
-  file: string;
-  line: number;
-  column: number;
-  path: string;
-  message: string;
-}
+export type WorkflowDiagnostic = Diagnostic;
 
-/** `file:line:col path: message`. */
-export function formatWorkflowDiagnostic(d: WorkflowDiagnostic): string {
-  const where = d.line > 0 ? `${d.file}:${d.line}:${d.column}` : d.file;
-  return d.path ? `${where} ${d.path}: ${d.message}` : `${where}: ${d.message}`;
-}
+/**
+ * `file:line:col path: message`.
+ * @deprecated Use `formatDiagnostic` from `@switchyard/core`.
+ */
+export const formatWorkflowDiagnostic: (d: Diagnostic) => string = formatDiagnostic;
 
 /** Workflow definitions were refused; nothing was registered. Rendered as HTTP 422, CLI exit 1. */
 export class WorkflowDefinitionError extends ValidationError {
-  constructor(readonly diagnostics: WorkflowDiagnostic[]) {
+  constructor(readonly diagnostics: Diagnostic[]) {
     super(
       diagnostics.map((d) => ({ path: [d.file, ...(d.path ? [d.path] : [])], message: d.message })),
-      `invalid workflow definition${diagnostics.length === 1 ? '' : 's'}:\n${diagnostics.map(formatWorkflowDiagnostic).join('\n')}`,
+      `invalid workflow definition${diagnostics.length === 1 ? '' : 's'}:\n${diagnostics.map(formatDiagnostic).join('\n')}`,
     );
     this.name = 'WorkflowDefinitionError';
   }

@@ -1,22 +1,24 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { Document, Node } from 'yaml';
-import { formatDefinitionPath, type WorkflowDiagnostic } from './diagnostic';
+import type { Diagnostic, DiagnosticCode } from '@switchyard/core';
+import { formatDefinitionPath } from './diagnostic';
 
 /** Where a definition came from, so diagnostics can point into it. */
 export interface DefinitionLocator {
   readonly file: string;
-  diagnostic(path: readonly (string | number)[], message: string): WorkflowDiagnostic;
+  /** A problem at `path` (an `invalid-definition` error unless `code` says otherwise). */
+  diagnostic(path: readonly (string | number)[], message: string, code?: DiagnosticCode): Diagnostic;
 }
 
 /** Locates paths of code-defined workflows: no positions, the path only. */
 export function codeLocator(file: string): DefinitionLocator {
-  return { file, diagnostic: (path, message) => ({ file, line: 0, column: 0, path: formatDefinitionPath(path), message }) };
+  return { file, diagnostic: (path, message, code = 'invalid-definition') => ({ file, line: 0, column: 0, path: formatDefinitionPath(path), message, severity: 'error', code }) };
 }
 
 /** A YAML or JSON text, its plain value, its syntax problems, and the position of every node. */
 export class SourceDocument implements DefinitionLocator {
   readonly value: unknown;
-  readonly problems: WorkflowDiagnostic[] = [];
+  readonly problems: Diagnostic[] = [];
   private readonly lines = new LineCounter();
   private readonly doc: Document.Parsed;
 
@@ -35,7 +37,7 @@ export class SourceDocument implements DefinitionLocator {
    * braces and commas as structure) is reported once per expression, with a fix; otherwise the
    * first error is reported, with any duplicate keys (which are independent of it).
    */
-  private syntaxProblems(text: string): WorkflowDiagnostic[] {
+  private syntaxProblems(text: string): Diagnostic[] {
     const errors = this.doc.errors;
     const culprits = new Map<number, string>();
     for (const e of errors) {
@@ -44,15 +46,15 @@ export class SourceDocument implements DefinitionLocator {
     }
     if (culprits.size) {
       return [...culprits].map(([start, expr]) =>
-        this.at(start, [], `unquoted ${JSON.stringify(expr)} inside a YAML flow collection ({…} or […]), where "{", "}" and "," are structure: quote it (${JSON.stringify(expr)}) or write the collection in block style`),
+        this.at(start, [], 'syntax', `unquoted ${JSON.stringify(expr)} inside a YAML flow collection ({…} or […]), where "{", "}" and "," are structure: quote it (${JSON.stringify(expr)}) or write the collection in block style`),
       );
     }
     const firstSyntax = errors.find((e) => e.code !== 'DUPLICATE_KEY');
     const kept = errors.filter((e) => e === firstSyntax || e.code === 'DUPLICATE_KEY').sort((a, b) => a.pos[0] - b.pos[0]);
-    return kept.map((e) => this.at(e.pos[0], [], e.message.split('\n')[0]!));
+    return kept.map((e) => this.at(e.pos[0], [], e.code === 'DUPLICATE_KEY' ? 'duplicate-key' : 'syntax', e.message.split('\n')[0]!));
   }
 
-  diagnostic(path: readonly (string | number)[], message: string): WorkflowDiagnostic {
+  diagnostic(path: readonly (string | number)[], message: string, code: DiagnosticCode = 'invalid-definition'): Diagnostic {
     let node: unknown = this.doc.contents;
     let offset = startOf(node) ?? 0;
     for (const segment of path) {
@@ -72,12 +74,12 @@ export class SourceDocument implements DefinitionLocator {
       node = next;
       if (at !== undefined) offset = at;
     }
-    return this.at(offset, path, message);
+    return this.at(offset, path, code, message);
   }
 
-  private at(offset: number, path: readonly (string | number)[], message: string): WorkflowDiagnostic {
+  private at(offset: number, path: readonly (string | number)[], code: DiagnosticCode, message: string): Diagnostic {
     const { line, col } = this.lines.linePos(offset);
-    return { file: this.file, line, column: col, path: formatDefinitionPath(path), message };
+    return { file: this.file, line, column: col, path: formatDefinitionPath(path), message, severity: 'error', code };
   }
 }
 
