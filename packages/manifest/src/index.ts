@@ -20,3 +20,5 @@ export { unleashFlagKey } from './unleash/unleash-key';
 export { exportFlagd } from './flagd/export-flagd';
 export type { ExportFlagdOptions, FlagdExport, FlagdExportNote } from './flagd/export-flagd';
 export { isFlagdDocument } from './flagd/detect-flagd';
+export { createRuntime, RuntimeStartError, isRuntimeStartError } from './runtime';
+export type { Runtime, RuntimeOptions, RuntimeManifests, RuntimeState, RuntimeStartFailure, RuntimeEvents, RuntimeErrorEvent, RuntimeListener } from './runtime';
