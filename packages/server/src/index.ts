@@ -1,6 +1,6 @@
 export { createServer, type CreateServerOptions, type SwitchyardLocals } from './create-server';
 export { startServer, type RunningServer, type StartServerOptions } from './runtime/start-server';
-export { createRuntime, StartupError, type ServerRuntime, type RuntimeOptions } from './runtime/runtime';
+export { createServerRuntime, createRuntime, StartupError, type ServerRuntime, type ServerRuntimeOptions, type RuntimeOptions } from './runtime/runtime';
 export { workflowRunnerSettings } from './runtime/workflow-options';
 export { SyncTracker } from './runtime/sync-tracker';
 export { parseServerConfig, acceptanceSourceNames, SERVER_OPTIONS, DEFAULT_PORT, DEFAULT_HOST, DEFAULT_BODY_LIMIT, DEFAULT_WRITE_TIMEOUT_MS, type ParsedServerConfig } from './config/parse-config';

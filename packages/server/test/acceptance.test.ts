@@ -8,7 +8,7 @@ import { Writable } from 'node:stream';
 import supertest from 'supertest';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '@switchyard/store-test-suite';
-import { createLogger, createRuntime, parseServerConfig, pivotalTrackerSource, type ServerRuntime } from '../src/index';
+import { createLogger, createServerRuntime, parseServerConfig, pivotalTrackerSource, type ServerRuntime } from '../src/index';
 
 /**
  * A stand-in for Pivotal Tracker's v5 API on loopback: `GET /services/v5/projects/:p/stories/:s`
@@ -124,7 +124,7 @@ ticket_gate:
     if (parsed.errors) throw new Error(parsed.errors.join('; '));
     log = [];
     const sink = new Writable({ write: (chunk, _enc, done) => (log.push(String(chunk)), done()) });
-    runtime = await createRuntime(parsed.config, { logger: createLogger('info', sink), defaultMetrics: false });
+    runtime = await createServerRuntime(parsed.config, { logger: createLogger('info', sink), defaultMetrics: false });
     return supertest(runtime.app);
   }
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import supertest from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger, createRuntime, parseServerConfig, type ServerRuntime } from '../src/index';
+import { createLogger, createServerRuntime, parseServerConfig, type ServerRuntime } from '../src/index';
 
 let dir: string;
 let runtime: ServerRuntime;
@@ -14,7 +14,7 @@ beforeAll(async () => {
   writeFileSync(path.join(dir, 'index.html'), '<!doctype html><title>Switchyard</title><div id="app"></div>');
   writeFileSync(path.join(dir, 'assets', 'main-abc123.js'), 'console.log("ui")');
   const parsed = parseServerConfig(['--store', 'memory:'], {});
-  runtime = await createRuntime(parsed.config!, { logger: createLogger('silent'), defaultMetrics: false, consoleDir: dir });
+  runtime = await createServerRuntime(parsed.config!, { logger: createLogger('silent'), defaultMetrics: false, consoleDir: dir });
 });
 
 afterAll(async () => {
@@ -66,7 +66,7 @@ describe('the front door at /', () => {
   });
 
   it('answers JSON (no redirect) when the console is not served', async () => {
-    const bare = await createRuntime(parseServerConfig(['--store', 'memory:'], {}).config!, { logger: createLogger('silent'), defaultMetrics: false });
+    const bare = await createServerRuntime(parseServerConfig(['--store', 'memory:'], {}).config!, { logger: createLogger('silent'), defaultMetrics: false });
     try {
       const res = await supertest(bare.app).get('/').set('Accept', 'text/html');
       expect(res.status).toBe(200);

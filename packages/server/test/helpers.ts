@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import supertest from 'supertest';
 import type { Logger } from 'pino';
-import { createLogger, createRuntime, parseServerConfig, type RuntimeOptions, type ServerConfig, type ServerRuntime } from '../src/index';
+import { createLogger, createServerRuntime, parseServerConfig, type ServerRuntimeOptions, type ServerConfig, type ServerRuntime } from '../src/index';
 
 export const EXAMPLES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../examples/manifests');
 
@@ -16,14 +16,14 @@ export interface TestServer {
 
 /** A real runtime (store, manifests, sync, app) on a fresh SQLite file unless `store` is given. */
 export async function testServer(
-  options: { env?: Record<string, string>; argv?: string[]; store?: string; manifests?: string | null; logger?: Logger; runtime?: RuntimeOptions } = {},
+  options: { env?: Record<string, string>; argv?: string[]; store?: string; manifests?: string | null; logger?: Logger; runtime?: ServerRuntimeOptions } = {},
 ): Promise<TestServer> {
   const dir = mkdtempSync(path.join(tmpdir(), 'sy-server-'));
   const manifests = options.manifests === null ? [] : ['--manifests', options.manifests ?? EXAMPLES];
   const parsed = parseServerConfig(['--store', options.store ?? `sqlite:${path.join(dir, 'test.db')}`, ...manifests, '--no-watch', ...(options.argv ?? [])], options.env ?? {});
   if (parsed.errors) throw new Error(parsed.errors.join('; '));
   const config: ServerConfig = parsed.config;
-  const runtime = await createRuntime(config, { logger: options.logger ?? createLogger('silent'), defaultMetrics: false, ...options.runtime });
+  const runtime = await createServerRuntime(config, { logger: options.logger ?? createLogger('silent'), defaultMetrics: false, ...options.runtime });
   return {
     runtime,
     http: supertest(runtime.app),

@@ -5,7 +5,7 @@ import { Writable } from 'node:stream';
 import supertest from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
 import { waitFor } from '@switchyard/store-test-suite';
-import { createLogger, createRuntime, parseServerConfig, StartupError, type ServerRuntime } from '../src/index';
+import { createLogger, createServerRuntime, parseServerConfig, StartupError, type ServerRuntime } from '../src/index';
 
 const GOOD = 'banner:\n  production: true\n';
 /** A static entry without its value: it used to be skipped silently. */
@@ -30,7 +30,7 @@ async function start(files: Record<string, string>, watch: boolean) {
   const parsed = parseServerConfig(['--store', 'memory:', '--manifests', dir, '--env', 'production', ...(watch ? [] : ['--no-watch'])], {});
   log = [];
   const sink = new Writable({ write: (chunk, _enc, done) => (log.push(String(chunk)), done()) });
-  runtime = await createRuntime(parsed.config!, { logger: createLogger('info', sink), defaultMetrics: false, requestLogging: false });
+  runtime = await createServerRuntime(parsed.config!, { logger: createLogger('info', sink), defaultMetrics: false, requestLogging: false });
   return supertest(runtime.app);
 }
 

@@ -4,7 +4,7 @@ import { Writable } from 'node:stream';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OperationSpec } from '../src/http/operations';
-import { createLogger, createRuntime, parseServerConfig } from '../src/index';
+import { createLogger, createServerRuntime, parseServerConfig } from '../src/index';
 import { testServer, type TestServer } from './helpers';
 
 const KEYS = { read: 'probe-read-key-0123456789', write: 'probe-write-key-0123456789', admin: 'probe-admin-key-0123456789' };
@@ -227,7 +227,7 @@ describe('weak secrets refuse to start unless SWITCHYARD_ALLOW_WEAK_KEYS=1', () 
     const lines: string[] = [];
     const sink = new Writable({ write: (chunk, _enc, done) => void (lines.push(String(chunk)), done()) });
     const parsed = parseServerConfig(['--store', 'memory:', '--no-watch'], { SWITCHYARD_API_KEYS: 'demo-key:admin', SWITCHYARD_ALLOW_WEAK_KEYS: '1' });
-    const runtime = await createRuntime(parsed.config!, { logger: createLogger('warn', sink), defaultMetrics: false });
+    const runtime = await createServerRuntime(parsed.config!, { logger: createLogger('warn', sink), defaultMetrics: false });
     await runtime.close();
     const warning = lines.map((l) => JSON.parse(l) as { level: number; msg: string }).find((l) => l.msg.includes('SWITCHYARD_ALLOW_WEAK_KEYS'));
     expect(warning).toMatchObject({ level: 40 });

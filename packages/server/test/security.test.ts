@@ -7,7 +7,7 @@ import { SignJWT } from 'jose';
 import supertest from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serviceUrl, uniqueNamespace } from '@switchyard/store-test-suite';
-import { createLogger, createRuntime, jsonDepthExceeds, parseServerConfig, RedisCommandPolicy, StartupError } from '../src/index';
+import { createLogger, createServerRuntime, jsonDepthExceeds, parseServerConfig, RedisCommandPolicy, StartupError } from '../src/index';
 import { EXAMPLES, testServer, type TestServer } from './helpers';
 import { runs } from '../../../tooling/testing/property.ts';
 
@@ -270,7 +270,7 @@ describe('no secret reaches a log line or an error body', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'sy-sec-'));
     const parsed = parseServerConfig(['--store', `sqlite:${path.join(dir, 'db.sqlite')}`, '--manifests', EXAMPLES, '--no-watch'], AUTH_ENV);
     if (parsed.errors) throw new Error(parsed.errors.join('; '));
-    const runtime = await createRuntime(parsed.config, { logger: createLogger('trace', sink), defaultMetrics: false });
+    const runtime = await createServerRuntime(parsed.config, { logger: createLogger('trace', sink), defaultMetrics: false });
     const http = supertest(runtime.app);
     const bodies: string[] = [];
     try {
@@ -304,7 +304,7 @@ describe('no secret reaches a log line or an error body', () => {
       ...(parseServerConfig(['--store', `postgres://app:${PASSWORD}@127.0.0.1:1/db?sslmode=nonsense`]).errors ?? []),
     ];
     expect(configErrors.length).toBeGreaterThanOrEqual(3);
-    const startup = await createRuntime({ ...parseServerConfig(['--no-watch']).config!, store: `postgres://app:${PASSWORD}@127.0.0.1:1/db` }, { logger: createLogger('trace', sink) }).then(
+    const startup = await createServerRuntime({ ...parseServerConfig(['--no-watch']).config!, store: `postgres://app:${PASSWORD}@127.0.0.1:1/db` }, { logger: createLogger('trace', sink) }).then(
       () => undefined,
       (err: unknown) => err,
     );

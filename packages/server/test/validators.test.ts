@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createLogger, createRuntime, parseServerConfig, registerValidator, StartupError } from '../src/index';
+import { createLogger, createServerRuntime, parseServerConfig, registerValidator, StartupError } from '../src/index';
 import { testServer, type TestServer } from './helpers';
 import { SEED_VALIDATORS, seedManifests } from './fixtures/cds-app';
 
@@ -16,16 +16,16 @@ function manifests(files: Record<string, string>): string {
   return fixture.dir;
 }
 
-async function server(dir: string, options: Parameters<typeof createRuntime>[1] = {}): Promise<TestServer> {
+async function server(dir: string, options: Parameters<typeof createServerRuntime>[1] = {}): Promise<TestServer> {
   const s = await testServer({ manifests: dir, runtime: options });
   cleanups.push(() => s.close());
   return s;
 }
 
-async function startupError(dir: string, options: Parameters<typeof createRuntime>[1] = {}): Promise<string> {
+async function startupError(dir: string, options: Parameters<typeof createServerRuntime>[1] = {}): Promise<string> {
   const parsed = parseServerConfig(['--store', 'memory:', '--manifests', dir, '--no-watch'], {});
   if (parsed.errors) throw new Error(parsed.errors.join('; '));
-  const err = await createRuntime(parsed.config, { logger: createLogger('silent'), defaultMetrics: false, ...options }).then(
+  const err = await createServerRuntime(parsed.config, { logger: createLogger('silent'), defaultMetrics: false, ...options }).then(
     (runtime) => {
       cleanups.push(() => runtime.close());
       return undefined;
@@ -82,7 +82,7 @@ describe('registered validators', () => {
     expect((await s.http.post('/rest/feature/redisUpdate').send({ key: '/check/priority', value: 4 })).status).toBe(204);
   });
 
-  it('createRuntime({ validators }) registers validators for one server only, and each runs once per write', async () => {
+  it('createServerRuntime({ validators }) registers validators for one server only, and each runs once per write', async () => {
     let calls = 0;
     const s = await server(manifests({ 'toggles.yaml': flag('{ validator: counted }') }), {
       validators: {
@@ -134,7 +134,7 @@ describe('custom validators on a manifest reload', () => {
     const dir = manifests({ 'toggles.yaml': flag('{ module: ./validators.js, call: validateTenantScope }'), 'validators.js': SEED_VALIDATORS });
     const parsed = parseServerConfig(['--store', 'memory:', '--manifests', dir], {});
     if (parsed.errors) throw new Error(parsed.errors.join('; '));
-    const runtime = await createRuntime(parsed.config, { logger, defaultMetrics: false });
+    const runtime = await createServerRuntime(parsed.config, { logger, defaultMetrics: false });
     cleanups.push(() => runtime.close());
     writeFileSync(`${dir}/toggles.yaml`, `${flag('{ module: ./gone.js, call: check }')}  /added:\n    fallback: 1\n`);
     await expect.poll(() => lines.join('\n'), { timeout: 10_000 }).toContain('manifest rejected, keeping the last good set');

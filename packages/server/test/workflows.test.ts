@@ -6,7 +6,7 @@ import path from 'node:path';
 import { waitFor } from '@switchyard/store-test-suite';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger, createRuntime, parseServerConfig, StartupError } from '../src/index';
+import { createLogger, createServerRuntime, parseServerConfig, StartupError } from '../src/index';
 import { testServer, type TestServer } from './helpers';
 
 const SECRET = 'workflow-session-secret-0123456789abcdef';
@@ -192,7 +192,7 @@ describe('POST /v1/features/run', () => {
     try {
       writeFileSync(path.join(broken, 'bad.yaml'), 'tag: bad\nproduct: demo\nsteps:\n  - tag: a\n    type: http\n    url: /x/$Input{missing}\n');
       const parsed = parseServerConfig(['--store', 'memory:', '--workflows', broken], {});
-      const err = await createRuntime(parsed.config!, { logger: createLogger('silent'), defaultMetrics: false }).catch((e: unknown) => e);
+      const err = await createServerRuntime(parsed.config!, { logger: createLogger('silent'), defaultMetrics: false }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(StartupError);
       expect((err as Error).message).toMatch(/workflows in .* are invalid: .*bad\.yaml:\d+:\d+/);
     } finally {
@@ -260,7 +260,7 @@ describe('workflow runs are bounded and contained', () => {
       const file = path.join(wf, 'bad.json');
       writeFileSync(file, JSON.stringify({ workflows: { dir: 'workflows', network: { allowOrigins: ['https://x.example/path'], allowPrivate: ['lan'] } } }));
       const parsed = parseServerConfig(['--store', 'memory:', '--config', file], {});
-      const err = await createRuntime(parsed.config!, { logger: createLogger('silent'), defaultMetrics: false }).catch((e: unknown) => e);
+      const err = await createServerRuntime(parsed.config!, { logger: createLogger('silent'), defaultMetrics: false }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(StartupError);
       expect((err as Error).message).toBe(
         'workflow settings in the config file are invalid: workflows.network.allowOrigins.0: "https://x.example/path" must be an origin only (scheme://host[:port]), without a path, query or fragment; workflows.network.allowPrivate.0: "lan" is not an IP address or CIDR block (such as 10.0.0.0/8, 127.0.0.1 or fd00::/8)',

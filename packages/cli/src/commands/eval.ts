@@ -1,4 +1,5 @@
-import type { EvaluationDetails, FlagStore } from '@switchyard/core';
+import type { EvaluationDetails, FlagDefinition, FlagStore, MaintainedValues } from '@switchyard/core';
+import type { Runtime } from '@switchyard/manifest';
 import { chooseBackend, openStoreUrl, type BackendOptions } from '../backend/open-backend';
 import { HttpBackend } from '../backend/http-backend';
 import type { CommandContext, CommandInput } from '../context';
@@ -19,27 +20,28 @@ interface EvalOptions extends BackendOptions {
 
 /** Evaluates locally: manifests as the base, a store's flags and values on top, as a server would. */
 async function evaluateLocally(ctx: CommandContext, manifests: string | undefined, storeUrl: string | undefined, context: Record<string, unknown>, env: string | undefined, flag: string | undefined): Promise<EvaluationDetails[]> {
-  const { createEngine, EngineSync } = await import('@switchyard/core');
+  const [{ createEngine }, { createRuntime, formatDiagnostic }] = await Promise.all([import('@switchyard/core'), import('@switchyard/manifest')]);
   const engine = createEngine({ environment: env });
   let store: FlagStore | undefined;
+  let runtime: Runtime | undefined;
   try {
     if (storeUrl) store = await openStoreUrl(ctx, storeUrl);
-    const sync = new EngineSync(engine, store);
+    let base: { definitions: FlagDefinition[]; values: Record<string, MaintainedValues> } | undefined;
     if (manifests !== undefined) {
+      // Files as well as directories, named the way the user wrote them: read here, given as the base.
       const loaded = await loadManifestPaths([manifests], ctx.io.cwd);
       if (loaded.errors.length) {
-        const { formatDiagnostic } = await import('@switchyard/manifest');
         for (const d of loaded.errors) ctx.note(formatDiagnostic(d));
         throw new ExitError(EXIT.USER, `${manifests} has ${loaded.errors.length} manifest error${loaded.errors.length === 1 ? '' : 's'}; run switchyard validate ${manifests}`);
       }
-      sync.setBase(loaded.definitions, loaded.values);
+      base = { definitions: loaded.definitions, values: loaded.values };
     }
-    await sync.start();
-    const status = sync.status;
-    sync.stop();
+    runtime = createRuntime({ engine, store, ownsStore: true, ...(base ? { base } : {}) });
+    await runtime.start();
+    const status = runtime.status;
     if (!status.synced) throw new BackendError(`cannot read store: ${status.lastError ?? 'unknown error'}`);
   } finally {
-    await store?.close().catch(() => undefined);
+    await (runtime ? runtime.close() : store?.close())?.catch(() => undefined);
   }
   return flag === undefined ? engine.evaluateAll(context, { environment: env }) : [engine.evaluate(flag, context, { environment: env }) as EvaluationDetails];
 }

@@ -1,5 +1,5 @@
-import { EngineSync, isStoreUnavailableError, StoreUnavailableError, type Engine, type FlagStore } from '@switchyard/core';
-import { formatDiagnostic, loadManifests, watch, type ManifestWatcher } from '@switchyard/manifest';
+import { formatDiagnostic, isStoreUnavailableError, StoreUnavailableError, type Engine, type FlagStore } from '@switchyard/core';
+import { createRuntime, isRuntimeStartError, type Runtime } from '@switchyard/manifest';
 import { openStore, redactUrl } from '@switchyard/stores';
 import type { FlagSource, SourceSignals } from './flag-source';
 
@@ -16,13 +16,10 @@ export interface LocalSourceOptions {
   healthCheckMs?: number;
 }
 
-/** Manifests and/or a store, merged as the server does it (`EngineSync`), following file and store changes. */
+/** Manifests and/or a store, merged as the server does it (the manifest package's runtime), following file and store changes. */
 export class LocalSource implements FlagSource {
   readonly description: string;
-  private store: FlagStore | undefined;
-  private ownsStore = false;
-  private sync: EngineSync | undefined;
-  private watcher: ManifestWatcher | undefined;
+  private runtime: Runtime | undefined;
   private health: ReturnType<typeof setInterval> | undefined;
   private storeLost = false;
   private manifestBroken = false;
@@ -37,42 +34,29 @@ export class LocalSource implements FlagSource {
 
   async start(engine: Engine, signals: SourceSignals): Promise<{ stale: boolean }> {
     const { options } = this;
-    if (typeof options.store === 'string') {
-      this.store = await openStore(options.store);
-      this.ownsStore = true;
-    } else this.store = options.store;
-
-    const recoverIfHealthy = () => {
-      if (!this.storeLost && !this.manifestBroken) signals.recovered();
-    };
-    const sync = new EngineSync(engine, this.store, {
-      onError: (err) => {
-        if (isStoreUnavailableError(err)) {
-          this.storeLost = true;
-          signals.stale(err.message);
-        } else signals.warn(err);
-      },
-      onSync: () => {
-        if (!this.storeLost) return;
-        this.storeLost = false;
-        recoverIfHealthy();
-      },
+    const url = options.store;
+    const dir = options.manifests;
+    const runtime = createRuntime({
+      engine,
+      store: typeof url === 'string' ? () => openStore(url) : url,
+      ...(dir !== undefined ? { manifests: { dir, watch: options.watch !== false, ...(options.debounceMs !== undefined ? { debounceMs: options.debounceMs } : {}) } } : {}),
     });
-    this.sync = sync;
+    this.runtime = runtime;
+    this.follow(runtime, signals);
 
     try {
-      if (options.manifests !== undefined) await this.loadManifests(options.manifests, sync, signals, recoverIfHealthy);
-      await sync.start();
+      await runtime.start();
     } catch (err) {
       await this.close();
-      throw err;
+      throw startError(err, dir);
     }
-    if (this.store && !sync.status.synced) {
+    const sync = runtime.sync;
+    if (runtime.store && !sync.status.synced) {
       const message = `cannot read the store: ${sync.status.lastError ?? 'unknown error'}`;
-      this.startHealthChecks(sync, signals);
+      this.startHealthChecks(runtime, signals);
       throw new StoreUnavailableError(message);
     }
-    this.startHealthChecks(sync, signals);
+    this.startHealthChecks(runtime, signals);
     return { stale: false };
   }
 
@@ -80,50 +64,40 @@ export class LocalSource implements FlagSource {
     if (this.closed) return;
     this.closed = true;
     if (this.health) clearInterval(this.health);
-    await this.watcher?.close();
-    this.sync?.stop();
-    if (this.ownsStore) await this.store?.close();
+    await this.runtime?.close();
   }
 
-  private async loadManifests(dir: string, sync: EngineSync, signals: SourceSignals, recoverIfHealthy: () => void): Promise<void> {
-    if (this.options.watch === false) {
-      const loaded = await loadManifests(dir);
-      if (loaded.errors.length) throw new Error(`manifests in ${dir} are invalid: ${loaded.errors.map(formatDiagnostic).join('; ')}`);
-      sync.setBase(loaded.definitions, loaded.values);
-      return;
-    }
-    let initialErrors: string[] = [];
-    let started = false;
-    this.watcher = await watch(
-      dir,
-      (change) => {
-        sync.setBase(change.definitions, change.values);
-        if (this.manifestBroken) {
-          this.manifestBroken = false;
-          recoverIfHealthy();
-        }
-      },
-      {
-        debounceMs: this.options.debounceMs,
-        onError: (diagnostics) => {
-          const lines = diagnostics.map(formatDiagnostic);
-          if (!started) {
-            initialErrors = lines;
-            return;
-          }
-          this.manifestBroken = true;
-          signals.error(`manifests in ${dir} are invalid; the last valid set stays in force: ${lines.join('; ')}`);
-        },
-      },
-    );
-    started = true;
-    if (!this.watcher.current()) throw new Error(`manifests in ${dir} are invalid: ${initialErrors.join('; ') || 'no valid manifest set'}`);
+  /** Turns the runtime's events into source signals: a lost store is stale, broken manifests an error, both recover. */
+  private follow(runtime: Runtime, signals: SourceSignals): void {
+    const recoverIfHealthy = () => {
+      if (!this.storeLost && !this.manifestBroken) signals.recovered();
+    };
+    runtime.on('error', (event) => {
+      if (event.source === 'manifests') {
+        this.manifestBroken = true;
+        signals.error(`manifests in ${this.options.manifests} are invalid; the last valid set stays in force: ${event.diagnostics.map(formatDiagnostic).join('; ')}`);
+      } else if (event.source === 'store' && isStoreUnavailableError(event.error)) {
+        this.storeLost = true;
+        signals.stale(event.error.message);
+      } else signals.warn(event.error);
+    });
+    runtime.on('change', () => {
+      if (!this.storeLost) return;
+      this.storeLost = false;
+      recoverIfHealthy();
+    });
+    runtime.on('reload', () => {
+      if (!this.manifestBroken) return;
+      this.manifestBroken = false;
+      recoverIfHealthy();
+    });
   }
 
   /** Polls the store's health: a lost store is reported as stale; when it answers again, everything is read again. */
-  private startHealthChecks(sync: EngineSync, signals: SourceSignals): void {
+  private startHealthChecks(runtime: Runtime, signals: SourceSignals): void {
     const every = this.options.healthCheckMs ?? 5000;
-    const store = this.store;
+    const store = runtime.store;
+    const sync = runtime.sync;
     if (!store || every <= 0) return;
     let checking = false;
     this.health = setInterval(() => {
@@ -137,7 +111,7 @@ export class LocalSource implements FlagSource {
               this.storeLost = true;
               signals.stale(`store unavailable: ${h.error ?? 'health check failed'}`);
             } else if (h.ok && (this.storeLost || !sync.status.synced)) {
-              // `start` on a running sync reads everything again; `onSync` then reports the recovery.
+              // `start` on a running sync reads everything again; the `change` event then reports the recovery.
               void sync.start();
             }
           },
@@ -153,4 +127,14 @@ export class LocalSource implements FlagSource {
     }, every);
     this.health.unref?.();
   }
+}
+
+/** The error a failed start reports: the store's own error, or the manifests' problems on one line. */
+function startError(err: unknown, dir: string | undefined): unknown {
+  if (!isRuntimeStartError(err)) return err;
+  if (err.failure === 'store') return err.cause;
+  if (err.failure === 'manifests') {
+    return new Error(`manifests in ${dir} are invalid: ${err.diagnostics.map(formatDiagnostic).join('; ') || 'no valid manifest set'}`);
+  }
+  return err;
 }

@@ -100,7 +100,7 @@ export function parseServerConfig(argv: readonly string[], env: Env = process.en
   const allowedHostFlag = Array.isArray(flags['allowed-host']) ? flags['allowed-host'] : undefined;
   const security = securityOptions({ allowedHosts: allowedHostFlag }, env, { ...file, allowedHosts: file.allowedHosts ?? defaults.allowedHosts }, errors);
   const allowWeakKeys = security.allowWeakKeys || defaults.allowWeakKeys === true;
-  // Weak secrets are configuration errors unless SWITCHYARD_ALLOW_WEAK_KEYS=1 (then `createRuntime` warns).
+  // Weak secrets are configuration errors unless SWITCHYARD_ALLOW_WEAK_KEYS=1 (then `createServerRuntime` warns).
   const weak: string[] = [];
   const auth = authFromEnv(env, file.auth, errors, weak, configPath);
   const acceptance = { ...(defaults.acceptance ?? {}), ...acceptanceFromConfig(env, file.acceptance, errors) };

@@ -2,12 +2,12 @@ import path from 'node:path';
 import { stat } from 'node:fs/promises';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
-import { createEngine, EngineSync, isValidationError, type Engine, type FlagDefinition, type FlagStore, type MaintainedValues, type ValidatorSource } from '@switchyard/core';
-import { formatDiagnostic, watch, loadManifests, resolveValidators, type Diagnostic, type ManifestWatcher } from '@switchyard/manifest';
+import { createEngine, formatDiagnostic, isValidationError, summarizeDiagnostics, type Engine, type EngineSync, type FlagDefinition, type FlagStore, type ValidatorSource } from '@switchyard/core';
+import { createRuntime as createManifestRuntime, isRuntimeStartError, resolveValidators, type Runtime, type RuntimeManifests } from '@switchyard/manifest';
 import { createAcceptanceSources, describeAcceptanceSource } from '../acceptance/acceptance-config';
 import { shadowedFlagSets } from '../routes/featuris';
 import { openStore, redactUrl } from '@switchyard/stores';
-import { createWorkflowRunner, formatWorkflowDiagnostic, isWorkflowDefinitionError, type WorkflowRunner } from '@switchyard/workflow';
+import { createWorkflowRunner, isWorkflowDefinitionError, type WorkflowRunner } from '@switchyard/workflow';
 import { createServer, type SwitchyardLocals } from '../create-server';
 import type { ServerConfig } from '../config/server-config';
 import { createLogger } from '../observability/logger';
@@ -27,7 +27,7 @@ export interface ServerRuntime {
   close(): Promise<void>;
 }
 
-export interface RuntimeOptions {
+export interface ServerRuntimeOptions {
   logger?: Logger;
   /** Log one line per request. Default `true`. */
   requestLogging?: boolean;
@@ -43,6 +43,9 @@ export interface RuntimeOptions {
   validators?: ValidatorSource;
 }
 
+/** @deprecated Renamed `ServerRuntimeOptions`. */
+export type RuntimeOptions = ServerRuntimeOptions;
+
 /** Thrown when the runtime cannot start (store unreachable, manifests invalid); the message is one line. */
 export class StartupError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -52,11 +55,11 @@ export class StartupError extends Error {
 }
 
 /**
- * Opens the store, loads (and watches) the manifests, synchronizes the engine with both and builds
- * the app. Invalid manifests at startup stop it with a `StartupError`; later invalid edits are
- * logged and the last good set stays in force.
+ * Opens the store, loads (and watches) the manifests, synchronizes the engine with both (the
+ * manifest package's `createRuntime`) and builds the app. Invalid manifests at startup stop it
+ * with a `StartupError`; later invalid edits are logged and the last good set stays in force.
  */
-export async function createRuntime(config: ServerConfig, options: RuntimeOptions = {}): Promise<ServerRuntime> {
+export async function createServerRuntime(config: ServerConfig, options: ServerRuntimeOptions = {}): Promise<ServerRuntime> {
   const logger = options.logger ?? createLogger(config.logLevel, undefined, { secrets: credentialSecrets(config.auth) });
   const weak = weakSecrets(config.auth);
   if (weak.length && !config.allowWeakKeys) throw new StartupError(`weak credentials: ${weak.join('; ')}`);
@@ -78,26 +81,29 @@ export async function createRuntime(config: ServerConfig, options: RuntimeOption
   });
   for (const [name, c] of Object.entries(acceptance)) logger.info(describeAcceptanceSource(name, c));
   const tracker = new SyncTracker();
-  const sync = new EngineSync(engine, store, {
-    onSync: tracker.onSync,
-    onError: (err) => logger.warn({ err: err.message }, 'store sync problem; serving the last snapshot'),
-  });
+  let runtime: Runtime;
+  try {
+    runtime = createManifestRuntime({ engine, store, ownsStore: true, manifests: await manifestSettings(config, engine) });
+  } catch (err) {
+    await store.close().catch(() => undefined);
+    throw err;
+  }
+  logRuntimeEvents(runtime, config, tracker, logger);
 
-  let watcher: ManifestWatcher | undefined;
   let workflows: WorkflowRunner | undefined;
   try {
-    if (config.manifests) watcher = await loadBase(config, sync, engine, logger);
-    await sync.start();
+    await runtime.start().catch((err: unknown) => {
+      throw isRuntimeStartError(err) && err.failure === 'manifests' ? manifestError(config.manifests!, err.diagnostics.map(formatDiagnostic), logger) : err;
+    });
     // Ask every acceptance source now, in the background, so the first evaluations find answers.
     if (Object.keys(acceptance).length) void engine.refreshAcceptance();
     if (config.workflows) workflows = await loadWorkflows(config, store, engine, logger);
   } catch (err) {
-    await watcher?.close();
     await workflows?.close();
-    sync.stop();
-    await store.close().catch(() => undefined);
+    await runtime.close().catch(() => undefined);
     throw err;
   }
+  const sync = runtime.sync;
 
   const app = createServer({
     engine,
@@ -132,61 +138,52 @@ export async function createRuntime(config: ServerConfig, options: RuntimeOption
     close: () =>
       (closed ??= (async () => {
         (app.locals.switchyard as SwitchyardLocals).close();
-        await watcher?.close();
         await workflows?.close();
-        sync.stop();
-        await store.close();
+        await runtime.close();
       })()),
   };
 }
 
-async function loadBase(config: ServerConfig, sync: EngineSync, engine: Engine, logger: Logger): Promise<ManifestWatcher | undefined> {
-  const dir = path.resolve(config.manifests!);
+/**
+ * @deprecated Renamed `createServerRuntime`; `createRuntime` of `@switchyard/manifest` is the
+ * composition of manifests, store and engine it is built on.
+ */
+export const createRuntime = createServerRuntime;
+
+/** The manifest directory as the runtime loads it: validators are resolved before a set is applied. */
+async function manifestSettings(config: ServerConfig, engine: Engine): Promise<RuntimeManifests | undefined> {
+  if (!config.manifests) return undefined;
+  const dir = path.resolve(config.manifests);
   const isDir = await stat(dir).then((s) => s.isDirectory(), () => false);
   if (!isDir) throw new StartupError(`manifest directory ${config.manifests} does not exist`);
-  const acceptanceSources = Object.keys(config.acceptance ?? {});
-  const shadowLog = shadowLogger(logger);
-  // Custom validators (validator modules next to the manifests, registered names) are resolved
-  // before a set is applied: a missing one stops the start, or keeps the last good set on a reload.
-  const validatorProblems = (definitions: readonly FlagDefinition[], values: Record<string, MaintainedValues>) =>
-    resolveValidators(definitions, { registry: engine.valueValidators, baseDir: dir, values });
-  if (!config.watchManifests) {
-    const loaded = await loadManifests(dir, { acceptanceSources });
-    if (loaded.errors.length) throw manifestError(config.manifests!, loaded.errors.map(formatDiagnostic), logger);
-    for (const w of loaded.warnings) logger.warn(formatDiagnostic(w));
-    const problems = await validatorProblems(loaded.definitions, loaded.values);
-    if (problems.length) throw manifestError(config.manifests!, problems.map(formatDiagnostic), logger);
-    shadowLog(loaded.definitions);
-    sync.setBase(loaded.definitions, loaded.values);
-    return undefined;
-  }
-  let firstErrors: string[] | undefined;
-  let ready = false;
-  const watcher = await watch(
+  return {
     dir,
-    async (change) => {
-      const problems = await validatorProblems(change.definitions, change.values);
-      if (problems.length) throw Object.assign(new Error(formatDiagnostic(problems[0]!)), { diagnostics: problems satisfies Diagnostic[] });
-      sync.setBase(change.definitions, change.values);
-      for (const w of change.warnings) logger.warn(formatDiagnostic(w));
-      shadowLog(change.definitions);
-      logger.info({ flags: change.definitions.length, changed: change.changedKeys.length }, 'manifests loaded');
-    },
-    {
-      acceptanceSources,
-      onError: (diagnostics) => {
-        const lines = diagnostics.map(formatDiagnostic);
-        if (!ready) firstErrors = lines;
-        else for (const line of lines) logger.error(`manifest rejected, keeping the last good set: ${line}`);
-      },
-    },
-  );
-  ready = true;
-  if (!watcher.current()) {
-    await watcher.close();
-    throw manifestError(config.manifests!, firstErrors ?? ['no valid manifest set'], logger);
-  }
-  return watcher;
+    watch: config.watchManifests === true,
+    acceptanceSources: Object.keys(config.acceptance ?? {}),
+    // Custom validators (validator modules next to the manifests, registered names) are resolved
+    // before a set is applied: a missing one stops the start, or keeps the last good set on a reload.
+    validate: (definitions, values) => resolveValidators(definitions, { registry: engine.valueValidators, baseDir: dir, values }),
+  };
+}
+
+/** Logs what the runtime reports, and lets writes wait for the sync (`tracker`). */
+function logRuntimeEvents(runtime: Runtime, config: ServerConfig, tracker: SyncTracker, logger: Logger): void {
+  const shadowLog = shadowLogger(logger);
+  runtime.on('change', tracker.onSync);
+  runtime.on('reload', (change) => {
+    for (const w of change.warnings) logger.warn(formatDiagnostic(w));
+    shadowLog(change.definitions);
+    if (config.watchManifests) logger.info({ flags: change.definitions.length, changed: change.changedKeys.length }, 'manifests loaded');
+  });
+  runtime.on('error', (event) => {
+    if (event.source === 'manifests') {
+      for (const line of event.diagnostics.map(formatDiagnostic)) logger.error(`manifest rejected, keeping the last good set: ${line}`);
+    } else if (event.source === 'store') {
+      logger.warn({ err: event.error.message }, 'store sync problem; serving the last snapshot');
+    } else {
+      logger.error({ err: event.error.message }, 'a runtime listener failed');
+    }
+  });
 }
 
 /** Says once per flag set when one is named like a server route and is therefore served only under `/manifests`. */
@@ -202,8 +199,9 @@ function shadowLogger(logger: Logger): (definitions: readonly FlagDefinition[]) 
 }
 
 function manifestError(dir: string, lines: string[], logger: Logger): StartupError {
+  if (!lines.length) lines = ['no valid manifest set'];
   for (const line of lines) logger.error(line);
-  return new StartupError(`manifests in ${dir} are invalid: ${lines[0]}${lines.length > 1 ? ` (and ${lines.length - 1} more problem${lines.length > 2 ? 's' : ''})` : ''}`);
+  return new StartupError(summarizeDiagnostics(`manifests in ${dir} are invalid`, lines));
 }
 
 /** Loads every workflow of `config.workflows`; invalid definitions stop the server like invalid manifests. */
@@ -237,9 +235,9 @@ async function loadWorkflows(config: ServerConfig, store: FlagStore, engine: Eng
   } catch (err) {
     await runner.close();
     if (isWorkflowDefinitionError(err)) {
-      const lines = err.diagnostics.map(formatWorkflowDiagnostic);
+      const lines = err.diagnostics.map(formatDiagnostic);
       for (const line of lines) logger.error(line);
-      throw new StartupError(`workflows in ${config.workflows} are invalid: ${lines[0]}${lines.length > 1 ? ` (and ${lines.length - 1} more)` : ''}`);
+      throw new StartupError(summarizeDiagnostics(`workflows in ${config.workflows} are invalid`, lines, ''));
     }
     throw new StartupError(`cannot load workflows from ${config.workflows}: ${(err as Error).message}`, { cause: err });
   }

@@ -2,7 +2,7 @@ import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { authEnabled, isLoopback, type ServerConfig } from '../config/server-config';
 import { redactUrl } from '@switchyard/stores';
-import { createRuntime, type RuntimeOptions, type ServerRuntime } from './runtime';
+import { createServerRuntime, type ServerRuntimeOptions, type ServerRuntime } from './runtime';
 import type { SwitchyardLocals } from '../create-server';
 import { DEFAULT_HEADERS_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS } from '../config/security-options';
 
@@ -18,7 +18,7 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export interface StartServerOptions extends RuntimeOptions {
+export interface StartServerOptions extends ServerRuntimeOptions {
   /** Close on SIGTERM and SIGINT (the process then ends once nothing is left open). Default `true`. */
   handleSignals?: boolean;
   /** How long in-flight requests (and workflow runs) may take to finish on shutdown. Default 10 s. */
@@ -31,7 +31,7 @@ export interface StartServerOptions extends RuntimeOptions {
  * refused non-loopback addresses unless `insecure`).
  */
 export async function startServer(config: ServerConfig, options: StartServerOptions = {}): Promise<RunningServer> {
-  const runtime = await createRuntime(config, options);
+  const runtime = await createServerRuntime(config, options);
   const { logger } = runtime;
   const headersTimeout = config.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS;
   const requestTimeout = config.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
