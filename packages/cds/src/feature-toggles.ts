@@ -1,6 +1,5 @@
 import {
   createEngine,
-  EngineSync,
   isValidationError,
   validateValueUpdatesAsync,
   type Engine,
@@ -12,7 +11,7 @@ import {
   type ValidatorSource,
   type ValueUpdate,
 } from '@switchyard/core';
-import { formatDiagnostic, resolveValidators } from '@switchyard/manifest';
+import { createRuntime, formatDiagnostic, resolveValidators, type Runtime } from '@switchyard/manifest';
 import { openStore, redactUrl } from '@switchyard/stores';
 import { FeatureTogglesConfigError } from './errors';
 import { redisCommandRefusal } from './redis-commands';
@@ -67,9 +66,8 @@ export class FeatureToggles {
   private constructor(
     readonly engine: Engine,
     readonly store: FlagStore,
-    private readonly sync: EngineSync,
+    private readonly runtime: Runtime,
     private readonly toggles: ReadonlyMap<string, ConfiguredToggle>,
-    private readonly ownsStore: boolean,
     private readonly applied: AppliedKeys,
   ) {}
 
@@ -99,16 +97,17 @@ export class FeatureToggles {
       logger.info(`feature toggles use ${redactUrl(location.url)}${location.namespace ? ` (${location.namespace})` : ''} from ${location.from}`);
     }
     const applied = new AppliedKeys();
-    const sync = new EngineSync(engine, store, {
-      onSync: applied.onSync,
-      onError: (err) => logger.warn(`feature toggle state: ${err.message}; serving the last known values`),
+    // The configured toggles are the base; the store's values go on top. A store opened here is closed with the runtime.
+    const runtime = createRuntime({ engine, store, ownsStore: !options.store, base: { definitions } });
+    runtime.on('change', applied.onSync);
+    runtime.on('error', (event) => {
+      if (event.source !== 'manifests') logger.warn(`feature toggle state: ${event.error.message}; serving the last known values`);
     });
-    sync.setBase(definitions);
-    await sync.start();
+    await runtime.start();
     const counts = { RUNTIME: 0, FILE: 0, AUTO: 0 };
     for (const t of configured) counts[t.source]++;
     logger.info(`${configured.length} feature toggles (${counts.RUNTIME} runtime, ${counts.FILE} file, ${counts.AUTO} auto)`);
-    return new FeatureToggles(engine, store, sync, new Map(configured.map((t) => [t.definition.key, t])), !options.store, applied);
+    return new FeatureToggles(engine, store, runtime, new Map(configured.map((t) => [t.definition.key, t])), applied);
   }
 
   /** Keys of every configured toggle. */
@@ -190,7 +189,7 @@ export class FeatureToggles {
     // Read-your-writes: resolve once this instance's engine shows the change.
     const shown = this.applied.expect(updates.map((u) => u.key));
     try {
-      await this.store.setValues([...updates], { definitionOf, validators, skipCustomValidators: true, seededValuesOf: (key) => this.sync.seededValues(key) });
+      await this.store.setValues([...updates], { definitionOf, validators, skipCustomValidators: true, seededValuesOf: (key) => this.runtime.sync.seededValues(key) });
     } catch (err) {
       shown.cancel();
       throw err;
@@ -227,8 +226,7 @@ export class FeatureToggles {
 
   /** Stops following the store and closes it (when it was opened here). */
   async close(): Promise<void> {
-    this.sync.stop();
-    if (this.ownsStore) await this.store.close();
+    await this.runtime.close();
   }
 }
 
@@ -248,7 +246,7 @@ function keyOf(updates: readonly ValueUpdate[], path: readonly (string | number)
   return updates[index]?.key ?? '';
 }
 
-/** Lets a write wait until `EngineSync` has applied its keys (or a full resync), at most `timeoutMs`. */
+/** Lets a write wait until the runtime has applied its keys (or a full resync), at most `timeoutMs`. */
 class AppliedKeys {
   private readonly waiters = new Set<{ keys: ReadonlySet<string>; resolve: () => void }>();
 

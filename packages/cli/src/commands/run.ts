@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { createEngine, isValidationError, type Engine, type FlagStore } from '@switchyard/core';
+import { createEngine, isValidationError, renderDiagnostics, type Engine, type FlagStore } from '@switchyard/core';
 import type { FeatureRunInput, RunResult } from '@switchyard/workflow';
 import { openStoreUrl } from '../backend/open-backend';
 import type { CommandContext, CommandInput } from '../context';
@@ -68,7 +68,7 @@ async function readInput(o: RunOptions): Promise<Record<string, unknown>> {
 
 async function runLocally(ctx: CommandContext, o: RunOptions, request: FeatureRunInput): Promise<RunResult> {
   const { parseServerConfig, workflowRunnerSettings } = await import('@switchyard/server');
-  const { createWorkflowRunner, formatWorkflowDiagnostic, isWorkflowDefinitionError } = await import('@switchyard/workflow');
+  const { createWorkflowRunner, isWorkflowDefinitionError } = await import('@switchyard/workflow');
   // The server's config file holds the workflow environments and sessions (they carry secrets).
   const parsed = parseServerConfig([...(o.config ? ['--config', o.config] : []), '--store', 'memory:'], {});
   if (parsed.errors) throw usageError(`invalid server configuration: ${parsed.errors.join('; ')}`);
@@ -93,7 +93,7 @@ async function runLocally(ctx: CommandContext, o: RunOptions, request: FeatureRu
       await runner.loadWorkflows(dir);
     } catch (err) {
       if (isWorkflowDefinitionError(err)) {
-        for (const d of err.diagnostics) ctx.note(formatWorkflowDiagnostic(d));
+        for (const line of renderDiagnostics(err.diagnostics)) ctx.note(line);
         throw new ExitError(EXIT.USER, `${err.diagnostics.length} problem${err.diagnostics.length === 1 ? '' : 's'} in ${dir}`);
       }
       throw err;

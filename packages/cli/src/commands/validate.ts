@@ -33,16 +33,16 @@ function plural(n: number, word: string): string {
  * Warnings (exit 0) include each acceptance flag whose source is not configured.
  */
 export async function run(ctx: CommandContext, input: CommandInput<ValidateOptions>): Promise<void> {
-  const { formatDiagnostic } = await import('@switchyard/manifest');
+  const { diagnosticJson, renderDiagnostics } = await import('@switchyard/manifest');
   const acceptanceSources = await configuredSources(ctx, input.options.config);
   const result = await loadManifestPaths(input.rest, ctx.io.cwd, { acceptanceSources });
   const valid = result.errors.length === 0;
   if (input.options.json) {
-    ctx.print(jsonText({ valid, files: result.files, flags: result.definitions.length, errors: result.errors, warnings: result.warnings }));
+    ctx.print(jsonText({ valid, files: result.files, flags: result.definitions.length, errors: result.errors.map(diagnosticJson), warnings: result.warnings.map(diagnosticJson) }));
   } else {
     const { out } = ctx;
-    for (const d of result.errors) ctx.print(formatDiagnostic(d));
-    for (const d of result.warnings) ctx.print(`${out.yellow('warning:')} ${formatDiagnostic(d)}`);
+    for (const line of renderDiagnostics(result.errors)) ctx.print(line);
+    for (const line of renderDiagnostics(result.warnings, { warningPrefix: out.yellow('warning:') })) ctx.print(line);
     const counts = `${plural(result.files.length, 'file')}, ${plural(result.definitions.length, 'flag')}`;
     if (valid) {
       const warned = result.warnings.length ? ` (${plural(result.warnings.length, 'warning')})` : '';
