@@ -1,6 +1,6 @@
-import { describe, expect } from 'vitest';
+import { expect } from 'vitest';
 import type { AuditEntry, FlagDefinition } from '@switchyard/core';
-import type { SuiteContext } from '../context';
+import { describeCases, type SuiteContext } from '../context';
 import { rejectionOf } from '../expect-error';
 import { numberFlag } from '../fixtures';
 import { waitFor } from '../wait-for';
@@ -14,12 +14,7 @@ function uniqueKey(label: string): string {
 
 const shape = (e: AuditEntry) => ({ actor: e.actor, action: e.action, key: e.key, before: e.before, after: e.after });
 
-export function auditCases(ctx: SuiteContext): void {
-  describe('audit', () => {
-    changeEntryCases(ctx);
-    purgeSharingAndRetentionCases(ctx);
-  });
-}
+export const auditCases = describeCases('audit', changeEntryCases, purgeSharingAndRetentionCases);
 
 /** Entries of applied changes, and paging through them. */
 function changeEntryCases({ test, client }: SuiteContext): void {

@@ -1,17 +1,12 @@
-import { describe, expect } from 'vitest';
+import { expect } from 'vitest';
 import { ConflictError } from '@switchyard/core';
-import type { SuiteContext } from '../context';
+import { describeCases, type SuiteContext } from '../context';
 import { rejectionOf } from '../expect-error';
 import { booleanFlag, numberFlag, stringFlag } from '../fixtures';
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
-export function flagCases(ctx: SuiteContext): void {
-  describe('flags', () => {
-    upsertAndReadCases(ctx);
-    deleteVersionAndCopyCases(ctx);
-  });
-}
+export const flagCases = describeCases('flags', upsertAndReadCases, deleteVersionAndCopyCases);
 
 /** Creating, replacing and reading flag definitions. */
 function upsertAndReadCases({ test, client }: SuiteContext): void {

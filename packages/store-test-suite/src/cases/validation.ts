@@ -1,16 +1,11 @@
-import { describe, expect } from 'vitest';
+import { expect } from 'vitest';
 import { ValidationError } from '@switchyard/core';
 import type { FlagDefinition } from '@switchyard/core';
-import type { SuiteContext } from '../context';
+import { describeCases, type SuiteContext } from '../context';
 import { rejectionOf } from '../expect-error';
 import { numberFlag, stringFlag } from '../fixtures';
 
-export function validationCases(ctx: SuiteContext): void {
-  describe('validation', () => {
-    definitionValidationCases(ctx);
-    valueValidationCases(ctx);
-  });
-}
+export const validationCases = describeCases('validation', definitionValidationCases, valueValidationCases);
 
 /** Refused definitions leave the store as it was. */
 function definitionValidationCases({ test, client }: SuiteContext): void {

@@ -1,15 +1,10 @@
-import { describe, expect } from 'vitest';
+import { expect } from 'vitest';
 import { ConflictError } from '@switchyard/core';
-import type { SuiteContext } from '../context';
+import { describeCases, type SuiteContext } from '../context';
 import { rejectionOf } from '../expect-error';
 import { numberFlag } from '../fixtures';
 
-export function valueCases(ctx: SuiteContext): void {
-  describe('maintained values', () => {
-    valueWriteCases(ctx);
-    valueScopeAndVersionCases(ctx);
-  });
-}
+export const valueCases = describeCases('maintained values', valueWriteCases, valueScopeAndVersionCases);
 
 /** Round-trips, ordering, removal and clearing from the root. */
 function valueWriteCases({ test, client }: SuiteContext): void {
