@@ -1,4 +1,4 @@
-import { Router, type Request, type Response } from 'express';
+import type { Request, Response, Router } from 'express';
 import { z } from 'zod';
 import { findPrerequisiteCycle, flagDefinitionSchema, flagValueSchema, scopeMapSchema, strictObject, ValidationError } from '@switchyard/core';
 import type { EvaluationContext, FlagDefinition, StoredFlag, ValueUpdate } from '@switchyard/core';
@@ -7,6 +7,7 @@ import { HttpError } from '../http/http-error';
 import { bodyOf, parseOrThrow, queryOf } from '../http/operations';
 import { customValidationIssues } from '../compat/custom-validations';
 import { baseDefinition, isBaseKey, readOnlyMessage, writeAndSync, writeValues, type ServerContext } from '../server-context';
+import { routeGroups } from './route-groups';
 
 const TAG = 'Switchyard native API (/api/v1)';
 
@@ -89,13 +90,7 @@ function definitionFromBody(ctx: ServerContext, key: string, input: unknown): Fl
 
 /** Switchyard's own API, shared with the CLI (`--server URL`). */
 export function nativeRoutes(ctx: ServerContext): Router {
-  const router = Router();
-  flagRoutes(ctx, router);
-  valueRoutes(ctx, router);
-  evaluationAndAuditRoutes(ctx, router);
-  featureRoutes(ctx, router);
-  whoamiRoute(ctx, router);
-  return router;
+  return routeGroups(ctx, flagRoutes, valueRoutes, evaluationAndAuditRoutes, featureRoutes, whoamiRoute);
 }
 
 /** Flag definitions: list, read, create or replace, delete. */

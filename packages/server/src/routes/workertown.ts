@@ -1,4 +1,4 @@
-import { Router, type Response } from 'express';
+import type { Response, Router } from 'express';
 import { z } from 'zod';
 import { flagKeyProblem, formatPath, strictObject } from '@switchyard/core';
 import type { EvaluationContext, FlagDefinition, StoredFlag } from '@switchyard/core';
@@ -17,6 +17,7 @@ import {
 import { HttpError } from '../http/http-error';
 import { bodyOf, queryOf } from '../http/operations';
 import { baseDefinition, isBaseKey, readOnlyMessage, writeAndSync, type ServerContext } from '../server-context';
+import { routeGroups } from './route-groups';
 
 const TAG = 'Workertown compatible (/v1)';
 
@@ -59,12 +60,7 @@ async function writableCurrent(ctx: ServerContext, name: string, action: 'replac
 
 /** `/v1/flags`, `/v1/ask`, `/v1/admin/*` with Workertown's shapes and status codes. */
 export function workertownRoutes(ctx: ServerContext): Router {
-  const router = Router();
-  flagReadRoutes(ctx, router);
-  flagWriteRoutes(ctx, router);
-  askRoute(ctx, router);
-  adminRoutes(ctx, router);
-  return router;
+  return routeGroups(ctx, flagReadRoutes, flagWriteRoutes, askRoute, adminRoutes);
 }
 
 /** `GET /v1/flags` and `GET /v1/flags/:name`. */
