@@ -41,6 +41,21 @@ const BACKEND_OPTIONS: readonly OptionSpec[] = [STORE_OPTION, CREATE_OPTION, ...
 const ACTOR_OPTION: OptionSpec = { flags: '--actor <name>', description: 'who makes the change, for the audit log (store only)', env: 'SWITCHYARD_ACTOR', default: 'cli' };
 const EXPECT_VERSION: OptionSpec = { flags: '--expect-version <n>', description: 'refuse the write unless the flag is at this version (0: must not exist)' };
 const SCOPE_OPTION: OptionSpec = { flags: '--scope <key=value>', description: 'scope of the value, e.g. tenant=acme (repeat for several)', repeatable: true };
+/** Options of the commands that write maintained values (`values set`, `values clear`). */
+const VALUE_WRITE_OPTIONS: readonly OptionSpec[] = [
+  SCOPE_OPTION,
+  { flags: '--clear-sub-scopes', description: 'also remove values of more specific scopes' },
+  { flags: '--remote-only', description: 'allow a key without a definition' },
+  { flags: '--expect-version <n>', description: "refuse unless the key's values are at this version" },
+  ACTOR_OPTION,
+  ...BACKEND_OPTIONS,
+  JSON_OPTION,
+];
+
+/** A `flags` subcommand that changes one flag by key, optionally at an expected version. */
+function flagWriteCommand(name: string, summary: string, example: string, load: CommandSpec['load']): CommandSpec {
+  return { name, summary, args: ['<key>'], options: [EXPECT_VERSION, ACTOR_OPTION, ...BACKEND_OPTIONS, JSON_OPTION], examples: [example], load };
+}
 
 /** Every command of `switchyard`, in the order `--help` lists them. */
 export const COMMANDS: readonly CommandSpec[] = [
@@ -138,30 +153,9 @@ export const COMMANDS: readonly CommandSpec[] = [
         ],
         load: () => import('./commands/flags/set'),
       },
-      {
-        name: 'enable',
-        summary: 'turn a flag on (its rules apply again)',
-        args: ['<key>'],
-        options: [EXPECT_VERSION, ACTOR_OPTION, ...BACKEND_OPTIONS, JSON_OPTION],
-        examples: ['switchyard flags enable dark-mode --store sqlite:./data/switchyard.db'],
-        load: () => import('./commands/flags/enable'),
-      },
-      {
-        name: 'disable',
-        summary: 'turn a flag off (it serves its fallback)',
-        args: ['<key>'],
-        options: [EXPECT_VERSION, ACTOR_OPTION, ...BACKEND_OPTIONS, JSON_OPTION],
-        examples: ['switchyard flags disable dark-mode --server http://localhost:3000 --api-key $KEY'],
-        load: () => import('./commands/flags/disable'),
-      },
-      {
-        name: 'delete',
-        summary: 'delete a flag and its maintained values',
-        args: ['<key>'],
-        options: [EXPECT_VERSION, ACTOR_OPTION, ...BACKEND_OPTIONS, JSON_OPTION],
-        examples: ['switchyard flags delete dark-mode --store sqlite:./data/switchyard.db --expect-version 4'],
-        load: () => import('./commands/flags/delete'),
-      },
+      flagWriteCommand('enable', 'turn a flag on (its rules apply again)', 'switchyard flags enable dark-mode --store sqlite:./data/switchyard.db', () => import('./commands/flags/enable')),
+      flagWriteCommand('disable', 'turn a flag off (it serves its fallback)', 'switchyard flags disable dark-mode --server http://localhost:3000 --api-key $KEY', () => import('./commands/flags/disable')),
+      flagWriteCommand('delete', 'delete a flag and its maintained values', 'switchyard flags delete dark-mode --store sqlite:./data/switchyard.db --expect-version 4', () => import('./commands/flags/delete')),
     ],
   },
   {
@@ -180,15 +174,7 @@ export const COMMANDS: readonly CommandSpec[] = [
         name: 'set',
         summary: 'set the value of a flag at the root or at a scope',
         args: ['<key>', '<value>'],
-        options: [
-          SCOPE_OPTION,
-          { flags: '--clear-sub-scopes', description: 'also remove values of more specific scopes' },
-          { flags: '--remote-only', description: 'allow a key without a definition' },
-          { flags: '--expect-version <n>', description: "refuse unless the key's values are at this version" },
-          ACTOR_OPTION,
-          ...BACKEND_OPTIONS,
-          JSON_OPTION,
-        ],
+        options: VALUE_WRITE_OPTIONS,
         examples: [
           'switchyard values set /check/priority 10 --scope tenant=people --store sqlite:./data/switchyard.db',
           'switchyard values set checkout-max-items 500 --server http://localhost:3000 --api-key $KEY',
@@ -199,15 +185,7 @@ export const COMMANDS: readonly CommandSpec[] = [
         name: 'clear',
         summary: 'remove the value of a flag at the root or at a scope',
         args: ['<key>'],
-        options: [
-          SCOPE_OPTION,
-          { flags: '--clear-sub-scopes', description: 'also remove values of more specific scopes' },
-          { flags: '--remote-only', description: 'allow a key without a definition' },
-          { flags: '--expect-version <n>', description: "refuse unless the key's values are at this version" },
-          ACTOR_OPTION,
-          ...BACKEND_OPTIONS,
-          JSON_OPTION,
-        ],
+        options: VALUE_WRITE_OPTIONS,
         examples: ['switchyard values clear /check/priority --scope user=alice --store sqlite:./data/switchyard.db', 'switchyard values clear /check/priority --clear-sub-scopes --store sqlite:./data/switchyard.db'],
         load: () => import('./commands/values/clear'),
       },

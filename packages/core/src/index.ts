@@ -74,6 +74,7 @@ export { decodeChange, ChangeHub, consoleStoreLogger } from './store/change-hub'
 export { checkKey, checkFeatureArgs, checkTtl, toJson, auditLimit, checkAuditMaxEntries } from './store/check-args';
 export { TrailingTask } from './store/trailing-task';
 export { StoreBase } from './store/store-base';
+export { takeNamespaceParam, whenReady } from './store/open-store-url';
 export { StoreKit, actorOf, checkUpdates, checkFeatureNames, checkValueBatch, validateUpdates, type StoreKitOptions } from './store/store-kit';
 export { compileLogic, truthy, LogicError, type Logic, type CustomOperator, type CompileLogicOptions } from './jsonlogic/compile-logic';
 export { compileFlagdTargeting, flagdOperators, hasTargeting } from './flagd/compile-flagd-rule';

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { indexFeatures } from './indexer/index-features';
+import { importExtensionOf, runFeatureIndex } from './indexer/index-command';
 
 const USAGE = `usage: switchyard-features index [--dir app/features] [--out <dir>/registry.ts] [--import-extension js|ts|none] [--watch]`;
 
@@ -25,34 +25,19 @@ async function main(argv: string[]): Promise<number> {
     console.error(USAGE);
     return 2;
   }
-  const ext = values['import-extension'];
-  if (ext !== 'js' && ext !== 'ts' && ext !== 'none') {
-    console.error(`--import-extension must be js, ts or none, not "${ext}"`);
+  const importExtension = importExtensionOf(values['import-extension']);
+  if (!importExtension) {
+    console.error(`--import-extension must be js, ts or none, not "${values['import-extension']}"`);
     return 2;
   }
-  const dir = values.dir;
-  const out = values.out ?? path.join(dir, 'registry.ts');
-  const report = (count: number, file: string) => console.log(`indexed ${count} feature(s) into ${path.relative(process.cwd(), file) || file}`);
-  if (!values.watch) {
-    const index = await indexFeatures({ dir, out, importExtension: ext });
-    report(index.features.length, index.out);
-    return 0;
-  }
-  const watcher = await indexFeatures({
-    dir,
-    out,
-    importExtension: ext,
-    watch: true,
-    onChange: (index) => report(index.features.length, index.out),
-    onError: (err) => console.error(`switchyard-features: ${err.message}`),
-  });
-  report(watcher.features.length, watcher.out);
-  console.log(`watching ${dir} for feature files (Ctrl+C to stop)`);
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
-  await watcher.close();
+  await runFeatureIndex(
+    { dir: values.dir, ...(values.out !== undefined ? { out: values.out } : {}), watch: values.watch, importExtension },
+    {
+      indexed: (index) => console.log(`indexed ${index.features.length} feature(s) into ${path.relative(process.cwd(), index.out) || index.out}`),
+      watching: (dir) => console.log(`watching ${dir} for feature files (Ctrl+C to stop)`),
+      error: (err) => console.error(`switchyard-features: ${err.message}`),
+    },
+  );
   return 0;
 }
 

@@ -21,3 +21,4 @@ export { FeatureNotDefinedError, InvalidScopeError, FeatureConstructionError, De
 export { NULL_SCOPE_ID, scopeIdOf, type FeatureScopeable, type ScopeIdentifier } from './scope';
 export { indexFeatures, type IndexFeaturesOptions, type IndexedFeature, type FeatureIndex, type FeatureIndexWatcher } from './indexer/index-features';
 export { renderRegistry } from './indexer/render-registry';
+export { runFeatureIndex, importExtensionOf, type FeatureIndexCommandOptions, type FeatureIndexReporter, type ImportExtension } from './indexer/index-command';

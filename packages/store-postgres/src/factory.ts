@@ -1,4 +1,4 @@
-import type { StoreFactory, StoreOptions } from '@switchyard/core';
+import { takeNamespaceParam, whenReady, type StoreFactory, type StoreOptions } from '@switchyard/core';
 import { PostgresStore } from './postgres-store';
 import type { PostgresStoreOptions } from './options';
 
@@ -13,20 +13,6 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
  * `migrate()` itself unless told not to).
  */
 export const storeFactory: StoreFactory = async (url: URL, options: StoreOptions = {}) => {
-  const connection = new URL(url.href);
-  const schema = connection.searchParams.get('schema');
-  connection.searchParams.delete('schema');
-  const store = createPostgresStore({
-    ...options,
-    connectionString: connection.href,
-    namespace: options.namespace ?? schema ?? undefined,
-    autoMigrate: false,
-  });
-  try {
-    await store.ready();
-  } catch (err) {
-    await store.close();
-    throw err;
-  }
-  return store;
+  const { connection, namespace } = takeNamespaceParam(url, 'schema');
+  return whenReady(createPostgresStore({ ...options, connectionString: connection, namespace: options.namespace ?? namespace, autoMigrate: false }));
 };

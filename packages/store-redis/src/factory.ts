@@ -1,4 +1,4 @@
-import type { StoreFactory, StoreOptions } from '@switchyard/core';
+import { takeNamespaceParam, whenReady, type StoreFactory, type StoreOptions } from '@switchyard/core';
 import type { RedisStoreOptions } from './options';
 import { RedisStore } from './redis-store';
 
@@ -12,15 +12,6 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
  * by `openStore(url)`. Resolves once connected and subscribed.
  */
 export const storeFactory: StoreFactory = async (url: URL, options: StoreOptions = {}) => {
-  const connection = new URL(url.href);
-  const prefix = connection.searchParams.get('prefix');
-  connection.searchParams.delete('prefix');
-  const store = createRedisStore({ ...options, url: connection.href, namespace: options.namespace ?? prefix ?? undefined });
-  try {
-    await store.ready();
-  } catch (err) {
-    await store.close();
-    throw err;
-  }
-  return store;
+  const { connection, namespace } = takeNamespaceParam(url, 'prefix');
+  return whenReady(createRedisStore({ ...options, url: connection, namespace: options.namespace ?? namespace }));
 };

@@ -1,3 +1,7 @@
+// Why this file is long: the SQLite store is one class over one better-sqlite3 connection. Every
+// write runs its flag, value, feature, audit and change-log statements in the same synchronous
+// IMMEDIATE transaction (`write`), so the repositories share that connection, its prepared
+// statements and the transaction wrapper; split apart they would need all three passed around.
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -57,7 +61,6 @@ export interface SqliteStoreOptions extends Pick<StoreOptions, 'timeoutMs' | 'lo
 
 const FILE_CAPABILITIES: StoreCapabilities = Object.freeze({ propagation: true, persistent: true, shared: true, sendCommand: false });
 const MEMORY_CAPABILITIES: StoreCapabilities = Object.freeze({ propagation: false, persistent: false, shared: false, sendCommand: false });
-
 
 /**
  * A store in one SQLite file (better-sqlite3, WAL). Every write is one IMMEDIATE transaction that

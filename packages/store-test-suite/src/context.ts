@@ -1,4 +1,4 @@
-import type { TestAPI } from 'vitest';
+import { describe, type TestAPI } from 'vitest';
 import type { FlagStore, StoreCapabilities, StoreOptions } from '@switchyard/core';
 
 /** Options the suite passes to the factory for the cases that need them; the factory must apply them. */
@@ -55,4 +55,12 @@ export interface SuiteContext {
   rawClient(): Promise<FlagStore>;
   /** Like `client`, with store options (e.g. audit retention) passed to the factory. */
   clientWith(options: SuiteStoreOptions): Promise<FlagStore>;
+}
+
+/** A set of cases registered with the suite's context. */
+export type CaseSet = (ctx: SuiteContext) => void;
+
+/** The case sets under one `describe` title; test names are the title and each test's own. */
+export function describeCases(title: string, ...sets: CaseSet[]): CaseSet {
+  return (ctx) => describe(title, () => sets.forEach((set) => set(ctx)));
 }

@@ -1,16 +1,6 @@
-import { murmur3 } from './murmur3';
+import { fmix32, murmur3 } from './murmur3';
 
 const TWO_POW_32 = 4294967296;
-
-/** murmur3's 32-bit finalizer: a bijection with full avalanche. */
-function fmix32(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
 
 // The last unit hashed. Evaluating many flags for one context (evaluateAll, a request that reads
 // several flags) hashes its unit once instead of once per flag.

@@ -27,7 +27,11 @@ function finish(h: number, k: number, n: number): number {
     k = Math.imul(k, C2);
     h ^= k;
   }
-  h ^= n;
+  return fmix32(h ^ n);
+}
+
+/** murmur3's 32-bit finalizer: a bijection with full avalanche. */
+export function fmix32(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;

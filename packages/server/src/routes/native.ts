@@ -1,4 +1,4 @@
-import { Router, type Request } from 'express';
+import type { Request, Response, Router } from 'express';
 import { z } from 'zod';
 import { findPrerequisiteCycle, flagDefinitionSchema, flagValueSchema, scopeMapSchema, strictObject, ValidationError } from '@switchyard/core';
 import type { EvaluationContext, FlagDefinition, StoredFlag, ValueUpdate } from '@switchyard/core';
@@ -7,6 +7,7 @@ import { HttpError } from '../http/http-error';
 import { bodyOf, parseOrThrow, queryOf } from '../http/operations';
 import { customValidationIssues } from '../compat/custom-validations';
 import { baseDefinition, isBaseKey, readOnlyMessage, writeAndSync, writeValues, type ServerContext } from '../server-context';
+import { routeGroups } from './route-groups';
 
 const TAG = 'Switchyard native API (/api/v1)';
 
@@ -49,20 +50,52 @@ function expectedVersion(req: Request): number | undefined {
   return Number(text);
 }
 
+/** Who writes and, from `If-Match`, which version the write expects. */
+function writeOptions(ctx: ServerContext, req: Request, res: Response): { actor: string | undefined; expectedVersion?: number } {
+  const version = expectedVersion(req);
+  return { actor: principalOf(res, ctx.auth)?.id, ...(version !== undefined ? { expectedVersion: version } : {}) };
+}
+
+function manifestEntry(ctx: ServerContext, definition: FlagDefinition): FlagEntry {
+  return { definition, version: 0, createdAt: ctx.info.startedAt, updatedAt: ctx.info.startedAt, source: 'manifest', readOnly: true };
+}
+
+function storedEntry(s: StoredFlag): FlagEntry {
+  return { ...s, source: 'store', readOnly: false };
+}
+
+/**
+ * The definition a PUT body describes, validated against the schema, custom validators and the
+ * other flags' prerequisites; refused precisely otherwise.
+ */
+function definitionFromBody(ctx: ServerContext, key: string, input: unknown): FlagDefinition {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new HttpError('VALIDATION', 'body: expected a flag definition object');
+  const given = (input as { key?: unknown }).key;
+  if (given !== undefined && given !== key) throw new HttpError('VALIDATION', `body.key "${String(given)}" does not match the key in the path "${key}"`, [{ path: ['key'], message: 'does not match the path' }]);
+  // `source` says where a definition lives; the server sets it. A definition read from this API
+  // carries `{kind: 'store'}` and may be sent back as it is; any other source would be ignored, so it is refused.
+  const { source, ...rest } = input as Record<string, unknown>;
+  if (source !== undefined && !(typeof source === 'object' && source !== null && Object.keys(source).length === 1 && (source as { kind?: unknown }).kind === 'store')) {
+    throw new HttpError('VALIDATION', 'body.source: set by the server ({"kind": "store"} for flags written through the API); leave it out', [{ path: ['source'], message: 'set by the server' }]);
+  }
+  const definition = parseOrThrow(flagDefinitionSchema, { ...rest, key }, 'body');
+  if (isBaseKey(ctx, key)) throw new HttpError('READ_ONLY', readOnlyMessage(ctx, key, 'changed'));
+  const custom = customValidationIssues(definition, ctx.engine.valueValidators);
+  if (custom.length) throw new ValidationError(custom);
+  const others = ctx.engine.definitions().filter((d) => d.key !== key);
+  const cycle = findPrerequisiteCycle([...others, definition]);
+  if (cycle) throw new ValidationError([{ path: ['prerequisites'], message: `prerequisite cycle: ${cycle.join(' → ')}` }]);
+  return definition;
+}
+
 /** Switchyard's own API, shared with the CLI (`--server URL`). */
 export function nativeRoutes(ctx: ServerContext): Router {
-  const router = Router();
-  const { operations, auth, store, engine } = ctx;
-  const manifestEntry = (definition: FlagDefinition): FlagEntry => ({
-    definition,
-    version: 0,
-    createdAt: ctx.info.startedAt,
-    updatedAt: ctx.info.startedAt,
-    source: 'manifest',
-    readOnly: true,
-  });
-  const storedEntry = (s: StoredFlag): FlagEntry => ({ ...s, source: 'store', readOnly: false });
+  return routeGroups(ctx, flagRoutes, valueRoutes, evaluationAndAuditRoutes, featureRoutes, whoamiRoute);
+}
 
+/** Flag definitions: list, read, create or replace, delete. */
+function flagRoutes(ctx: ServerContext, router: Router): void {
+  const { operations, auth, store, engine } = ctx;
   operations.route(
     router,
     auth,
@@ -86,7 +119,7 @@ export function nativeRoutes(ctx: ServerContext): Router {
         if (!isBaseKey(ctx, definition.key)) continue;
         if (!includeDisabled && definition.enabled === false) continue;
         if (q.flagSet !== undefined && definition.flagSet !== q.flagSet) continue;
-        flags.push(manifestEntry(definition));
+        flags.push(manifestEntry(ctx, definition));
       }
       for (const s of stored) if (!isBaseKey(ctx, s.definition.key)) flags.push(storedEntry(s));
       flags.sort((a, b) => (a.definition.key < b.definition.key ? -1 : a.definition.key > b.definition.key ? 1 : 0));
@@ -109,7 +142,7 @@ export function nativeRoutes(ctx: ServerContext): Router {
     async (req, res) => {
       const key = String(req.params.key);
       const base = baseDefinition(ctx, key);
-      if (base) return void res.json(manifestEntry(base));
+      if (base) return void res.json(manifestEntry(ctx, base));
       const stored = await store.getFlag(key);
       if (!stored) throw new HttpError('NOT_FOUND', `flag "${key}" not found`);
       res.json(storedEntry(stored));
@@ -138,27 +171,9 @@ export function nativeRoutes(ctx: ServerContext): Router {
     },
     async (req, res) => {
       const key = String(req.params.key);
-      const input: unknown = req.body;
-      if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new HttpError('VALIDATION', 'body: expected a flag definition object');
-      const given = (input as { key?: unknown }).key;
-      if (given !== undefined && given !== key) throw new HttpError('VALIDATION', `body.key "${String(given)}" does not match the key in the path "${key}"`, [{ path: ['key'], message: 'does not match the path' }]);
-      // `source` says where a definition lives; the server sets it. A definition read from this API
-      // carries `{kind: 'store'}` and may be sent back as it is; any other source would be ignored, so it is refused.
-      const { source, ...rest } = input as Record<string, unknown>;
-      if (source !== undefined && !(typeof source === 'object' && source !== null && Object.keys(source).length === 1 && (source as { kind?: unknown }).kind === 'store')) {
-        throw new HttpError('VALIDATION', 'body.source: set by the server ({"kind": "store"} for flags written through the API); leave it out', [{ path: ['source'], message: 'set by the server' }]);
-      }
-      const definition = parseOrThrow(flagDefinitionSchema, { ...rest, key }, 'body');
-      if (isBaseKey(ctx, key)) throw new HttpError('READ_ONLY', readOnlyMessage(ctx, key, 'changed'));
-      const custom = customValidationIssues(definition, engine.valueValidators);
-      if (custom.length) throw new ValidationError(custom);
-      const others = engine.definitions().filter((d) => d.key !== key);
-      const cycle = findPrerequisiteCycle([...others, definition]);
-      if (cycle) throw new ValidationError([{ path: ['prerequisites'], message: `prerequisite cycle: ${cycle.join(' → ')}` }]);
-      const version = expectedVersion(req);
-      const stored = await writeAndSync(ctx, [key], () =>
-        store.upsertFlag(definition, { actor: principalOf(res, ctx.auth)?.id, ...(version !== undefined ? { expectedVersion: version } : {}) }),
-      );
+      const definition = definitionFromBody(ctx, key, req.body);
+      const options = writeOptions(ctx, req, res);
+      const stored = await writeAndSync(ctx, [key], () => store.upsertFlag(definition, options));
       res.json({ flag: storedEntry(stored) });
     },
   );
@@ -179,13 +194,18 @@ export function nativeRoutes(ctx: ServerContext): Router {
     async (req, res) => {
       const key = String(req.params.key);
       if (isBaseKey(ctx, key)) throw new HttpError('READ_ONLY', readOnlyMessage(ctx, key, 'deleted'));
-      const version = expectedVersion(req);
-      const deleted = await writeAndSync(ctx, [key], () => store.deleteFlag(key, { actor: principalOf(res, ctx.auth)?.id, ...(version !== undefined ? { expectedVersion: version } : {}) }), (d) => d);
+      const options = writeOptions(ctx, req, res);
+      const deleted = await writeAndSync(ctx, [key], () => store.deleteFlag(key, options), (d) => d);
       if (!deleted) throw new HttpError('NOT_FOUND', `flag "${key}" not found`);
       res.json({ deleted: true });
     },
   );
 
+}
+
+/** Maintained values: list, and apply updates atomically. */
+function valueRoutes(ctx: ServerContext, router: Router): void {
+  const { operations, auth, store } = ctx;
   operations.route(
     router,
     auth,
@@ -223,6 +243,11 @@ export function nativeRoutes(ctx: ServerContext): Router {
     },
   );
 
+}
+
+/** Evaluation for a context, and the audit trail of applied changes. */
+function evaluationAndAuditRoutes(ctx: ServerContext, router: Router): void {
+  const { operations, auth, store, engine } = ctx;
   operations.route(
     router,
     auth,
@@ -265,6 +290,11 @@ export function nativeRoutes(ctx: ServerContext): Router {
     },
   );
 
+}
+
+/** Stored results of code-defined features: list and purge. */
+function featureRoutes(ctx: ServerContext, router: Router): void {
+  const { operations, auth, store } = ctx;
   operations.route(
     router,
     auth,
@@ -304,6 +334,11 @@ export function nativeRoutes(ctx: ServerContext): Router {
     },
   );
 
+}
+
+/** The caller's identity and role. */
+function whoamiRoute(ctx: ServerContext, router: Router): void {
+  const { operations, auth } = ctx;
   operations.route(
     router,
     auth,
@@ -322,6 +357,4 @@ export function nativeRoutes(ctx: ServerContext): Router {
       res.json({ id: principal.id, role: principal.role, via: principal.via });
     },
   );
-
-  return router;
 }

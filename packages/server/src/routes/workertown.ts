@@ -1,4 +1,4 @@
-import { Router, type Response } from 'express';
+import type { Response, Router } from 'express';
 import { z } from 'zod';
 import { flagKeyProblem, formatPath, strictObject } from '@switchyard/core';
 import type { EvaluationContext, FlagDefinition, StoredFlag } from '@switchyard/core';
@@ -17,6 +17,7 @@ import {
 import { HttpError } from '../http/http-error';
 import { bodyOf, queryOf } from '../http/operations';
 import { baseDefinition, isBaseKey, readOnlyMessage, writeAndSync, type ServerContext } from '../server-context';
+import { routeGroups } from './route-groups';
 
 const TAG = 'Workertown compatible (/v1)';
 
@@ -29,35 +30,42 @@ const envelopeOf = (data: z.ZodType) => z.object({ status: z.number(), success: 
 const listQuery = strictObject({ include_disabled: z.enum(['1', 'true', '0', 'false']).optional() });
 const askBody = strictObject({ flags: z.array(z.string()).optional(), context: z.record(z.string(), z.unknown()).optional() });
 
+function manifestView(ctx: ServerContext, definition: FlagDefinition): WorkertownFlag {
+  return definitionToWorkertown(definition, ctx.engine.valuesOf(definition.key), ctx.info.startedAt, ctx.info.startedAt, true);
+}
+
+function storedView(ctx: ServerContext, s: StoredFlag): WorkertownFlag {
+  return definitionToWorkertown(s.definition, ctx.engine.valuesOf(s.definition.key), s.createdAt, s.updatedAt);
+}
+
+/**
+ * The stored flag a /v1 write would replace or delete, refused (409) when /v1 cannot express it:
+ * the write would silently drop variants, environments, values… The version read is returned so
+ * the write is conditional on it (a concurrent native change makes it a 409 too, never a loss).
+ */
+async function writableCurrent(ctx: ServerContext, name: string, action: 'replace' | 'delete'): Promise<StoredFlag | undefined> {
+  if (isBaseKey(ctx, name)) throw new HttpError('READ_ONLY', readOnlyMessage(ctx, name, action === 'replace' ? 'changed' : 'deleted'));
+  const current = await ctx.store.getFlag(name);
+  if (!current) return undefined;
+  const reason = inexpressibleReason(current.definition, ctx.engine.valuesOf(name));
+  if (reason !== undefined) {
+    const verb = action === 'replace' ? 'PUT' : 'DELETE';
+    throw new HttpError(
+      'NOT_EXPRESSIBLE',
+      `flag "${name}" cannot be ${action === 'replace' ? 'replaced' : 'deleted'} through /v1 without losing what /v1 cannot express (${reason}); use ${verb} ${nativeHref(name)}`,
+    );
+  }
+  return current;
+}
+
 /** `/v1/flags`, `/v1/ask`, `/v1/admin/*` with Workertown's shapes and status codes. */
 export function workertownRoutes(ctx: ServerContext): Router {
-  const router = Router();
+  return routeGroups(ctx, flagReadRoutes, flagWriteRoutes, askRoute, adminRoutes);
+}
+
+/** `GET /v1/flags` and `GET /v1/flags/:name`. */
+function flagReadRoutes(ctx: ServerContext, router: Router): void {
   const { operations, auth, store, engine } = ctx;
-
-  const manifestView = (definition: FlagDefinition): WorkertownFlag =>
-    definitionToWorkertown(definition, engine.valuesOf(definition.key), ctx.info.startedAt, ctx.info.startedAt, true);
-  const storedView = (s: StoredFlag): WorkertownFlag => definitionToWorkertown(s.definition, engine.valuesOf(s.definition.key), s.createdAt, s.updatedAt);
-
-  /**
-   * The stored flag a /v1 write would replace or delete, refused (409) when /v1 cannot express it:
-   * the write would silently drop variants, environments, values… The version read is returned so
-   * the write is conditional on it (a concurrent native change makes it a 409 too, never a loss).
-   */
-  const writableCurrent = async (name: string, action: 'replace' | 'delete'): Promise<StoredFlag | undefined> => {
-    if (isBaseKey(ctx, name)) throw new HttpError('READ_ONLY', readOnlyMessage(ctx, name, action === 'replace' ? 'changed' : 'deleted'));
-    const current = await store.getFlag(name);
-    if (!current) return undefined;
-    const reason = inexpressibleReason(current.definition, engine.valuesOf(name));
-    if (reason !== undefined) {
-      const verb = action === 'replace' ? 'PUT' : 'DELETE';
-      throw new HttpError(
-        'NOT_EXPRESSIBLE',
-        `flag "${name}" cannot be ${action === 'replace' ? 'replaced' : 'deleted'} through /v1 without losing what /v1 cannot express (${reason}); use ${verb} ${nativeHref(name)}`,
-      );
-    }
-    return current;
-  };
-
   operations.route(
     router,
     auth,
@@ -80,10 +88,10 @@ export function workertownRoutes(ctx: ServerContext): Router {
       const flags: WorkertownFlag[] = [];
       for (const definition of engine.definitions()) {
         if (!isBaseKey(ctx, definition.key) || (!includeDisabled && definition.enabled === false)) continue;
-        flags.push(manifestView(definition));
+        flags.push(manifestView(ctx, definition));
       }
       // A manifest flag wins over a stored one of the same key, as in evaluation.
-      for (const s of stored) if (!isBaseKey(ctx, s.definition.key)) flags.push(storedView(s));
+      for (const s of stored) if (!isBaseKey(ctx, s.definition.key)) flags.push(storedView(ctx, s));
       flags.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
       envelope(res, flags);
     },
@@ -104,13 +112,18 @@ export function workertownRoutes(ctx: ServerContext): Router {
     async (req, res) => {
       const name = String(req.params.name);
       const base = baseDefinition(ctx, name);
-      if (base) return void envelope(res, manifestView(base));
+      if (base) return void envelope(res, manifestView(ctx, base));
       const stored = await store.getFlag(name);
       if (!stored) throw new HttpError('NOT_FOUND', `flag "${name}" not found`);
-      envelope(res, storedView(stored));
+      envelope(res, storedView(ctx, stored));
     },
   );
 
+}
+
+/** `PUT` and `DELETE /v1/flags/:name`, conditional on the version read. */
+function flagWriteRoutes(ctx: ServerContext, router: Router): void {
+  const { operations, auth, store } = ctx;
   operations.route(
     router,
     auth,
@@ -137,11 +150,11 @@ export function workertownRoutes(ctx: ServerContext): Router {
       const definition = workertownToDefinition(name, bodyOf<WorkertownFlagInput>(res));
       const issues = workertownIssues(definition);
       if (issues.length) throw new HttpError('VALIDATION', issues.map((i) => `body.${formatPath(i.path)}: ${i.message}`).join('; '), issues);
-      const current = await writableCurrent(name, 'replace');
+      const current = await writableCurrent(ctx, name, 'replace');
       const stored = await writeAndSync(ctx, [name], () =>
         store.upsertFlag(definition, { actor: principalOf(res, ctx.auth)?.id, expectedVersion: current?.version ?? 0 }),
       );
-      envelope(res, storedView(stored));
+      envelope(res, storedView(ctx, stored));
     },
   );
 
@@ -160,7 +173,7 @@ export function workertownRoutes(ctx: ServerContext): Router {
     },
     async (req, res) => {
       const name = String(req.params.name);
-      const current = await writableCurrent(name, 'delete');
+      const current = await writableCurrent(ctx, name, 'delete');
       if (!current) throw new HttpError('NOT_FOUND', `flag "${name}" not found`);
       const deleted = await writeAndSync(ctx, [name], () => store.deleteFlag(name, { actor: principalOf(res, ctx.auth)?.id, expectedVersion: current.version }), (d) => d);
       if (!deleted) throw new HttpError('NOT_FOUND', `flag "${name}" not found`);
@@ -168,6 +181,11 @@ export function workertownRoutes(ctx: ServerContext): Router {
     },
   );
 
+}
+
+/** `POST /v1/ask`: the enabled boolean flags for a context. */
+function askRoute(ctx: ServerContext, router: Router): void {
+  const { operations, auth, engine } = ctx;
   operations.route(
     router,
     auth,
@@ -201,6 +219,11 @@ export function workertownRoutes(ctx: ServerContext): Router {
     },
   );
 
+}
+
+/** `/v1/admin/info` and `/v1/admin/migrate`. */
+function adminRoutes(ctx: ServerContext, router: Router): void {
+  const { operations, auth, store } = ctx;
   operations.route(
     router,
     auth,
@@ -263,6 +286,4 @@ export function workertownRoutes(ctx: ServerContext): Router {
       envelope(res, results);
     },
   );
-
-  return router;
 }

@@ -24,7 +24,13 @@ const set = (store: FlagStore, value: number | null, scope?: ScopeMap, clearSubS
   store.setValues([{ key: KEY, value, ...(scope ? { scope } : {}), ...(clearSubScopes ? { clearSubScopes } : {}) }], { seededValuesOf });
 
 /** Per-(key, scope) semantics: a write changes exactly the scope it names, on every adapter and across clients. */
-export function scopeCases({ test, client, options }: SuiteContext): void {
+export function scopeCases(ctx: SuiteContext): void {
+  perScopeWriteCases(ctx);
+  writePathValidationCases(ctx);
+}
+
+/** Writes to one scope, with and without seeded values. */
+function perScopeWriteCases({ test, client, options }: SuiteContext): void {
   describe('per-scope writes', () => {
     test('a write to one scope changes exactly that scope; null removes exactly that value', async () => {
       const store = await client();
@@ -134,7 +140,10 @@ export function scopeCases({ test, client, options }: SuiteContext): void {
       options.slowTestTimeoutMs,
     );
   });
+}
 
+/** Type, regex, scope and custom validation apply whichever way a value is written. */
+function writePathValidationCases({ test, client }: SuiteContext): void {
   describe('value validation on every write path', () => {
     test('remoteOnly updates of a key with a definition get its type, regex and scope validation', async () => {
       const store = await client();

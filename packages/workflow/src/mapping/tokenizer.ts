@@ -34,7 +34,7 @@ export function tokenize(source: string): Token[] {
     if (text) tokens.push({ type: 'text', value: text, start: textStart, end: i });
     text = '';
   };
-  const fail = (reason: string, at: number): never => {
+  const fail: Fail = (reason, at) => {
     throw new MappingSyntaxError(reason, source, at);
   };
 
@@ -91,56 +91,52 @@ export function tokenize(source: string): Token[] {
       continue;
     }
     // Inside a function's argument list.
-    if (ch === ' ' || ch === '\t' || ch === '\n' || ch === '\r') {
-      i++;
-      continue;
-    }
-    if (ch === '(') fail('unexpected "(": only a function name may be followed by "("', i);
-    if (ch === ')') {
-      tokens.push({ type: 'rparen', value: ')', start: i, end: i + 1 });
-      depth--;
-      i++;
-      continue;
-    }
-    if (ch === ',') {
-      tokens.push({ type: 'comma', value: ',', start: i, end: i + 1 });
-      i++;
-      continue;
-    }
-    if (ch === '"' || ch === "'") {
-      const [value, end] = readString(source, i, fail);
-      tokens.push({ type: 'string', value, start: i, end });
-      i = end;
-      continue;
-    }
-    if (DIGIT.test(ch) || (ch === '-' && DIGIT.test(source[i + 1] ?? ''))) {
-      let j = i + 1;
-      while (j < source.length && DIGIT.test(source[j]!)) j++;
-      if (source[j] === '.' && DIGIT.test(source[j + 1] ?? '')) {
-        j += 2;
-        while (j < source.length && DIGIT.test(source[j]!)) j++;
-      }
-      tokens.push({ type: 'number', value: source.slice(i, j), start: i, end: j });
-      i = j;
-      continue;
-    }
-    if (IDENT_START.test(ch)) {
-      let j = i + 1;
-      while (j < source.length && IDENT_PART.test(source[j]!)) j++;
-      const word = source.slice(i, j);
-      if (word !== 'true' && word !== 'false' && word !== 'null') {
-        fail(`unexpected word "${word}": quote text ('${word}'), or write a reference such as $Input{${word}}`, i);
-      }
-      tokens.push({ type: 'keyword', value: word, start: i, end: j });
-      i = j;
-      continue;
-    }
-    fail(`unexpected character ${JSON.stringify(ch)} in a function's arguments`, i);
+    const { token, end } = argumentToken(source, i, fail);
+    if (token) tokens.push(token);
+    if (token?.type === 'rparen') depth--;
+    i = end;
   }
   if (depth > 0) fail('unclosed "(": expected ")"', source.length);
   flushText();
   tokens.push({ type: 'eof', value: '', start: source.length, end: source.length });
   return tokens;
+}
+
+type Fail = (reason: string, at: number) => never;
+
+/**
+ * The token at `i` inside a function's argument list and the index after it; whitespace gives no
+ * token. Anything that cannot start a token there is refused.
+ */
+function argumentToken(source: string, i: number, fail: Fail): { token?: Token; end: number } {
+  const ch = source[i]!;
+  if (ch === ' ' || ch === '\t' || ch === '\n' || ch === '\r') return { end: i + 1 };
+  if (ch === '(') fail('unexpected "(": only a function name may be followed by "("', i);
+  if (ch === ')') return { token: { type: 'rparen', value: ')', start: i, end: i + 1 }, end: i + 1 };
+  if (ch === ',') return { token: { type: 'comma', value: ',', start: i, end: i + 1 }, end: i + 1 };
+  if (ch === '"' || ch === "'") {
+    const [value, end] = readString(source, i, fail);
+    return { token: { type: 'string', value, start: i, end }, end };
+  }
+  if (DIGIT.test(ch) || (ch === '-' && DIGIT.test(source[i + 1] ?? ''))) {
+    let j = i + 1;
+    while (j < source.length && DIGIT.test(source[j]!)) j++;
+    if (source[j] === '.' && DIGIT.test(source[j + 1] ?? '')) {
+      j += 2;
+      while (j < source.length && DIGIT.test(source[j]!)) j++;
+    }
+    return { token: { type: 'number', value: source.slice(i, j), start: i, end: j }, end: j };
+  }
+  if (IDENT_START.test(ch)) {
+    let j = i + 1;
+    while (j < source.length && IDENT_PART.test(source[j]!)) j++;
+    const word = source.slice(i, j);
+    if (word !== 'true' && word !== 'false' && word !== 'null') {
+      fail(`unexpected word "${word}": quote text ('${word}'), or write a reference such as $Input{${word}}`, i);
+    }
+    return { token: { type: 'keyword', value: word, start: i, end: j }, end: j };
+  }
+  return fail(`unexpected character ${JSON.stringify(ch)} in a function's arguments`, i);
 }
 
 /** Index of the `}` closing a segment that starts at `from`, or -1. Segments cannot contain braces. */
@@ -153,7 +149,7 @@ function findSegmentEnd(source: string, from: number): number {
   return -1;
 }
 
-function readString(source: string, start: number, fail: (reason: string, at: number) => never): [string, number] {
+function readString(source: string, start: number, fail: Fail): [string, number] {
   const quote = source[start]!;
   let value = '';
   let j = start + 1;

@@ -14,31 +14,18 @@ interface IndexOptions {
  * `isActive('new_checkout')` is type-checked), once or on every change with `--watch`.
  */
 export async function run(ctx: CommandContext, input: CommandInput<IndexOptions>): Promise<void> {
-  const { indexFeatures } = await import('@switchyard/features');
+  const { importExtensionOf, runFeatureIndex } = await import('@switchyard/features');
   const o = input.options;
-  const ext = o.importExtension;
-  if (ext !== 'js' && ext !== 'ts' && ext !== 'none') throw usageError(`--import-extension must be js, ts or none, got "${ext}"`);
-  const dir = path.resolve(ctx.io.cwd, o.dir);
-  const out = path.resolve(ctx.io.cwd, o.out ?? path.join(o.dir, 'registry.ts'));
-  const report = (count: number, file: string) => ctx.print(`${ctx.out.green('✔')} indexed ${count} feature${count === 1 ? '' : 's'} into ${path.relative(ctx.io.cwd, file) || file}`);
-  if (!o.watch) {
-    const index = await indexFeatures({ dir, out, importExtension: ext });
-    report(index.features.length, index.out);
-    return;
-  }
-  const watcher = await indexFeatures({
-    dir,
-    out,
-    importExtension: ext,
-    watch: true,
-    onChange: (index) => report(index.features.length, index.out),
-    onError: (err) => ctx.note(ctx.err.red(`error: ${err.message}`)),
-  });
-  report(watcher.features.length, watcher.out);
-  ctx.note(`watching ${path.relative(ctx.io.cwd, dir) || dir} for *_feature files (Ctrl+C to stop)`);
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
-  await watcher.close();
+  const importExtension = importExtensionOf(o.importExtension);
+  if (!importExtension) throw usageError(`--import-extension must be js, ts or none, got "${o.importExtension}"`);
+  const cwd = ctx.io.cwd;
+  const shown = (file: string) => path.relative(cwd, file) || file;
+  await runFeatureIndex(
+    { dir: path.resolve(cwd, o.dir), ...(o.out !== undefined ? { out: path.resolve(cwd, o.out) } : {}), watch: o.watch === true, importExtension },
+    {
+      indexed: ({ features, out }) => ctx.print(`${ctx.out.green('✔')} indexed ${features.length} feature${features.length === 1 ? '' : 's'} into ${shown(out)}`),
+      watching: (dir) => ctx.note(`watching ${shown(dir)} for *_feature files (Ctrl+C to stop)`),
+      error: (err) => ctx.note(ctx.err.red(`error: ${err.message}`)),
+    },
+  );
 }
