@@ -86,15 +86,4 @@ export { contextValue as unleashContextValue } from './unleash/context';
 export { UNLEASH_OPERATORS } from './unleash/constraints';
 export { UNLEASH_STRATEGIES } from './unleash/strategies';
 export { DISABLED_VARIANT } from './unleash/compile-unleash-rule';
-export {
-  formatDiagnostic,
-  compareDiagnostics,
-  diagnosticJson,
-  renderDiagnostics,
-  summarizeDiagnostics,
-  formatDocumentPath,
-  type Diagnostic,
-  type DiagnosticCode,
-  type DiagnosticSeverity,
-  type RenderDiagnosticsOptions,
-} from './diagnostic';
+export * from './diagnostic';
