@@ -33,13 +33,13 @@ export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
  * printed everything (for example every manifest error).
  */
 export class ExitError extends Error {
+  override readonly name = 'ExitError';
   constructor(
     readonly exitCode: ExitCode,
     message: string,
     options?: { cause?: unknown },
   ) {
     super(message, options);
-    this.name = 'ExitError';
   }
 }
 
@@ -50,11 +50,8 @@ export function usageError(message: string): ExitError {
 
 /** A store or server that cannot be reached or answered with a failure. */
 export class BackendError extends Error {
+  override readonly name = 'BackendError';
   readonly code = 'BACKEND' as const;
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'BackendError';
-  }
 }
 
 /** Codes of errors that mean the input was refused (thrown by the workflow runner and the features package). */

@@ -1,14 +1,12 @@
 /** The server could not be reached, or did not answer in time. Evaluation keeps serving the last known snapshot. */
 export class ServerUnavailableError extends Error {
+  override readonly name = 'ServerUnavailableError';
   readonly code = 'SERVER_UNAVAILABLE' as const;
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'ServerUnavailableError';
-  }
 }
 
 /** The server answered with an error status (`401`, `403`, `503`, …); `errorCode` is the server's error code when it sent one. */
 export class ServerResponseError extends Error {
+  override readonly name = 'ServerResponseError';
   readonly code = 'SERVER_RESPONSE' as const;
   constructor(
     readonly status: number,
@@ -16,6 +14,5 @@ export class ServerResponseError extends Error {
     message: string,
   ) {
     super(message);
-    this.name = 'ServerResponseError';
   }
 }

@@ -1,9 +1,9 @@
 /** A feature name was used that no definition (and no fake override) answers. */
 export class FeatureNotDefinedError extends Error {
+  override readonly name = 'FeatureNotDefinedError';
   readonly code = 'FEATURE_NOT_DEFINED' as const;
   constructor(readonly feature: string) {
     super(`feature "${feature}" is not defined; define it with createFeatures({ features }) or features.define()`);
-    this.name = 'FeatureNotDefinedError';
   }
 }
 
@@ -14,11 +14,11 @@ export class FeatureNotDefinedError extends Error {
  * request has no user, tenant …), 500 for identifiers the application computes wrongly.
  */
 export class InvalidScopeError extends Error {
+  override readonly name = 'InvalidScopeError';
   readonly code = 'INVALID_SCOPE' as const;
   readonly status: number;
   constructor(message: string, options: { missing?: boolean } = {}) {
     super(message);
-    this.name = 'InvalidScopeError';
     this.status = options.missing ? 400 : 500;
   }
 
@@ -35,6 +35,7 @@ export class InvalidScopeError extends Error {
 
 /** A feature class could not be built: its constructor needs arguments and no container was given, or the container failed. */
 export class FeatureConstructionError extends Error {
+  override readonly name = 'FeatureConstructionError';
   readonly code = 'FEATURE_CONSTRUCTION' as const;
   constructor(
     readonly feature: string,
@@ -42,15 +43,14 @@ export class FeatureConstructionError extends Error {
     options?: { cause?: unknown },
   ) {
     super(message, options);
-    this.name = 'FeatureConstructionError';
   }
 }
 
 /** `HasFeatures` models were asked for `.features` before `setDefaultFeatures()`. */
 export class DefaultFeaturesMissingError extends Error {
+  override readonly name = 'DefaultFeaturesMissingError';
   readonly code = 'DEFAULT_FEATURES_MISSING' as const;
   constructor() {
     super('model.features needs the application features: call setDefaultFeatures(createFeatures({ ... })) at startup');
-    this.name = 'DefaultFeaturesMissingError';
   }
 }

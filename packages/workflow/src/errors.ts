@@ -1,5 +1,6 @@
 /** No workflow is registered for a product and feature tag. Rendered as HTTP 404. */
 export class FeatureNotFoundError extends Error {
+  override readonly name = 'FeatureNotFoundError';
   readonly code = 'FEATURE_NOT_FOUND' as const;
   constructor(
     readonly product: string,
@@ -7,30 +8,29 @@ export class FeatureNotFoundError extends Error {
     known: string[],
   ) {
     super(`no feature "${featureTag}" in product "${product}"${known.length ? ` (features: ${known.join(', ')})` : ''}`);
-    this.name = 'FeatureNotFoundError';
   }
 }
 
 /** A session token is missing, malformed, expired or signed with the wrong key. Rendered as HTTP 401. */
 export class SessionError extends Error {
+  override readonly name = 'SessionError';
   readonly code = 'SESSION_INVALID' as const;
   constructor(
     readonly sessionTag: string,
     reason: string,
   ) {
     super(`session "${sessionTag}": ${reason}`);
-    this.name = 'SessionError';
   }
 }
 
 /** A step failed for a reason the step itself reports (HTTP status, unroutable message, …). */
 export class StepFailure extends Error {
+  override readonly name = 'StepFailure';
   constructor(
     message: string,
     options?: { cause?: unknown; code?: string },
   ) {
     super(message, options);
-    this.name = 'StepFailure';
     if (options?.code) this.code = options.code;
   }
   /** A stable reason code when there is one (e.g. `HTTP_STATUS`). */
@@ -39,15 +39,16 @@ export class StepFailure extends Error {
 
 /** A flag gate names a flag the engine does not define. */
 export class FlagNotFoundError extends Error {
+  override readonly name = 'FlagNotFoundError';
   readonly code = 'FLAG_NOT_FOUND' as const;
   constructor(readonly flagKey: string) {
     super(`flag "${flagKey}" does not exist`);
-    this.name = 'FlagNotFoundError';
   }
 }
 
 /** An HTTP request would carry a secret to an origin the secret is not bound to; nothing was sent. */
 export class SecretNotBoundError extends Error {
+  override readonly name = 'SecretNotBoundError';
   readonly code = 'SECRET_NOT_BOUND' as const;
   constructor(
     readonly secret: string,
@@ -55,42 +56,41 @@ export class SecretNotBoundError extends Error {
     hint: string,
   ) {
     super(`secret "${secret}" may not be sent to ${origin}: ${hint}`);
-    this.name = 'SecretNotBoundError';
   }
 }
 
 /** The run took longer than its deadline; the steps still running were cancelled. */
 export class RunDeadlineError extends Error {
+  override readonly name = 'RunDeadlineError';
   readonly code = 'DEADLINE_EXCEEDED' as const;
   constructor(readonly deadlineMs: number) {
     super(`the run exceeded its deadline of ${deadlineMs} ms`);
-    this.name = 'RunDeadlineError';
   }
 }
 
 /** The caller gave up on the run (an aborted `signal`, a client that disconnected). */
 export class RunAbortedError extends Error {
+  override readonly name = 'RunAbortedError';
   readonly code = 'ABORTED' as const;
   constructor(reason = 'the caller cancelled the run') {
     super(reason);
-    this.name = 'RunAbortedError';
   }
 }
 
 /** A step attempt ran longer than its `timeout`. */
 export class StepTimeoutError extends Error {
+  override readonly name = 'StepTimeoutError';
   readonly code = 'TIMEOUT' as const;
   constructor(readonly timeoutMs: number) {
     super(`timed out after ${timeoutMs} ms`);
-    this.name = 'StepTimeoutError';
   }
 }
 
 /** The run was cancelled because another step failed. */
 export class RunCancelledError extends Error {
+  override readonly name = 'RunCancelledError';
   readonly code = 'CANCELLED' as const;
   constructor(readonly failedStep: string) {
     super(`cancelled: step "${failedStep}" failed`);
-    this.name = 'RunCancelledError';
   }
 }

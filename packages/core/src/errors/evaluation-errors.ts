@@ -6,49 +6,34 @@ export abstract class EvaluationError extends Error {
 }
 
 export class FlagNotFoundError extends EvaluationError {
+  override readonly name = 'FlagNotFoundError';
   readonly code = 'FLAG_NOT_FOUND' as const;
   constructor(readonly key: string) {
     super(`flag "${key}" not found`);
-    this.name = 'FlagNotFoundError';
   }
 }
 
 export class TypeMismatchError extends EvaluationError {
+  override readonly name = 'TypeMismatchError';
   readonly code = 'TYPE_MISMATCH' as const;
-  constructor(message: string) {
-    super(message);
-    this.name = 'TypeMismatchError';
-  }
 }
 
 export class ParseError extends EvaluationError {
+  override readonly name = 'ParseError';
   readonly code = 'PARSE_ERROR' as const;
-  constructor(message: string) {
-    super(message);
-    this.name = 'ParseError';
-  }
 }
 
 export class TargetingKeyMissingError extends EvaluationError {
+  override readonly name = 'TargetingKeyMissingError';
   readonly code = 'TARGETING_KEY_MISSING' as const;
-  constructor(message: string) {
-    super(message);
-    this.name = 'TargetingKeyMissingError';
-  }
 }
 
 export class InvalidContextError extends EvaluationError {
+  override readonly name = 'InvalidContextError';
   readonly code = 'INVALID_CONTEXT' as const;
-  constructor(message: string) {
-    super(message);
-    this.name = 'InvalidContextError';
-  }
 }
 
 export class GeneralError extends EvaluationError {
+  override readonly name = 'GeneralError';
   readonly code = 'GENERAL' as const;
-  constructor(message: string) {
-    super(message);
-    this.name = 'GeneralError';
-  }
 }

@@ -6,18 +6,20 @@ export interface ValidationIssue {
 
 /** Input (a definition, a value, a request) is invalid. Rendered as HTTP 422, CLI exit 1. */
 export class ValidationError extends Error {
+  // Widened to string: subclasses (workflow definition and storage path errors) name themselves.
+  override readonly name: string = 'ValidationError';
   readonly code = 'VALIDATION' as const;
   constructor(
     readonly issues: ValidationIssue[],
     message = issues.map((i) => (i.path.length ? `${formatPath(i.path)}: ${i.message}` : i.message)).join('; '),
   ) {
     super(message);
-    this.name = 'ValidationError';
   }
 }
 
 /** A write was based on a stale version. Rendered as HTTP 409. */
 export class ConflictError extends Error {
+  override readonly name = 'ConflictError';
   readonly code = 'CONFLICT' as const;
   constructor(
     readonly key: string,
@@ -25,17 +27,13 @@ export class ConflictError extends Error {
     readonly actualVersion: number,
   ) {
     super(`"${key}" is at version ${actualVersion}, not ${expectedVersion}; read it again and retry`);
-    this.name = 'ConflictError';
   }
 }
 
 /** The backend cannot be reached or did not answer in time. Rendered as HTTP 503, CLI exit 3. */
 export class StoreUnavailableError extends Error {
+  override readonly name = 'StoreUnavailableError';
   readonly code = 'STORE_UNAVAILABLE' as const;
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'StoreUnavailableError';
-  }
 }
 
 /** `a.b[2].c` from `['a', 'b', 2, 'c']`. */

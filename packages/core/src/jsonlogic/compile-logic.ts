@@ -21,11 +21,8 @@ export interface CompileLogicOptions {
 
 /** A JsonLogic expression that cannot be compiled (unknown operator, unresolved `$ref`, too deep). */
 export class LogicError extends Error {
+  override readonly name = 'LogicError';
   readonly code = 'PARSE_ERROR';
-  constructor(message: string) {
-    super(message);
-    this.name = 'LogicError';
-  }
 }
 
 const MAX_DEPTH = 200;

@@ -35,14 +35,19 @@ function primitiveEq(actual: unknown, expected: string): boolean | undefined {
   return undefined;
 }
 
-export const neq: Operator = (expected, options) => {
-  const test = eq(expected, options);
-  if (!test) return undefined;
-  return (actual) => {
-    const r = test(actual);
-    return r === undefined ? undefined : !r;
+/** The operator's answer inverted. "Not comparable" (`undefined`) stays so: a negation fails closed too. */
+function negated(operator: Operator): Operator {
+  return (expected, options) => {
+    const test = operator(expected, options);
+    if (!test) return undefined;
+    return (actual) => {
+      const r = test(actual);
+      return r === undefined ? undefined : !r;
+    };
   };
-};
+}
+
+export const neq: Operator = negated(eq);
 
 function numeric(compare: (a: number, b: number) => boolean): Operator {
   return (expected) => {
@@ -85,11 +90,4 @@ export const inList: Operator = (expected, { caseInsensitive }) => {
   };
 };
 
-export const notInList: Operator = (expected, options) => {
-  const test = inList(expected, options);
-  if (!test) return undefined;
-  return (actual) => {
-    const r = test(actual);
-    return r === undefined ? undefined : !r;
-  };
-};
+export const notInList: Operator = negated(inList);

@@ -11,6 +11,7 @@ export type RuntimeStartFailure =
 
 /** Thrown by `start()` (and the rejection of `ready`) when a runtime cannot start; nothing is left open. */
 export class RuntimeStartError extends Error {
+  override readonly name = 'RuntimeStartError';
   constructor(
     readonly failure: RuntimeStartFailure,
     message: string,
@@ -19,7 +20,6 @@ export class RuntimeStartError extends Error {
     options?: { cause?: unknown },
   ) {
     super(message, options);
-    this.name = 'RuntimeStartError';
   }
 
   /** Invalid manifests in `dir`: a one-line message naming the first problem and how many follow. */

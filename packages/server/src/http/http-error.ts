@@ -24,6 +24,7 @@ export type ErrorCodeName = keyof typeof ERROR_STATUS;
 
 /** An error with an HTTP status and a stable code; every surface renders it in its own shape. */
 export class HttpError extends Error {
+  override readonly name = 'HttpError';
   readonly status: number;
   constructor(
     readonly code: ErrorCodeName,
@@ -32,7 +33,6 @@ export class HttpError extends Error {
     readonly headers?: Record<string, string>,
   ) {
     super(message);
-    this.name = 'HttpError';
     this.status = ERROR_STATUS[code];
   }
 }

@@ -48,10 +48,7 @@ export type RuntimeOptions = ServerRuntimeOptions;
 
 /** Thrown when the runtime cannot start (store unreachable, manifests invalid); the message is one line. */
 export class StartupError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'StartupError';
-  }
+  override readonly name = 'StartupError';
 }
 
 /**

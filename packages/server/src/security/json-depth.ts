@@ -10,11 +10,11 @@ const BACKSLASH = 0x5c;
 
 /** Raised (before `JSON.parse` runs) for a body nested deeper than allowed; rendered as a 400. */
 export class JsonTooDeepError extends Error {
+  override readonly name = 'JsonTooDeepError';
   readonly type = 'entity.too.deep';
   readonly status = 400;
   constructor(readonly maxDepth: number) {
     super(`the JSON body is nested deeper than ${maxDepth} levels`);
-    this.name = 'JsonTooDeepError';
   }
 }
 

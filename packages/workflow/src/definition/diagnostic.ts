@@ -16,12 +16,12 @@ export const formatWorkflowDiagnostic: (d: Diagnostic) => string = formatDiagnos
 
 /** Workflow definitions were refused; nothing was registered. Rendered as HTTP 422, CLI exit 1. */
 export class WorkflowDefinitionError extends ValidationError {
+  override readonly name = 'WorkflowDefinitionError';
   constructor(readonly diagnostics: Diagnostic[]) {
     super(
       diagnostics.map((d) => ({ path: [d.file, ...(d.path ? [d.path] : [])], message: d.message })),
       `invalid workflow definition${diagnostics.length === 1 ? '' : 's'}:\n${diagnostics.map(formatDiagnostic).join('\n')}`,
     );
-    this.name = 'WorkflowDefinitionError';
   }
 }
 

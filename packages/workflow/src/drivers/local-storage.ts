@@ -7,18 +7,18 @@ import type { StorageDriver } from './types';
 
 /** The path of a storage step is outside the driver's root or otherwise unusable. */
 export class StoragePathError extends ValidationError {
+  override readonly name = 'StoragePathError';
   constructor(path: string, why: string) {
     super([{ path: ['path'], message: `${JSON.stringify(path)} ${why}` }]);
-    this.name = 'StoragePathError';
   }
 }
 
 /** The file a `get` asked for does not exist. */
 export class StorageNotFoundError extends Error {
+  override readonly name = 'StorageNotFoundError';
   readonly code = 'NOT_FOUND' as const;
   constructor(readonly path: string) {
     super(`file "${path}" not found`);
-    this.name = 'StorageNotFoundError';
   }
 }
 

@@ -5,22 +5,19 @@ import { AddressPolicy } from './address-policy';
 
 /** A request was refused before any byte reached the peer: wrong origin, refused address, cross-origin redirect. */
 export class OriginRefusedError extends Error {
+  override readonly name = 'OriginRefusedError';
   readonly code = 'ORIGIN_REFUSED' as const;
-  constructor(message: string) {
-    super(message);
-    this.name = 'OriginRefusedError';
-  }
 }
 
 /** A guarded request failed for another reason: too many redirects, an oversized response, a network error. */
 export class GuardedRequestError extends Error {
+  override readonly name = 'GuardedRequestError';
   constructor(
     readonly code: 'TOO_MANY_REDIRECTS' | 'RESPONSE_TOO_LARGE' | 'REQUEST_FAILED',
     message: string,
     options?: { cause?: unknown },
   ) {
     super(message, options);
-    this.name = 'GuardedRequestError';
   }
 }
 
