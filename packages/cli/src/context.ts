@@ -1,4 +1,5 @@
 import type { CliIo, Colors } from './io';
+import type { Progress } from './output/progress';
 
 /** What every command receives besides its own arguments and options. */
 export interface CommandContext {
@@ -8,10 +9,14 @@ export interface CommandContext {
   /** Colours for stderr. */
   err: Colors;
   verbose: boolean;
+  /** `--quiet`: no progress output. */
+  quiet: boolean;
   /** Prints one line on stdout. */
   print(line?: string): void;
   /** Prints one line on stderr (notes, progress, warnings). */
   note(line: string): void;
+  /** Starts progress output on stderr for a job of `total` steps (a bar on a terminal, lines elsewhere, none with `--quiet`). */
+  progress(total: number, label: string, unit: string): Promise<Progress>;
 }
 
 /** Arguments and options commander parsed for one command. */

@@ -3,6 +3,7 @@ import pkg from '../package.json';
 import type { CommandContext, CommandInput } from './context';
 import { EXIT, ExitError, toExitError } from './exit-error';
 import { colorsFor, processIo, type CliIo } from './io';
+import { startProgress } from './output/progress';
 import { COMMANDS, type CommandSpec, type OptionSpec } from './registry';
 
 /** The version `switchyard --version` prints. */
@@ -11,11 +12,13 @@ export const VERSION: string = pkg.version;
 const GLOBAL_OPTIONS: readonly OptionSpec[] = [
   { flags: '--verbose', description: 'print stack traces and more detail on errors' },
   { flags: '--no-color', description: 'never colour output (NO_COLOR does the same)' },
+  { flags: '-q, --quiet', description: 'no progress output on stderr (errors and warnings still print)' },
 ];
 
 interface RunState {
   verbose: boolean;
   color: boolean;
+  quiet: boolean;
 }
 
 function collect(value: string, previous: string[] | undefined): string[] {
@@ -70,8 +73,10 @@ function contextFor(io: CliIo, state: RunState): CommandContext {
     out,
     err,
     verbose: state.verbose,
+    quiet: state.quiet,
     print: (line = '') => io.stdout.write(`${line}\n`),
     note: (line) => io.stderr.write(`${line}\n`),
+    progress: (total, label, unit) => startProgress(io, total, { label, unit, quiet: state.quiet }),
   };
 }
 
@@ -92,9 +97,10 @@ function addCommand(parent: Command, spec: CommandSpec, io: CliIo, argv: readonl
   if (!load) throw new Error(`command ${here.join(' ')} declares neither an implementation nor subcommands`);
   command.action(async (...params: unknown[]) => {
     const self = params[params.length - 1] as Command;
-    const own = self.opts<{ verbose?: boolean; color?: boolean }>();
-    const global = parent.optsWithGlobals<{ verbose?: boolean; color?: boolean }>();
+    const own = self.opts<{ verbose?: boolean; color?: boolean; quiet?: boolean }>();
+    const global = parent.optsWithGlobals<{ verbose?: boolean; color?: boolean; quiet?: boolean }>();
     state.verbose = Boolean(own.verbose || global.verbose);
+    state.quiet = Boolean(own.quiet || global.quiet);
     state.color = own.color !== false && global.color !== false;
     const mod = await load();
     await mod.run(contextFor(io, state), inputOf(self, argv, here) as CommandInput<never>);
@@ -102,7 +108,7 @@ function addCommand(parent: Command, spec: CommandSpec, io: CliIo, argv: readonl
 }
 
 /** Builds the `switchyard` program: every command from the registry, with help, examples and `--version`. */
-export function createProgram(io: CliIo = processIo(), argv: readonly string[] = [], state: RunState = { verbose: false, color: true }): Command {
+export function createProgram(io: CliIo = processIo(), argv: readonly string[] = [], state: RunState = { verbose: false, color: true, quiet: false }): Command {
   const program = new Command('switchyard');
   const errColors = colorsFor(io.stderr, io.env);
   program
@@ -140,7 +146,7 @@ function commanderExitCode(err: CommanderError): number {
  * to stderr as one line (`error: …`), with the stack trace when `--verbose` is given.
  */
 export async function runCli(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
-  const state: RunState = { verbose: false, color: true };
+  const state: RunState = { verbose: false, color: true, quiet: false };
   const program = createProgram(io, argv, state);
   try {
     await program.parseAsync([...argv], { from: 'user' });

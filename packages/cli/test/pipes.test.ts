@@ -17,6 +17,10 @@ beforeAll(async () => {
   store = `sqlite://${temp.dir}/big.db`;
   const imported = await runCli(['import', path.join(temp.dir, 'big.yaml'), '--store', store, '--create']);
   expect(imported.code, imported.stderr).toBe(0);
+  // stderr is a pipe: progress, if the import took long enough to report any, is plain count lines.
+  const [created, ...progress] = imported.stderr.split('\n').filter(Boolean);
+  expect(created).toMatch(/^created the SQLite database /);
+  for (const line of progress) expect(line).toMatch(/^import: [\d,]+\/[\d,]+ writes$/);
 }, 120_000);
 afterAll(() => temp.remove());
 
@@ -62,5 +66,16 @@ describe('output through a pipe is never cut', () => {
     });
     expect(stderr).toBe('');
     expect(code).toBe(0);
+  }, 60_000);
+
+  it('--quiet leaves stderr empty on a long validate; without it, stderr holds only progress lines', async () => {
+    const file = path.join(temp.dir, 'big.yaml');
+    const quiet = await runCli(['validate', file, '--quiet']);
+    expect(quiet.code, quiet.stderr).toBe(0);
+    expect(quiet.stderr).toBe('');
+    expect(quiet.stdout).toContain(`${FLAGS} flags: valid`);
+    const plain = await runCli(['validate', file]);
+    expect(plain.code).toBe(0);
+    for (const line of plain.stderr.split('\n').filter(Boolean)) expect(line).toMatch(/^validate: [\d,]+\/[\d,]+ files$/);
   }, 60_000);
 });

@@ -14,6 +14,8 @@ export interface LoadManifestsOptions {
   validators?: ParseManifestOptions['validators'];
   /** Configured acceptance sources; see `ParseManifestOptions.acceptanceSources`. */
   acceptanceSources?: ParseManifestOptions['acceptanceSources'];
+  /** Called once the file list is known (`done` 0) and after each file is read and parsed, e.g. to show progress. */
+  onFile?: (done: number, total: number) => void;
 }
 
 export interface LoadedManifests extends ManifestResult {
@@ -75,6 +77,15 @@ export async function loadManifests(dir: string, options: LoadManifestsOptions =
   } catch (err) {
     return { files: [], definitions: [], values: {}, errors: [readError(dir, err)], warnings: [] };
   }
-  const documents = await Promise.all(files.map((f) => readManifestFile(dir, f, options)));
+  const onFile = options.onFile;
+  let read = 0;
+  onFile?.(0, files.length);
+  const documents = await Promise.all(
+    files.map(async (f) => {
+      const document = await readManifestFile(dir, f, options);
+      onFile?.(++read, files.length);
+      return document;
+    }),
+  );
   return { files, ...mergeDocuments(documents) };
 }

@@ -5,7 +5,6 @@ import { usageError } from '../exit-error';
 import type { LoadedPaths } from '../input/load-manifest-paths';
 import { loadValidManifests } from '../input/load-valid-manifests';
 import { jsonText } from '../output/format-value';
-import { progressBar } from '../output/progress';
 import { applyPlan, planSteps } from '../plan/apply-plan';
 import { isEmptyPlan, planCounts, planImport } from '../plan/import-plan';
 import { planJson, renderPlan } from '../plan/render-plan';
@@ -27,7 +26,7 @@ async function importInto(ctx: CommandContext, store: FlagStore, url: string, lo
   const plan = await planImport(store, loaded, { prune: options.prune });
   const counts = planCounts(plan);
   if (!options.dryRun && !isEmptyPlan(plan)) {
-    const progress = options.json ? undefined : await progressBar(ctx.io, planSteps(plan), 'importing');
+    const progress = options.json ? undefined : await ctx.progress(planSteps(plan), 'import', 'writes');
     try {
       await applyPlan(store, plan, { actor: options.actor, onProgress: (done) => progress?.update(done) });
     } finally {

@@ -35,7 +35,14 @@ function plural(n: number, word: string): string {
 export async function run(ctx: CommandContext, input: CommandInput<ValidateOptions>): Promise<void> {
   const { diagnosticJson, renderDiagnostics } = await import('@switchyard/manifest');
   const acceptanceSources = await configuredSources(ctx, input.options.config);
-  const result = await loadManifestPaths(input.rest, ctx.io.cwd, { acceptanceSources });
+  // The number of files is known only once each folder is listed.
+  const progress = input.options.json ? undefined : await ctx.progress(0, 'validate', 'files');
+  let result;
+  try {
+    result = await loadManifestPaths(input.rest, ctx.io.cwd, { acceptanceSources, onProgress: (done, total) => progress?.update(done, total) });
+  } finally {
+    progress?.stop();
+  }
   const valid = result.errors.length === 0;
   if (input.options.json) {
     ctx.print(jsonText({ valid, files: result.files, flags: result.definitions.length, errors: result.errors.map(diagnosticJson), warnings: result.warnings.map(diagnosticJson) }));

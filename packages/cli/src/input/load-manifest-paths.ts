@@ -38,7 +38,13 @@ function rebase(d: Diagnostic, dir: string): Diagnostic {
  * file is clean, the whole set is loaded into an engine to catch problems across files (such as
  * prerequisite cycles).
  */
-export async function loadManifestPaths(paths: readonly string[], cwd: string, options: { acceptanceSources?: readonly string[] } = {}): Promise<LoadedPaths> {
+export interface LoadPathsOptions {
+  acceptanceSources?: readonly string[];
+  /** Files read so far and the files known so far (directories add theirs once listed). */
+  onProgress?: (done: number, total: number) => void;
+}
+
+export async function loadManifestPaths(paths: readonly string[], cwd: string, options: LoadPathsOptions = {}): Promise<LoadedPaths> {
   const manifest = await import('@switchyard/manifest');
   const out: LoadedPaths = { definitions: [], values: {}, errors: [], warnings: [], files: [] };
   const seen = new Map<string, FlagDefinition>();
@@ -56,7 +62,11 @@ export async function loadManifestPaths(paths: readonly string[], cwd: string, o
     }
     let result: { definitions: FlagDefinition[]; values: Record<string, MaintainedValues>; errors: Diagnostic[]; warnings: Diagnostic[] };
     if (info.isDirectory()) {
-      const loaded = await manifest.loadManifests(absolute, { acceptanceSources: options.acceptanceSources });
+      const before = out.files.length;
+      const loaded = await manifest.loadManifests(absolute, {
+        acceptanceSources: options.acceptanceSources,
+        onFile: (done, total) => options.onProgress?.(before + done, before + total),
+      });
       out.files.push(...loaded.files.map((f) => under(display, f)));
       result = {
         definitions: loaded.definitions.map((d) => (d.source?.file ? { ...d, source: { ...d.source, file: under(display, d.source.file) } } : d)),
@@ -75,6 +85,7 @@ export async function loadManifestPaths(paths: readonly string[], cwd: string, o
       }
       out.files.push(display);
       fromFiles.add(display);
+      options.onProgress?.(out.files.length, out.files.length);
       result = manifest.parseManifest(text, { file: display, flagSet: manifest.flagSetName(path.basename(given)), acceptanceSources: options.acceptanceSources });
     }
     out.errors.push(...result.errors);
