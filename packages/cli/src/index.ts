@@ -13,3 +13,4 @@ export { loadManifestPaths, type LoadedPaths } from './input/load-manifest-paths
 export { planImport, type ImportPlan, type FlagChange, type ValueChange } from './plan/import-plan';
 export { applyPlan } from './plan/apply-plan';
 export { main } from './main';
+export { renderCliReference } from './cli-reference';

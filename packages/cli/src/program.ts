@@ -9,7 +9,8 @@ import { COMMANDS, type CommandSpec, type OptionSpec } from './registry';
 /** The version `switchyard --version` prints. */
 export const VERSION: string = pkg.version;
 
-const GLOBAL_OPTIONS: readonly OptionSpec[] = [
+/** Options every command takes. */
+export const GLOBAL_OPTIONS: readonly OptionSpec[] = [
   { flags: '--verbose', description: 'print stack traces and more detail on errors' },
   { flags: '--no-color', description: 'never colour output (NO_COLOR does the same)' },
   { flags: '-q, --quiet', description: 'no progress output on stderr (errors and warnings still print)' },

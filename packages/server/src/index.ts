@@ -4,7 +4,8 @@ export { createServerRuntime, createRuntime, StartupError, type ServerRuntime, t
 export { workflowRunnerSettings } from './runtime/workflow-options';
 export { SyncTracker } from './runtime/sync-tracker';
 export { parseServerConfig, acceptanceSourceNames, SERVER_OPTIONS, DEFAULT_PORT, DEFAULT_HOST, DEFAULT_BODY_LIMIT, DEFAULT_WRITE_TIMEOUT_MS, type ParsedServerConfig } from './config/parse-config';
-export { configFileSchema, type ConfigFile } from './config/config-file';
+export { configFileSchema, type ConfigFile, type SettingDoc } from './config/config-file';
+export { renderConfigReference } from './config/config-reference';
 export { authEnabled, isLoopback, type ServerConfig, type WorkflowSettings, type AuthConfig, type ApiKeyCredential, type BasicCredential, type JwtConfig, type LogLevel } from './config/server-config';
 export { Authenticator, type AuthResult } from './auth/authenticator';
 export { ROLES, hasRole, type Role, type Principal } from './auth/roles';

@@ -12,66 +12,71 @@ const role = z.enum(ROLES);
 const roleName = z.string().min(1);
 const roleNames = z.array(z.string().min(1));
 
+/**
+ * How a setting is documented: `docs/configuration.md` is generated from these (`pnpm docs:generate`),
+ * so the reference cannot drift from what the server reads.
+ */
+export interface SettingDoc {
+  description: string;
+  /** Environment variable that overrides the file. */
+  env?: string;
+  /** `switchyard serve` / server command-line flag that overrides both. */
+  flag?: string;
+  default?: string;
+  [key: string]: unknown;
+}
+
+const doc = (meta: SettingDoc): SettingDoc => meta;
+
 /** The optional configuration file (JSON or YAML). Every field is optional; flags and environment variables win over it. */
 export const configFileSchema = strictObject({
-  port: z.union([z.number(), z.string()]).optional(),
-  host: z.string().optional(),
-  manifests: z.string().optional(),
-  store: z.string().optional(),
-  environment: z.string().optional(),
-  insecure: z.boolean().optional(),
-  bodyLimit: z.union([z.number(), z.string()]).optional(),
-  logLevel: z.enum(LOG_LEVELS as [string, ...string[]]).optional(),
-  watchManifests: z.boolean().optional(),
-  corsOrigins: z.array(z.string()).optional(),
-  authFailuresPerMinute: z.number().int().nonnegative().optional(),
-  redisCommands: z.array(z.string().min(1)).optional(),
-  writeTimeoutMs: z.number().int().nonnegative().optional(),
-  allowedHosts: z.array(z.string().min(1)).optional(),
-  headersTimeoutMs: z.number().int().positive().optional(),
-  requestTimeoutMs: z.number().int().positive().optional(),
-  streamsPerClient: z.number().int().positive().optional(),
-  maxStreams: z.number().int().positive().optional(),
+  port: z.union([z.number(), z.string()]).optional().meta(doc({ description: 'TCP port to listen on.', env: 'PORT', flag: '--port, -p', default: '3000' })),
+  host: z.string().optional().meta(doc({ description: 'Address to listen on. Anything but loopback requires credentials (or `insecure`).', env: 'HOST', flag: '--host', default: '127.0.0.1' })),
+  manifests: z.string().optional().meta(doc({ description: 'Folder (or file) of flag manifests, watched for changes. Relative to the config file.', env: 'SWITCHYARD_MANIFESTS (or DEFAULT_DATA_SOURCE)', flag: '--manifests, -m' })),
+  store: z.string().optional().meta(doc({ description: 'Store URL: `memory:`, `sqlite:PATH`, `postgres://…`, `redis://…`.', env: 'SWITCHYARD_STORE', flag: '--store, -s', default: 'sqlite:./data/switchyard.db' })),
+  environment: z.string().optional().meta(doc({ description: 'Environment whose manifest rules apply when a request names none.', env: 'SWITCHYARD_ENV (or NODE_ENV)', flag: '--env, -e' })),
+  insecure: z.boolean().optional().meta(doc({ description: 'Allow listening beyond loopback without credentials.', env: 'SWITCHYARD_INSECURE=1', flag: '--insecure', default: 'false' })),
+  bodyLimit: z.union([z.number(), z.string()]).optional().meta(doc({ description: 'Largest request body, in bytes.', env: 'SWITCHYARD_BODY_LIMIT', flag: '--body-limit', default: '1 MiB' })),
+  logLevel: z.enum(LOG_LEVELS as [string, ...string[]]).optional().meta(doc({ description: `Log level: ${LOG_LEVELS.join(', ')}.`, env: 'SWITCHYARD_LOG_LEVEL', flag: '--log-level', default: 'info' })),
+  watchManifests: z.boolean().optional().meta(doc({ description: 'Reload manifests when their files change.', flag: '--no-watch (turns it off)', default: 'true' })),
+  corsOrigins: z.array(z.string()).optional().meta(doc({ description: 'Browser origins allowed to call the API cross-origin (exact origins).', env: 'SWITCHYARD_CORS_ORIGINS (comma list)', flag: '--cors-origin (repeatable)' })),
+  authFailuresPerMinute: z.number().int().nonnegative().optional().meta(doc({ description: 'Refused authentications per client and minute before it is locked out (429); 0 disables the limit.', env: 'SWITCHYARD_AUTH_FAILURE_LIMIT', default: '20' })),
+  redisCommands: z.array(z.string().min(1)).optional().meta(doc({ description: 'Read-only Redis commands the cds `/rest/feature/redisSendCommand` endpoint may run on the store\'s own keys (none by default; anything else is refused with 403).', env: 'SWITCHYARD_REDIS_COMMANDS (comma list, added to the file\'s)' })),
+  writeTimeoutMs: z.number().int().nonnegative().optional().meta(doc({ description: 'Longest a write waits for the store before answering 503; 0 waits as long as the store does.', env: 'SWITCHYARD_WRITE_TIMEOUT_MS', default: '5000' })),
+  allowedHosts: z.array(z.string().min(1)).optional().meta(doc({ description: 'Host names (besides loopback) accepted in the `Host` header when no credentials are configured: protects against DNS rebinding.', env: 'SWITCHYARD_ALLOWED_HOSTS (comma list)', flag: '--allowed-host (repeatable)' })),
+  headersTimeoutMs: z.number().int().positive().optional().meta(doc({ description: 'Longest wait for a request\'s headers (at most 20000).', env: 'SWITCHYARD_HEADERS_TIMEOUT_MS', default: '20000' })),
+  requestTimeoutMs: z.number().int().positive().optional().meta(doc({ description: 'Longest wait for a whole request, headers and body.', env: 'SWITCHYARD_REQUEST_TIMEOUT_MS', default: '30000' })),
+  streamsPerClient: z.number().int().positive().optional().meta(doc({ description: 'Open event streams (`/v1/stream`) per client address.', env: 'SWITCHYARD_STREAMS_PER_CLIENT', default: '16' })),
+  maxStreams: z.number().int().positive().optional().meta(doc({ description: 'Open event streams in all.', env: 'SWITCHYARD_MAX_STREAMS', default: '1000' })),
   workflows: strictObject({
-    /** Folder of workflow definitions (YAML/JSON). */
-    dir: z.string().optional(),
-    /** Per-environment settings (base URLs, connections, secrets), as `@switchyard/workflow` takes them. */
-    environments: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
-    /** Session tags and how their JWTs are verified. */
-    sessions: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
-    /** Where `http` steps and webhooks may send requests, for every workflow. */
+    dir: z.string().optional().meta(doc({ description: 'Folder of workflow definitions (YAML/JSON). Relative to the config file.', env: 'SWITCHYARD_WORKFLOWS', flag: '--workflows, -w' })),
+    environments: z.record(z.string(), z.record(z.string(), z.unknown())).optional().meta(doc({ description: 'Per-environment settings (base URLs, connections, secrets), as `@switchyard/workflow` takes them.' })),
+    sessions: z.record(z.string(), z.record(z.string(), z.unknown())).optional().meta(doc({ description: 'Session tags and how their JWTs are verified.' })),
     network: strictObject({
-      /** The only origins requests may go to; absent: any public origin. */
-      allowOrigins: z.array(z.string()).optional(),
-      /** Loopback, private or link-local addresses (CIDR blocks or addresses) requests may still reach. */
-      allowPrivate: z.array(z.string()).optional(),
-      /** Largest response body a step reads, in bytes. */
-      maxResponseBytes: z.number().int().positive().optional(),
-    }).optional(),
-    /** Per-attempt timeout of steps that set none (default 10 000 ms). */
-    stepTimeoutMs: z.number().int().positive().optional(),
-    /** Deadline of a whole run for workflows that set none (default 30 000 ms). */
-    runDeadlineMs: z.number().int().positive().optional(),
-  }).optional(),
-  /** Acceptance sources by the name manifests give in `source` (e.g. `pivotal`). */
-  acceptance: z.record(z.string().min(1), acceptanceSourceFileSchema).optional(),
+      allowOrigins: z.array(z.string()).optional().meta(doc({ description: 'The only origins `http` steps may send requests to; absent: any public origin.' })),
+      allowPrivate: z.array(z.string()).optional().meta(doc({ description: 'Loopback, private or link-local addresses (CIDR blocks or addresses) requests may still reach.' })),
+      maxResponseBytes: z.number().int().positive().optional().meta(doc({ description: 'Largest response body a step reads, in bytes.' })),
+    }).optional().meta(doc({ description: 'Where `http` steps may send requests, for every workflow.' })),
+    stepTimeoutMs: z.number().int().positive().optional().meta(doc({ description: 'Per-attempt timeout of steps that set none.', default: '10000' })),
+    runDeadlineMs: z.number().int().positive().optional().meta(doc({ description: 'Deadline of a whole run for workflows that set none.', default: '30000' })),
+  }).optional().meta(doc({ description: 'Feature workflows served at `/v1/features/run`.' })),
+  acceptance: z.record(z.string().min(1), acceptanceSourceFileSchema).optional().meta(doc({ description: 'Acceptance sources, by the name manifests give in `source` (e.g. `pivotal`). `SWITCHYARD_<NAME>_TOKEN` overrides a source\'s token.' })),
   auth: strictObject({
-    apiKeys: z.array(strictObject({ key: z.string().min(1), role: roleName })).optional(),
-    basic: z.array(strictObject({ username: z.string().min(1), password: z.string().min(1), role: roleName })).optional(),
-    /** cds-feature-toggles' access roles: role names granting read and write (default `system-user`) … */
-    serviceAccessRoles: roleNames.optional(),
-    readAccessRoles: roleNames.optional(),
-    writeAccessRoles: roleNames.optional(),
-    adminAccessRoles: roleNames.optional(),
+    apiKeys: z.array(strictObject({ key: z.string().min(1), role: roleName })).optional().meta(doc({ description: 'API keys and their roles (`read`, `write`, `admin` or an access role).', env: 'SWITCHYARD_API_KEYS (KEY:ROLE,…, added), FLAGS_API_KEY (one admin key)' })),
+    basic: z.array(strictObject({ username: z.string().min(1), password: z.string().min(1), role: roleName })).optional().meta(doc({ description: 'Basic-auth users and their roles.', env: 'FLAGS_USERNAME + FLAGS_PASSWORD (one admin user)' })),
+    serviceAccessRoles: roleNames.optional().meta(doc({ description: 'cds-feature-toggles access roles granting read and write.', env: 'SWITCHYARD_SERVICE_ACCESS_ROLES', default: 'system-user' })),
+    readAccessRoles: roleNames.optional().meta(doc({ description: 'Access roles granting read.', env: 'SWITCHYARD_READ_ACCESS_ROLES' })),
+    writeAccessRoles: roleNames.optional().meta(doc({ description: 'Access roles granting write.', env: 'SWITCHYARD_WRITE_ACCESS_ROLES' })),
+    adminAccessRoles: roleNames.optional().meta(doc({ description: 'Access roles granting admin.', env: 'SWITCHYARD_ADMIN_ACCESS_ROLES' })),
     jwt: strictObject({
-      secret: z.string().min(1).optional(),
-      jwksUrl: z.url().optional(),
-      issuer: z.string().optional(),
-      audience: z.string().optional(),
-      roleClaim: z.string().min(1).optional(),
-      defaultRole: role.optional(),
-    }).optional(),
-  }).optional(),
+      secret: z.string().min(1).optional().meta(doc({ description: 'HS256 secret that signs accepted tokens.', env: 'FLAGS_JWT_SECRET' })),
+      jwksUrl: z.url().optional().meta(doc({ description: 'JWKS URL of the token issuer (RS/ES/EdDSA keys).', env: 'FLAGS_JWKS_URL' })),
+      issuer: z.string().optional().meta(doc({ description: 'Required `iss` claim.', env: 'FLAGS_JWT_ISSUER' })),
+      audience: z.string().optional().meta(doc({ description: 'Required `aud` claim.', env: 'FLAGS_JWT_AUDIENCE' })),
+      roleClaim: z.string().min(1).optional().meta(doc({ description: 'Claim holding the role.', env: 'SWITCHYARD_JWT_ROLE_CLAIM', default: 'role' })),
+      defaultRole: role.optional().meta(doc({ description: 'Role of a valid token without a role claim.', env: 'SWITCHYARD_JWT_DEFAULT_ROLE', default: 'read' })),
+    }).optional().meta(doc({ description: 'JSON Web Tokens (`Authorization: Bearer`).' })),
+  }).optional().meta(doc({ description: 'Credentials. With none configured the server listens on loopback only (unless `insecure`). Weak keys are refused unless `SWITCHYARD_ALLOW_WEAK_KEYS=1`.' })),
 });
 
 export type ConfigFile = z.infer<typeof configFileSchema>;
