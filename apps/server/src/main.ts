@@ -17,6 +17,9 @@ const USAGE = `Usage: switchyard-server [options]
       --log-level LEVEL  fatal, error, warn, info, debug, trace or silent
       --body-limit BYTES largest accepted request body (default 1048576)
       --no-watch         do not reload manifests when files change
+  -w, --workflows DIR    feature workflows served at /v1/features/run (SWITCHYARD_WORKFLOWS)
+      --cors-origin O    browser origin allowed to call the API cross-origin
+                         (SWITCHYARD_CORS_ORIGINS, comma list; repeatable)
 
 Credentials: SWITCHYARD_API_KEYS="key1:admin,key2:read", FLAGS_API_KEY, FLAGS_USERNAME/FLAGS_PASSWORD,
 FLAGS_JWT_SECRET or FLAGS_JWKS_URL (+ FLAGS_JWT_ISSUER, FLAGS_JWT_AUDIENCE). API keys need at least 16

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { SERVER_OPTIONS } from '@switchyard/server';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const main = path.join(root, 'apps/server/src/main.ts');
@@ -38,5 +39,8 @@ describe('switchyard-server', () => {
     const r = run(['--help']);
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('Usage: switchyard-server [options]');
+    // Every option the server parses is in the usage text.
+    const missing = Object.keys(SERVER_OPTIONS).filter((name) => !String(r.stdout).includes(`--${name}`));
+    expect(missing).toEqual([]);
   });
 });

@@ -104,6 +104,8 @@ export const COMMANDS: readonly CommandSpec[] = [
       { flags: '--log-level <level>', description: 'fatal, error, warn, info, debug, trace or silent' },
       { flags: '--body-limit <bytes>', description: 'largest accepted request body (default 1048576)' },
       { flags: '--no-watch', description: 'do not reload manifests when files change' },
+      { flags: '-w, --workflows <dir>', description: 'folder of feature workflows served at /v1/features/run (SWITCHYARD_WORKFLOWS)' },
+      { flags: '--cors-origin <origin>', description: 'browser origin allowed to call the API cross-origin (SWITCHYARD_CORS_ORIGINS; repeatable)', repeatable: true },
     ],
     examples: [
       'switchyard serve --manifests examples/manifests --store sqlite:./data/switchyard.db',

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { renderCliReference } from '../src/cli-reference';
+import { SERVER_OPTIONS } from '@switchyard/server';
 import { COMMANDS, type CommandSpec } from '../src/registry';
 
 const page = readFileSync(new URL('../../../docs/cli-reference.md', import.meta.url), 'utf8');
@@ -20,5 +21,12 @@ describe('docs/cli-reference.md', () => {
       return s.subcommands ? s.subcommands.flatMap(all) : (s.options ?? []).map((o) => o.flags);
     });
     for (const flags of options) expect(page).toContain(`| \`${flags}\` |`);
+  });
+
+  it('documents every option of the server under `switchyard serve`', () => {
+    const serve = COMMANDS.find((c) => c.name === 'serve')!;
+    const declared = (serve.options ?? []).map((o) => o.flags);
+    const missing = Object.keys(SERVER_OPTIONS).filter((name) => !declared.some((flags) => new RegExp(`--${name}\\b`).test(flags)));
+    expect(missing).toEqual([]);
   });
 });
