@@ -1,8 +1,8 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { flagValueSchema, ValidationError, type ValidationIssue } from '@switchyard/core';
-import type { FlagDefinition, MaintainedValues } from '@switchyard/core';
+import { adminPath, flagValueSchema, ValidationError, type ValidationIssue } from '@switchyard/core';
+import type { FlagDefinition, ListFlagsResponse, ListValuesResponse, MaintainedValues } from '@switchyard/core';
 import type { Http } from './http';
 
 /**
@@ -14,21 +14,16 @@ export interface ClientSnapshot {
   values?: Record<string, MaintainedValues>;
 }
 
-interface FlagsResponse {
-  flags: { definition: FlagDefinition }[];
-}
-interface ValuesResponse {
-  values: Record<string, MaintainedValues & { version?: number }>;
-}
-
 /**
  * Reads the server's full state: every definition (disabled ones too, so they serve their
- * fallback with `DISABLED` instead of being unknown) and every maintained value.
+ * fallback with `DISABLED` instead of being unknown) and every maintained value. Paths and answers
+ * are typed from the admin API contract; the transport stays `Http` for the client's own timeouts
+ * and `ServerUnavailableError`/`ServerResponseError` semantics.
  */
 export async function fetchSnapshot(http: Http): Promise<ClientSnapshot> {
   const [flags, values] = await Promise.all([
-    http.json<FlagsResponse>('GET', '/api/v1/flags?includeDisabled=true'),
-    http.json<ValuesResponse>('GET', '/api/v1/values'),
+    http.json<ListFlagsResponse | undefined>('GET', `${adminPath('listFlags')}?includeDisabled=true`),
+    http.json<ListValuesResponse | undefined>('GET', adminPath('listValues')),
   ]);
   if (!Array.isArray(flags?.flags)) throw new ValidationError([{ path: ['flags'], message: 'GET /api/v1/flags: expected { flags: [...] }' }]);
   if (typeof values?.values !== 'object' || values.values === null) {

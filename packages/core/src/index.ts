@@ -87,3 +87,4 @@ export { UNLEASH_OPERATORS } from './unleash/constraints';
 export { UNLEASH_STRATEGIES } from './unleash/strategies';
 export { DISABLED_VARIANT } from './unleash/compile-unleash-rule';
 export * from './diagnostic';
+export * from './admin-api';

@@ -1,14 +1,11 @@
 import { ValidationError } from '@switchyard/core';
 import type { EvaluationContext, EvaluationDetails, FlagDefinition, StoredValues, ValueUpdate } from '@switchyard/core';
+import { AdminApiError, AdminNetworkError, AdminTimeoutError, createAdminClient, type AdminClient, type AdminErrorBody } from '@switchyard/client/admin';
 import { BackendError } from '../exit-error';
 import { ApiError } from './api-error';
 import type { Backend, FlagEntry, FlagListOptions, PurgeOptions, WriteOptions } from './backend';
 
 const TIMEOUT_MS = 15_000;
-
-interface ErrorBody {
-  error?: { code?: string; message?: string; issues?: { path?: (string | number)[]; message?: string }[] };
-}
 
 /** Removes user:password from a URL for messages. */
 function redactHttp(url: string): string {
@@ -24,15 +21,17 @@ function redactHttp(url: string): string {
   }
 }
 
-/** A `Backend` over a switchyard server's native API (`/api/v1`). */
+/** The reason under fetch's generic "fetch failed" (ECONNREFUSED, a timeout, a TLS error). */
+function reasonOf(err: unknown): string {
+  return err instanceof Error ? ((err.cause as Error | undefined)?.message ?? err.message) : String(err);
+}
+
+/** A `Backend` over a switchyard server's native API (`/api/v1`), through the typed admin client. */
 export class HttpBackend implements Backend {
   readonly label: string;
-  private readonly base: string;
+  private readonly client: AdminClient;
 
-  constructor(
-    baseUrl: string,
-    private readonly apiKey?: string,
-  ) {
+  constructor(baseUrl: string, apiKey?: string) {
     let parsed: URL;
     try {
       parsed = new URL(baseUrl);
@@ -42,105 +41,86 @@ export class HttpBackend implements Backend {
     if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
       throw new ValidationError([{ path: ['server'], message: 'must be http(s)' }], `--server: "${baseUrl}" must be an http:// or https:// URL`);
     }
-    this.base = parsed.href.replace(/\/+$/, '');
-    this.label = redactHttp(this.base);
+    const base = parsed.href.replace(/\/+$/, '');
+    this.label = redactHttp(base);
+    this.client = createAdminClient({ baseUrl: base, timeoutMs: TIMEOUT_MS, ...(apiKey ? { token: apiKey } : {}) });
   }
 
-  private async request<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; data: T | undefined }> {
-    const all: Record<string, string> = { accept: 'application/json', ...headers };
-    if (body !== undefined) all['content-type'] = 'application/json';
-    if (this.apiKey) all.authorization = `Bearer ${this.apiKey}`;
-    let response: Response;
+  /**
+   * Runs one call, translating the client's errors into the CLI's: unreachable → `BackendError`,
+   * 422 → core's `ValidationError`, 5xx → `BackendError`, other refusals → `ApiError`. With
+   * `onNotFound`, a 404 answers that value instead (a server without that API, or no such flag).
+   */
+  private async run<T>(what: string, call: (client: AdminClient) => Promise<T>, onNotFound?: () => T): Promise<T> {
     try {
-      response = await fetch(`${this.base}${path}`, {
-        method,
-        headers: all,
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(TIMEOUT_MS),
-      });
+      return await call(this.client);
     } catch (err) {
-      const cause = err instanceof Error ? ((err.cause as Error | undefined)?.message ?? err.message) : String(err);
-      throw new BackendError(`cannot reach server ${this.label}: ${cause}`, { cause: err });
-    }
-    const text = await response.text();
-    let data: unknown;
-    if (text) {
-      try {
-        data = JSON.parse(text);
-      } catch {
-        if (response.ok) throw new BackendError(`server ${this.label} answered ${method} ${path} with a body that is not JSON`);
+      if (err instanceof AdminNetworkError || err instanceof AdminTimeoutError) {
+        throw new BackendError(`cannot reach server ${this.label}: ${reasonOf(err.cause)}`, { cause: err });
       }
+      if (!(err instanceof AdminApiError)) throw err;
+      if (err.status === 404 && onNotFound) return onNotFound();
+      if (err.status < 400) throw new BackendError(`server ${this.label} answered ${what} with a body that is not JSON`, { cause: err });
+      throw this.failure(err, what);
     }
-    if (response.ok || response.status === 404) return { status: response.status, data: data as T };
-    throw this.failure(response.status, data as ErrorBody | undefined, `${method} ${path}`);
   }
 
-  private failure(status: number, body: ErrorBody | undefined, what: string): Error {
-    const code = body?.error?.code ?? `HTTP_${status}`;
-    const message = body?.error?.message ?? `server ${this.label} answered ${what} with HTTP ${status}`;
-    if (status === 422 || code === 'VALIDATION') {
-      const issues = (body?.error?.issues ?? []).map((i) => ({ path: i.path ?? [], message: i.message ?? 'invalid' }));
+  private failure(err: AdminApiError, what: string): Error {
+    const body = (err.body as Partial<AdminErrorBody> | undefined)?.error;
+    const code = body?.code ?? `HTTP_${err.status}`;
+    const message = body?.message ?? `server ${this.label} answered ${what} with HTTP ${err.status}`;
+    if (err.status === 422 || code === 'VALIDATION') {
+      const issues = err.details.map((i) => ({ path: i.path ?? [], message: i.message ?? 'invalid' }));
       return new ValidationError(issues.length ? issues : [{ path: [], message }], message);
     }
-    if (status >= 500) return new BackendError(`server ${this.label}: ${message}`);
-    return new ApiError(status, code, message);
-  }
-
-  private flagPath(key: string): string {
-    return `/api/v1/flags/${encodeURIComponent(key)}`;
+    if (err.status >= 500) return new BackendError(`server ${this.label}: ${message}`);
+    return new ApiError(err.status, code, message);
   }
 
   async listFlags(options: FlagListOptions = {}): Promise<FlagEntry[]> {
-    const query = new URLSearchParams();
-    if (options.flagSet !== undefined) query.set('flagSet', options.flagSet);
-    query.set('includeDisabled', String(options.includeDisabled ?? true));
-    const { data } = await this.request<{ flags: FlagEntry[] }>('GET', `/api/v1/flags?${query}`);
-    return data?.flags ?? [];
+    const query = { ...(options.flagSet !== undefined ? { flagSet: options.flagSet } : {}), includeDisabled: (options.includeDisabled ?? true) ? ('true' as const) : ('false' as const) };
+    return this.run('GET /api/v1/flags', async (c) => (await c.listFlags(query)).flags, () => []);
   }
 
   async getFlag(key: string): Promise<FlagEntry | undefined> {
-    const { status, data } = await this.request<FlagEntry>('GET', this.flagPath(key));
-    if (status === 404) return undefined;
-    return data && 'flag' in data ? (data as unknown as { flag: FlagEntry }).flag : data;
+    return this.run(`GET /api/v1/flags/${key}`, (c) => c.getFlag(key), () => undefined);
   }
 
   async upsertFlag(definition: FlagDefinition, options: WriteOptions = {}): Promise<FlagEntry> {
-    const headers: Record<string, string> = options.expectedVersion === undefined ? {} : { 'if-match': String(options.expectedVersion) };
-    const { status, data } = await this.request<{ flag: FlagEntry }>('PUT', this.flagPath(definition.key), definition, headers);
-    if (status === 404 || !data) throw new ApiError(status, 'NOT_FOUND', `server ${this.label} has no flag API at ${this.flagPath(definition.key)}`);
-    return data.flag;
+    const path = `/api/v1/flags/${encodeURIComponent(definition.key)}`;
+    const write = options.expectedVersion === undefined ? {} : { expectedVersion: options.expectedVersion };
+    return this.run(`PUT ${path}`, async (c) => (await c.putFlag(definition, write)).flag, () => {
+      throw new ApiError(404, 'NOT_FOUND', `server ${this.label} has no flag API at ${path}`);
+    });
   }
 
   async deleteFlag(key: string, options: WriteOptions = {}): Promise<boolean> {
-    const headers: Record<string, string> = options.expectedVersion === undefined ? {} : { 'if-match': String(options.expectedVersion) };
-    const { status } = await this.request<{ deleted: boolean }>('DELETE', this.flagPath(key), undefined, headers);
-    return status !== 404;
+    const write = options.expectedVersion === undefined ? {} : { expectedVersion: options.expectedVersion };
+    return this.run(`DELETE /api/v1/flags/${key}`, async (c) => (await c.deleteFlag(key, write)).deleted, () => false);
   }
 
   async listValues(): Promise<Record<string, StoredValues>> {
-    const { data } = await this.request<{ values: Record<string, StoredValues> }>('GET', '/api/v1/values');
-    return data?.values ?? {};
+    return this.run('GET /api/v1/values', async (c) => (await c.listValues()).values, () => ({}));
   }
 
   async setValues(updates: ValueUpdate[]): Promise<void> {
-    const { status } = await this.request('POST', '/api/v1/values', { updates });
-    if (status === 404) throw new ApiError(404, 'NOT_FOUND', `server ${this.label} has no values API`);
+    return this.run('POST /api/v1/values', (c) => c.updateValues({ updates }), () => {
+      throw new ApiError(404, 'NOT_FOUND', `server ${this.label} has no values API`);
+    });
   }
 
   /** Evaluates flags on the server (`POST /api/v1/evaluate`). */
   async evaluate(context: EvaluationContext, environment?: string, flags?: string[]): Promise<EvaluationDetails[]> {
-    const { data } = await this.request<{ results: EvaluationDetails[] }>('POST', '/api/v1/evaluate', { context, environment, flags });
-    return data?.results ?? [];
+    const body = { context, ...(environment !== undefined ? { environment } : {}), ...(flags !== undefined ? { flags } : {}) };
+    return this.run('POST /api/v1/evaluate', async (c) => (await c.evaluate(body)).results, () => []);
   }
 
   async listFeatures(): Promise<string[]> {
-    const { data } = await this.request<{ features: string[] }>('GET', '/api/v1/features');
-    return data?.features ?? [];
+    return this.run('GET /api/v1/features', async (c) => (await c.listFeatures()).features, () => []);
   }
 
   async purgeFeatures(options: PurgeOptions): Promise<number> {
-    const { data } = await this.request<{ purged: number }>('POST', '/api/v1/features/purge', options);
-    return data?.purged ?? 0;
+    return this.run('POST /api/v1/features/purge', async (c) => (await c.purgeFeatures(options)).purged, () => 0);
   }
 
   async close(): Promise<void> {}

@@ -1,7 +1,18 @@
 import type { Request, Response, Router } from 'express';
 import { z } from 'zod';
-import { findPrerequisiteCycle, flagDefinitionSchema, flagValueSchema, scopeMapSchema, strictObject, ValidationError } from '@switchyard/core';
-import type { EvaluationContext, FlagDefinition, StoredFlag, ValueUpdate } from '@switchyard/core';
+import {
+  adminRoutes,
+  auditQuerySchema,
+  evaluateBodySchema,
+  findPrerequisiteCycle,
+  flagDefinitionSchema,
+  flagEntrySchema,
+  listFlagsQuerySchema,
+  purgeFeaturesBodySchema,
+  updateValuesBodySchema,
+  ValidationError,
+} from '@switchyard/core';
+import type { AdminFlagEntry as FlagEntry, EvaluationContext, FlagDefinition, StoredFlag, ValueUpdate } from '@switchyard/core';
 import { principalOf } from '../auth/require-role';
 import { HttpError } from '../http/http-error';
 import { bodyOf, parseOrThrow, queryOf } from '../http/operations';
@@ -11,34 +22,6 @@ import { routeGroups } from './route-groups';
 
 const TAG = 'Switchyard native API (/api/v1)';
 
-const flagEntrySchema = z.object({
-  definition: flagDefinitionSchema,
-  version: z.number(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  source: z.enum(['store', 'manifest']),
-  readOnly: z.boolean(),
-});
-type FlagEntry = z.infer<typeof flagEntrySchema>;
-
-const booleanText = z.enum(['true', 'false', '1', '0']);
-const listQuery = strictObject({ flagSet: z.string().optional(), includeDisabled: booleanText.optional() });
-const valueUpdateSchema = strictObject({
-  key: z.string().min(1),
-  value: flagValueSchema.nullable(),
-  scope: scopeMapSchema.optional(),
-  clearSubScopes: z.boolean().optional(),
-  remoteOnly: z.boolean().optional(),
-  expectedVersion: z.number().int().min(0).optional(),
-});
-const valuesBody = strictObject({ updates: z.array(valueUpdateSchema).min(1) });
-const evaluateBody = strictObject({ context: z.record(z.string(), z.unknown()).optional(), environment: z.string().min(1).optional(), flags: z.array(z.string()).optional() });
-const auditQuery = strictObject({
-  key: z.string().optional(),
-  limit: z.coerce.number().int().min(1).max(1000).optional(),
-  beforeId: z.coerce.number().int().min(1).optional(),
-});
-const purgeBody = strictObject({ features: z.array(z.string()).optional(), except: z.array(z.string()).optional() });
 const ifMatch = { name: 'If-Match', description: 'Version last read; `0` = create only. A stale version is refused with 409.' };
 
 /** `If-Match: <version>` as a number, or `undefined`; anything else is a 400. */
@@ -101,17 +84,16 @@ function flagRoutes(ctx: ServerContext, router: Router): void {
     auth,
     {
       operationId: 'listFlags',
-      method: 'get',
-      path: '/api/v1/flags',
+      ...adminRoutes.listFlags,
       summary: 'Every flag: manifest flags (read-only, version 0) and stored ones',
       description: 'Disabled flags are listed only with `includeDisabled=true`.',
       tag: TAG,
       role: 'read',
-      query: listQuery,
+      query: listFlagsQuerySchema,
       responses: { 200: { description: 'Flags', schema: z.object({ flags: z.array(flagEntrySchema) }) } },
     },
     async (_req, res) => {
-      const q = queryOf<z.infer<typeof listQuery>>(res);
+      const q = queryOf<z.infer<typeof listFlagsQuerySchema>>(res);
       const includeDisabled = q.includeDisabled === 'true' || q.includeDisabled === '1';
       const stored = await store.listFlags({ includeDisabled, ...(q.flagSet !== undefined ? { flagSet: q.flagSet } : {}) });
       const flags: FlagEntry[] = [];
@@ -132,8 +114,7 @@ function flagRoutes(ctx: ServerContext, router: Router): void {
     auth,
     {
       operationId: 'getFlag',
-      method: 'get',
-      path: '/api/v1/flags/:key',
+      ...adminRoutes.getFlag,
       summary: 'One flag',
       tag: TAG,
       role: 'read',
@@ -154,8 +135,7 @@ function flagRoutes(ctx: ServerContext, router: Router): void {
     auth,
     {
       operationId: 'putFlag',
-      method: 'put',
-      path: '/api/v1/flags/:key',
+      ...adminRoutes.putFlag,
       summary: 'Create or replace a flag definition',
       description: 'The key in the body must equal the path key or be absent.',
       tag: TAG,
@@ -183,8 +163,7 @@ function flagRoutes(ctx: ServerContext, router: Router): void {
     auth,
     {
       operationId: 'deleteFlag',
-      method: 'delete',
-      path: '/api/v1/flags/:key',
+      ...adminRoutes.deleteFlag,
       summary: 'Delete a flag and its maintained values',
       tag: TAG,
       role: 'write',
@@ -211,8 +190,7 @@ function valueRoutes(ctx: ServerContext, router: Router): void {
     auth,
     {
       operationId: 'listValues',
-      method: 'get',
-      path: '/api/v1/values',
+      ...adminRoutes.listValues,
       summary: 'Maintained values in the store, by key (including keys without a definition)',
       tag: TAG,
       role: 'read',
@@ -228,12 +206,11 @@ function valueRoutes(ctx: ServerContext, router: Router): void {
     auth,
     {
       operationId: 'updateValues',
-      method: 'post',
-      path: '/api/v1/values',
+      ...adminRoutes.updateValues,
       summary: 'Apply value updates atomically (all or nothing)',
       tag: TAG,
       role: 'write',
-      body: valuesBody,
+      body: updateValuesBodySchema,
       responses: { 204: 'Applied', 409: 'CONFLICT (expectedVersion)', 422: 'VALIDATION, listing every problem; nothing applied' },
     },
     async (_req, res) => {
@@ -253,16 +230,15 @@ function evaluationAndAuditRoutes(ctx: ServerContext, router: Router): void {
     auth,
     {
       operationId: 'evaluate',
-      method: 'post',
-      path: '/api/v1/evaluate',
+      ...adminRoutes.evaluate,
       summary: 'Evaluate flags for a context (all flags unless `flags` lists some)',
       tag: TAG,
       role: 'read',
-      body: evaluateBody,
+      body: evaluateBodySchema,
       responses: { 200: 'Evaluation details, one per flag' },
     },
     (_req, res) => {
-      const { context, environment, flags } = bodyOf<z.infer<typeof evaluateBody>>(res);
+      const { context, environment, flags } = bodyOf<z.infer<typeof evaluateBodySchema>>(res);
       const c = (context ?? {}) as EvaluationContext;
       const options = environment !== undefined ? { environment } : undefined;
       const results = flags ? flags.map((k) => engine.evaluate(k, c, options)) : engine.evaluateAll(c, options);
@@ -276,16 +252,15 @@ function evaluationAndAuditRoutes(ctx: ServerContext, router: Router): void {
     auth,
     {
       operationId: 'listAudit',
-      method: 'get',
-      path: '/api/v1/audit',
+      ...adminRoutes.listAudit,
       summary: 'Applied changes, newest first',
       tag: TAG,
       role: 'read',
-      query: auditQuery,
+      query: auditQuerySchema,
       responses: { 200: 'Audit entries' },
     },
     async (_req, res) => {
-      const q = queryOf<z.infer<typeof auditQuery>>(res);
+      const q = queryOf<z.infer<typeof auditQuerySchema>>(res);
       res.json({ entries: await store.listAudit(q) });
     },
   );
@@ -300,8 +275,7 @@ function featureRoutes(ctx: ServerContext, router: Router): void {
     auth,
     {
       operationId: 'listFeatures',
-      method: 'get',
-      path: '/api/v1/features',
+      ...adminRoutes.listFeatures,
       summary: 'Code-defined features with stored per-scope results',
       tag: TAG,
       role: 'admin',
@@ -317,16 +291,15 @@ function featureRoutes(ctx: ServerContext, router: Router): void {
     auth,
     {
       operationId: 'purgeFeatures',
-      method: 'post',
-      path: '/api/v1/features/purge',
+      ...adminRoutes.purgeFeatures,
       summary: 'Remove stored results of code-defined features (all, the listed ones, or all but `except`)',
       tag: TAG,
       role: 'admin',
-      body: purgeBody,
+      body: purgeFeaturesBodySchema,
       responses: { 200: 'How many results were removed' },
     },
     async (_req, res) => {
-      const { features, except } = bodyOf<z.infer<typeof purgeBody>>(res);
+      const { features, except } = bodyOf<z.infer<typeof purgeFeaturesBodySchema>>(res);
       if (!features && !except) return void res.json({ purged: await store.purgeFeatures() });
       const excluded = new Set(except ?? []);
       const targets = (features ?? (await store.listFeatures())).filter((f) => !excluded.has(f));
@@ -344,8 +317,7 @@ function whoamiRoute(ctx: ServerContext, router: Router): void {
     auth,
     {
       operationId: 'whoami',
-      method: 'get',
-      path: '/api/v1/whoami',
+      ...adminRoutes.whoami,
       summary: 'Who the credentials are and what role they carry',
       description: 'Lets clients (the console) adapt to the role: `read` sees no edit controls.',
       tag: TAG,

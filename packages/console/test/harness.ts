@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import express from 'express';
 import helmet from 'helmet';
-import { Authenticator, createRuntime, type ServerConfig, type ServerRuntime, type SwitchyardLocals } from '@switchyard/server';
+import { Authenticator, createServerRuntime, type ServerConfig, type ServerRuntime, type SwitchyardLocals } from '@switchyard/server';
 import { consoleDistDir } from '../index.js';
 
 export const ADMIN_KEY = 'admin-key-for-console-tests';
@@ -60,7 +60,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     // The test peers listen on loopback, which workflow requests may reach only when allowed.
     ...(options.workflows ? { workflows: options.workflows.dir, workflowSettings: { environments: options.workflows.environments, network: { allowPrivate: ['127.0.0.1'] } } } : {}),
   };
-  const runtime = await createRuntime(config, { requestLogging: false, defaultMetrics: false });
+  const runtime = await createServerRuntime(config, { requestLogging: false, defaultMetrics: false });
   const whoami = { enabled: true };
   const auth = new Authenticator(config.auth);
   const locals = runtime.app.locals.switchyard as SwitchyardLocals;

@@ -1,7 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { AuditEntry } from '@switchyard/core';
-import { request } from '../api/client';
-import type { AuditResponse } from '../api/types';
+import { admin } from '../api/client';
 import { onKeysChanged } from '../live/stream';
 import { formatInstant } from '../lib/format';
 
@@ -15,11 +14,9 @@ export function AuditLog() {
   const [error, setError] = useState<string | undefined>();
 
   const load = async (beforeId?: number) => {
-    const q = new URLSearchParams({ limit: String(PAGE) });
-    if (key.trim()) q.set('key', key.trim());
-    if (beforeId !== undefined) q.set('beforeId', String(beforeId));
+    const query = { limit: PAGE, ...(key.trim() ? { key: key.trim() } : {}), ...(beforeId !== undefined ? { beforeId } : {}) };
     try {
-      const res = await request<AuditResponse>('GET', `/api/v1/audit?${q}`);
+      const res = await admin((api, o) => api.listAudit(query, o));
       setEntries((prev) => (beforeId !== undefined && prev ? [...prev, ...res.entries] : res.entries));
       setMore(res.entries.length === PAGE);
       setError(undefined);

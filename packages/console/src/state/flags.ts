@@ -1,7 +1,7 @@
 import { batch, signal } from '@preact/signals';
 import type { FlagDefinition, ValueUpdate } from '@switchyard/core';
-import { ApiError, flagPath, request } from '../api/client';
-import type { FlagEntry, FlagsResponse, StoredValues, ValuesResponse } from '../api/types';
+import { admin, ApiError } from '../api/client';
+import type { FlagEntry, StoredValues } from '../api/types';
 import { demoteToReadOnly } from '../auth/session';
 import { notify } from './toasts';
 
@@ -25,8 +25,8 @@ async function load(): Promise<void> {
   if (loadState.value !== 'ready') loadState.value = 'loading';
   try {
     const [f, v] = await Promise.all([
-      request<FlagsResponse>('GET', '/api/v1/flags?includeDisabled=true'),
-      request<ValuesResponse>('GET', '/api/v1/values'),
+      admin((api, o) => api.listFlags({ includeDisabled: 'true' }, o)),
+      admin((api, o) => api.listValues(o)),
     ]);
     batch(() => {
       flags.value = new Map(f.flags.map((e) => [e.definition.key, e]));
@@ -43,7 +43,7 @@ async function load(): Promise<void> {
 }
 
 export async function loadValues(): Promise<void> {
-  values.value = (await request<ValuesResponse>('GET', '/api/v1/values')).values;
+  values.value = (await admin((api, o) => api.listValues(o))).values;
 }
 
 /** Re-reads the named flags (a deleted one disappears) and the maintained values. */
@@ -51,7 +51,7 @@ export async function refreshKeys(keys: readonly string[]): Promise<void> {
   if (keys.length > 50) return loadAll();
   const fetched = await Promise.all(
     keys.map((key) =>
-      request<FlagEntry>('GET', flagPath(key)).then(
+      admin((api, o) => api.getFlag(key, o)).then(
         (entry) => [key, entry] as const,
         (err: unknown) => {
           if (err instanceof ApiError && err.status === 404) return [key, undefined] as const;
@@ -60,7 +60,7 @@ export async function refreshKeys(keys: readonly string[]): Promise<void> {
       ),
     ),
   );
-  const v = await request<ValuesResponse>('GET', '/api/v1/values');
+  const v = await admin((api, o) => api.listValues(o));
   batch(() => {
     const next = new Map(flags.value);
     for (const [key, entry] of fetched) {
@@ -97,10 +97,7 @@ export function writableDefinition(definition: FlagDefinition): FlagDefinition {
 /** Stores a definition (optimistic concurrency on `version`); returns the stored entry. */
 export async function saveDefinition(definition: FlagDefinition, version: number | undefined): Promise<FlagEntry> {
   try {
-    const { flag } = await request<{ flag: FlagEntry }>('PUT', flagPath(definition.key), {
-      body: writableDefinition(definition),
-      ...(version !== undefined ? { headers: { 'If-Match': String(version) } } : {}),
-    });
+    const { flag } = await admin((api, o) => api.putFlag(writableDefinition(definition), { ...o, ...(version !== undefined ? { expectedVersion: version } : {}) }));
     replace(flag);
     return flag;
   } catch (err) {
@@ -130,7 +127,7 @@ export async function setEnabled(key: string, enabled: boolean): Promise<void> {
 /** Applies value updates all-or-nothing, then re-reads the values. */
 export async function updateValues(updates: ValueUpdate[]): Promise<void> {
   try {
-    await request('POST', '/api/v1/values', { body: { updates } });
+    await admin((api, o) => api.updateValues({ updates }, o));
   } catch (err) {
     if (err instanceof ApiError && err.status === 403) demoteToReadOnly();
     throw err;

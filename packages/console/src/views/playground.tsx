@@ -1,8 +1,7 @@
 import { signal } from '@preact/signals';
 import { useState } from 'preact/hooks';
 import type { EvaluationDetails } from '@switchyard/core';
-import { request } from '../api/client';
-import type { EvaluateResponse } from '../api/types';
+import { admin } from '../api/client';
 import { formatValue } from '../lib/format';
 import { environmentsOf, flags } from '../state/flags';
 
@@ -46,7 +45,7 @@ export function Playground() {
     setBusy(true);
     try {
       const context = { ...attrs, ...(targetingKey.value ? { targetingKey: targetingKey.value } : {}) };
-      const res = await request<EvaluateResponse>('POST', '/api/v1/evaluate', { body: { context, ...(environment.value ? { environment: environment.value } : {}) } });
+      const res = await admin((api, o) => api.evaluate({ context, ...(environment.value ? { environment: environment.value } : {}) }, o));
       results.value = [...res.results].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     } catch (err) {
       setError((err as Error).message);

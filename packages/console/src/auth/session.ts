@@ -1,5 +1,5 @@
 import { computed, signal } from '@preact/signals';
-import { ApiError, configureClient, request, type Credentials } from '../api/client';
+import { admin, ApiError, configureClient, type Credentials } from '../api/client';
 import type { Role, WhoAmI } from '../api/types';
 
 const STORAGE_KEY = 'switchyard.console.credentials';
@@ -33,11 +33,11 @@ function describe(c: Credentials): string {
 export async function signIn(credentials: Credentials, remember: boolean): Promise<Session> {
   let next: Session;
   try {
-    const me = await request<WhoAmI>('GET', '/api/v1/whoami', { credentials });
+    const me = (await admin((api, o) => api.whoami(o), { credentials })) as WhoAmI;
     next = { credentials, id: me.id, role: me.role, roleKnown: true };
   } catch (err) {
     if (!(err instanceof ApiError) || err.status !== 404) throw err;
-    await request('GET', '/api/v1/audit?limit=1', { credentials });
+    await admin((api, o) => api.listAudit({ limit: 1 }, o), { credentials });
     next = { credentials, id: describe(credentials), role: 'write', roleKnown: false };
   }
   configureClient(credentials, signOut);

@@ -1,3 +1,4 @@
+import { AdminApiError, AdminNetworkError, AdminTimeoutError, createAdminClient, type AdminCallOptions, type AdminClient } from '@switchyard/client/admin';
 import type { ApiIssue } from './types';
 
 /** How the console signs its requests; kept in memory and, at most, in sessionStorage. */
@@ -23,11 +24,6 @@ export function authorization(credentials: Credentials): string {
   let binary = '';
   for (const b of bytes) binary += String.fromCharCode(b);
   return `Basic ${btoa(binary)}`;
-}
-
-/** `/api/v1/flags/<key>` with the key encoded, since keys may contain `/`. */
-export function flagPath(key: string): string {
-  return `/api/v1/flags/${encodeURIComponent(key)}`;
 }
 
 let current: Credentials | null = null;
@@ -80,6 +76,37 @@ export async function request<T>(method: string, path: string, options: RequestO
     throw error;
   }
   return data as T;
+}
+
+let client: AdminClient | undefined;
+
+/** The typed admin client of the server the console was loaded from, created on first use. */
+function adminClient(): AdminClient {
+  return (client ??= createAdminClient({
+    baseUrl: location.origin,
+    fetch: (input, init) => fetch(input, { ...init, credentials: 'omit', cache: 'no-store' }),
+  }));
+}
+
+/**
+ * Calls the native admin API through the typed client, signed with the configured credentials (or
+ * `options.credentials` when signing in); failures throw `ApiError` like `request` does.
+ */
+export async function admin<T>(call: (api: AdminClient, options: AdminCallOptions) => Promise<T>, options: Pick<RequestOptions, 'credentials' | 'signal'> = {}): Promise<T> {
+  const credentials = options.credentials ?? current;
+  const callOptions: AdminCallOptions = {
+    ...(credentials ? { headers: { Authorization: authorization(credentials) } } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+  };
+  try {
+    return await call(adminClient(), callOptions);
+  } catch (err) {
+    if (err instanceof AdminNetworkError || err instanceof AdminTimeoutError) throw new ApiError(0, 'NETWORK', 'the server cannot be reached');
+    if (!(err instanceof AdminApiError)) throw err;
+    const error = errorOf(err.status, err.body);
+    if (err.status === 401 && !options.credentials) onUnauthorized();
+    throw error;
+  }
 }
 
 function safeJson(text: string): unknown {
