@@ -4,11 +4,12 @@
 // checked by publint --strict, by Are the Types Wrong (@arethetypeswrong/cli) and by the manifest rules below.
 // Run it after a build. Prints one summary line per package; exits non-zero when any package has a problem.
 //   node tooling/release/check-packages.mjs [@switchyard/name ...] [--keep]
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { publint } from 'publint';
 import { formatMessage } from 'publint/utils';
 
@@ -41,6 +42,7 @@ const ATTW_EXCEPTIONS = {
   },
 };
 
+const execFileAsync = promisify(execFile);
 const pnpm = process.env.npm_execpath && /pnpm/.test(process.env.npm_execpath) ? [process.execPath, [process.env.npm_execpath]] : ['pnpm', []];
 const attwBin = join(root, 'node_modules', '@arethetypeswrong', 'cli', 'dist', 'index.js');
 
@@ -144,14 +146,18 @@ async function publintProblems(tarball, packed) {
 const PROFILE_SKIPS = { strict: [], node16: ['node10'], 'esm-only': ['node10', 'node16-cjs'] };
 
 /** Are the Types Wrong on the tarball: every entry point under every module resolution the profile models. */
-function attwProblems(name, tarball) {
+async function attwProblems(name, tarball) {
   const exception = ATTW_EXCEPTIONS[name];
   const profile = exception?.profile ?? 'strict';
   const ignoreRules = exception?.ignoreRules ?? [];
   const flags = ['--format', 'json', '--profile', profile];
   if (ignoreRules.length) flags.push('--ignore-rules', ...ignoreRules);
   if (exception?.excludeEntrypoints?.length) flags.push('--exclude-entrypoints', ...exception.excludeEntrypoints);
-  const result = spawnSync(process.execPath, [attwBin, tarball, ...flags], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  // attw exits 1 when it finds problems; its JSON report is on stdout either way.
+  const result = await execFileAsync(process.execPath, [attwBin, tarball, ...flags], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }).then(
+    ({ stdout, stderr }) => ({ status: 0, stdout, stderr }),
+    (error) => ({ status: error.code, signal: error.signal, stdout: error.stdout ?? '', stderr: error.stderr ?? error.message }),
+  );
   let report;
   try {
     report = JSON.parse(result.stdout);
@@ -176,8 +182,8 @@ if (packages.length === 0) {
   console.error(`check:packages: no public package matches ${[...only].join(', ')}`);
   process.exit(2);
 }
-const results = [];
-for (const pkg of packages) {
+/** Packs and checks one package; returns its problems, publint's suggestions and its attw exception. */
+async function check(pkg) {
   const problems = [];
   const notes = [];
   try {
@@ -188,14 +194,28 @@ for (const pkg of packages) {
     const lint = await publintProblems(tarball, packed);
     problems.push(...lint.problems);
     notes.push(...lint.notes);
-    problems.push(...attwProblems(pkg.name, tarball));
+    problems.push(...(await attwProblems(pkg.name, tarball)));
   } catch (error) {
     problems.push(error instanceof Error ? error.message : String(error));
   }
-  results.push({ name: pkg.name, problems });
-  const exception = ATTW_EXCEPTIONS[pkg.name];
+  return { name: pkg.name, problems, notes, exception: ATTW_EXCEPTIONS[pkg.name] };
+}
+
+// attw loads a TypeScript program per package: two at a time keeps a 2-core machine busy without thrashing.
+const CONCURRENCY = 2;
+const results = new Array(packages.length);
+let next = 0;
+await Promise.all(
+  Array.from({ length: Math.min(CONCURRENCY, packages.length) }, async () => {
+    while (next < packages.length) {
+      const index = next++;
+      results[index] = await check(packages[index]);
+    }
+  }),
+);
+for (const { name, problems, notes, exception } of results) {
   const mark = problems.length === 0 ? 'ok  ' : 'FAIL';
-  console.log(`${mark} ${pkg.name}${problems.length ? ` (${problems.length} problem${problems.length === 1 ? '' : 's'})` : ''}`);
+  console.log(`${mark} ${name}${problems.length ? ` (${problems.length} problem${problems.length === 1 ? '' : 's'})` : ''}`);
   for (const problem of problems) console.log(`       ${problem}`);
   for (const note of notes) console.log(`       note: ${note}`);
   if (exception) console.log(`       attw exception: ${exception.reason}`);

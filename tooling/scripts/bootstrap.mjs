@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// Makes `npm start` / `npm test` work on a machine with only Node.js 20 and npm:
-// it fetches the pinned pnpm through corepack (bundled with Node), installs the
-// workspace when the lockfile changed, builds what is stale (turbo caches the rest),
+// Makes `npm start`, `npm test`, `npm run build|typecheck|lint` work on a machine with only Node.js 20
+// and npm: it fetches the pinned pnpm through corepack (bundled with Node), installs the workspace when
+// the lockfile changed, builds what is stale where the task runs built code (turbo caches the rest),
 // then runs the requested task. Under pnpm (`pnpm test`) the same steps are cheap no-ops.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
@@ -57,13 +57,25 @@ function installIsStale() {
   return existsSync(lock) && statSync(lock).mtimeMs > statSync(marker).mtimeMs;
 }
 
+/** Tasks that are turbo runs themselves; turbo builds what they depend on, so no build step before them. */
+const TURBO_TASKS = new Set(['build', 'typecheck', 'lint']);
+
 ensurePnpmOnPath();
 if (installIsStale()) pnpm(['install', '--frozen-lockfile']);
-pnpm(['exec', 'turbo', 'run', 'build', '--output-logs=errors-only']);
+if (!TURBO_TASKS.has(task)) pnpm(['exec', 'turbo', 'run', 'build', '--output-logs=errors-only']);
 
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 switch (task) {
   case 'setup':
+    break;
+  case 'build':
+  case 'typecheck':
+    // Extra arguments go to turbo: `npm run typecheck -- --filter=@switchyard/core`.
+    pnpm(['exec', 'turbo', 'run', task, ...passthrough]);
+    break;
+  case 'lint':
+    pnpm(['exec', 'turbo', 'run', 'lint', ...passthrough]);
+    run(process.execPath, [join(root, 'tooling', 'scripts', 'long-functions.mjs')]);
     break;
   case 'test':
     pnpm(['exec', 'vitest', 'run', ...passthrough]);
@@ -87,6 +99,6 @@ switch (task) {
     break;
   }
   default:
-    console.error(`switchyard: unknown task "${task}" (expected setup, start, test, fuzz or bench)`);
+    console.error(`switchyard: unknown task "${task}" (expected setup, start, build, typecheck, lint, test, fuzz or bench)`);
     process.exit(2);
 }
