@@ -43,7 +43,7 @@ const ATTW_EXCEPTIONS = {
 };
 
 const execFileAsync = promisify(execFile);
-const pnpm = process.env.npm_execpath && /pnpm/.test(process.env.npm_execpath) ? [process.execPath, [process.env.npm_execpath]] : ['pnpm', []];
+const pnpm = process.env.npm_execpath && /pnpm/.test(process.env.npm_execpath) ? [process.execPath, [process.env.npm_execpath]] : ['corepack', ['pnpm']];
 const attwBin = join(root, 'node_modules', '@arethetypeswrong', 'cli', 'dist', 'index.js');
 
 /** Every public workspace package: name, folder and manifest. */

@@ -59,6 +59,13 @@ function installIsStale() {
 
 /** Tasks that are turbo runs themselves; turbo builds what they depend on, so no build step before them. */
 const TURBO_TASKS = new Set(['build', 'typecheck', 'lint']);
+const TASKS = ['setup', 'start', ...TURBO_TASKS, 'test', 'fuzz', 'bench'];
+
+// An unknown task is refused before anything is installed or built.
+if (!TASKS.includes(task)) {
+  console.error(`switchyard: unknown task "${task}" (expected ${TASKS.join(', ')})`);
+  process.exit(2);
+}
 
 ensurePnpmOnPath();
 if (installIsStale()) pnpm(['install', '--frozen-lockfile']);
@@ -98,7 +105,4 @@ switch (task) {
     run(process.execPath, [...start, ...passthrough]);
     break;
   }
-  default:
-    console.error(`switchyard: unknown task "${task}" (expected setup, start, build, typecheck, lint, test, fuzz or bench)`);
-    process.exit(2);
 }
