@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// Makes `npm start` / `npm test` work on a machine with only Node.js 20 and npm:
-// it fetches the pinned pnpm through corepack (bundled with Node), installs the
-// workspace when the lockfile changed, builds what is stale (turbo caches the rest),
+// Makes `npm start`, `npm test`, `npm run build|typecheck|lint` work on a machine with only Node.js 20
+// and npm: it fetches the pinned pnpm through corepack (bundled with Node), installs the workspace when
+// the lockfile changed, builds what is stale where the task runs built code (turbo caches the rest),
 // then runs the requested task. Under pnpm (`pnpm test`) the same steps are cheap no-ops.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
@@ -57,13 +57,32 @@ function installIsStale() {
   return existsSync(lock) && statSync(lock).mtimeMs > statSync(marker).mtimeMs;
 }
 
+/** Tasks that are turbo runs themselves; turbo builds what they depend on, so no build step before them. */
+const TURBO_TASKS = new Set(['build', 'typecheck', 'lint']);
+const TASKS = ['setup', 'start', ...TURBO_TASKS, 'test', 'fuzz', 'bench'];
+
+// An unknown task is refused before anything is installed or built.
+if (!TASKS.includes(task)) {
+  console.error(`switchyard: unknown task "${task}" (expected ${TASKS.join(', ')})`);
+  process.exit(2);
+}
+
 ensurePnpmOnPath();
 if (installIsStale()) pnpm(['install', '--frozen-lockfile']);
-pnpm(['exec', 'turbo', 'run', 'build', '--output-logs=errors-only']);
+if (!TURBO_TASKS.has(task)) pnpm(['exec', 'turbo', 'run', 'build', '--output-logs=errors-only']);
 
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 switch (task) {
   case 'setup':
+    break;
+  case 'build':
+  case 'typecheck':
+    // Extra arguments go to turbo: `npm run typecheck -- --filter=@switchyard/core`.
+    pnpm(['exec', 'turbo', 'run', task, ...passthrough]);
+    break;
+  case 'lint':
+    pnpm(['exec', 'turbo', 'run', 'lint', ...passthrough]);
+    run(process.execPath, [join(root, 'tooling', 'scripts', 'long-functions.mjs')]);
     break;
   case 'test':
     pnpm(['exec', 'vitest', 'run', ...passthrough]);
@@ -86,7 +105,4 @@ switch (task) {
     run(process.execPath, [...start, ...passthrough]);
     break;
   }
-  default:
-    console.error(`switchyard: unknown task "${task}" (expected setup, start, test, fuzz or bench)`);
-    process.exit(2);
 }

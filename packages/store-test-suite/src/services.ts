@@ -1,9 +1,14 @@
 import { connect } from 'node:net';
 
-/** Real backing services for adapter tests, overridable by environment variables. */
+/**
+ * Real backing services for tests, overridable by environment variables: the stores (PostgreSQL, Redis)
+ * and the brokers the workflow publish steps talk to (RabbitMQ over AMQP, NATS). The README lists them.
+ */
 export const SERVICES = {
-  postgres: { envVar: 'SWITCHYARD_TEST_POSTGRES_URL', defaultUrl: 'postgres://postgres@127.0.0.1:5432/test', defaultPort: 5432 },
-  redis: { envVar: 'SWITCHYARD_TEST_REDIS_URL', defaultUrl: 'redis://127.0.0.1:6379', defaultPort: 6379 },
+  postgres: { title: 'PostgreSQL', envVar: 'SWITCHYARD_TEST_POSTGRES_URL', defaultUrl: 'postgres://postgres@127.0.0.1:5432/test', defaultPort: 5432 },
+  redis: { title: 'Redis', envVar: 'SWITCHYARD_TEST_REDIS_URL', defaultUrl: 'redis://127.0.0.1:6379', defaultPort: 6379 },
+  amqp: { title: 'RabbitMQ', envVar: 'SWITCHYARD_TEST_AMQP_URL', defaultUrl: 'amqp://guest:guest@127.0.0.1:5672', defaultPort: 5672 },
+  nats: { title: 'NATS', envVar: 'SWITCHYARD_TEST_NATS_URL', defaultUrl: 'nats://127.0.0.1:4222', defaultPort: 4222 },
 } as const;
 
 export type ServiceName = keyof typeof SERVICES;
@@ -21,9 +26,9 @@ export async function serviceUrl(name: ServiceName): Promise<string | undefined>
   const port = Number(parsed.port || service.defaultPort);
   const reachable = await canConnect(host, port, 1500);
   if (reachable) return url;
-  const message = `${name} is not reachable at ${host}:${port}; set ${service.envVar} to a ${name} URL to run these tests`;
+  const message = `${service.title} is not reachable at ${host}:${port}; set ${service.envVar} to a ${service.title} URL to run these tests`;
   if (process.env.CI === 'true' || process.env.CI === '1') throw new Error(`${message} (CI=true requires it)`);
-  console.warn(`\n!!! SKIPPING ${name.toUpperCase()} TESTS: ${message}\n`);
+  console.warn(`\n!!! SKIPPING ${service.title.toUpperCase()} TESTS: ${message}\n`);
   return undefined;
 }
 

@@ -6,7 +6,7 @@ import { serviceUrl, uniqueNamespace, waitFor } from '@switchyard/store-test-sui
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createLocalStorage, createSqliteDriver, createWorkflowRunner, type EnvironmentSettings, type RunResult, type StorageDriver, type WorkflowDefinition, type WorkflowRunner, type WorkflowRunnerOptions } from '../src/index';
-import { brokerUrl, LOOPBACK, startHangingServer, startStallProxy, type HangingServer } from './helpers';
+import { LOOPBACK, startHangingServer, startStallProxy, type HangingServer } from './helpers';
 
 let hanging: HangingServer;
 const dirs: string[] = [];
@@ -258,8 +258,8 @@ describe.skipIf(!pgUrl)('a caller who goes away cancels a PostgreSQL statement o
 });
 
 const redisUrl = await serviceUrl('redis');
-const amqpUrl = await brokerUrl('amqp');
-const natsUrl = await brokerUrl('nats');
+const amqpUrl = await serviceUrl('amqp');
+const natsUrl = await serviceUrl('nats');
 const brokers: [string, string | undefined, (proxyPort: number) => EnvironmentSettings['brokers']][] = [
   ['redis', redisUrl, (port) => ({ b: { driver: 'redis', url: swapPort(redisUrl!, port) } })],
   ['amqp', amqpUrl, (port) => ({ b: { driver: 'amqp', url: swapPort(amqpUrl!, port) } })],

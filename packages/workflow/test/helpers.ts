@@ -52,38 +52,6 @@ export function json(res: ServerResponse, status: number, body: unknown): void {
   res.end(JSON.stringify(body));
 }
 
-const BROKERS = {
-  amqp: { envVar: 'SWITCHYARD_TEST_AMQP_URL', defaultUrl: 'amqp://guest:guest@127.0.0.1:5672', defaultPort: 5672 },
-  nats: { envVar: 'SWITCHYARD_TEST_NATS_URL', defaultUrl: 'nats://127.0.0.1:4222', defaultPort: 4222 },
-} as const;
-
-/**
- * The URL of a real RabbitMQ or NATS server, or `undefined` (with a loud message naming the
- * variable) when it cannot be reached outside CI. Under `CI=true` an unreachable broker throws.
- */
-export async function brokerUrl(name: keyof typeof BROKERS): Promise<string | undefined> {
-  const b = BROKERS[name];
-  const url = process.env[b.envVar] || b.defaultUrl;
-  const parsed = new URL(url);
-  const host = parsed.hostname || '127.0.0.1';
-  const port = Number(parsed.port || b.defaultPort);
-  const ok = await new Promise<boolean>((resolve) => {
-    const socket = connect({ host, port });
-    const done = (v: boolean) => {
-      socket.destroy();
-      resolve(v);
-    };
-    socket.setTimeout(1500, () => done(false));
-    socket.once('connect', () => done(true));
-    socket.once('error', () => done(false));
-  });
-  if (ok) return url;
-  const message = `${name} is not reachable at ${host}:${port}; set ${b.envVar} to a ${name} URL to run these tests`;
-  if (process.env.CI === 'true' || process.env.CI === '1') throw new Error(`${message} (CI=true requires it)`);
-  console.warn(`\n!!! SKIPPING ${name.toUpperCase()} TESTS: ${message}\n`);
-  return undefined;
-}
-
 /** A request a hanging server holds without answering; `closed` settles when the client goes away. */
 export interface HeldRequest {
   url: string;

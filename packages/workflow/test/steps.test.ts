@@ -6,7 +6,7 @@ import { serviceUrl, uniqueNamespace, waitFor } from '@switchyard/store-test-sui
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWorkflowRunner, type EnvironmentSettings } from '../src/index';
-import { brokerUrl, json, LOOPBACK, startServer, type TestServer } from './helpers';
+import { json, LOOPBACK, startServer, type TestServer } from './helpers';
 
 const dirs: string[] = [];
 const tempDir = () => {
@@ -202,8 +202,8 @@ describe('storage steps', () => {
 });
 
 const redisUrl = await serviceUrl('redis');
-const amqpUrl = await brokerUrl('amqp');
-const natsUrl = await brokerUrl('nats');
+const amqpUrl = await serviceUrl('amqp');
+const natsUrl = await serviceUrl('nats');
 
 describe.skipIf(!redisUrl)('publish steps: Redis', () => {
   it('adds to a stream and publishes to a channel', async () => {
