@@ -1,11 +1,37 @@
 import js from '@eslint/js';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import tseslint from 'typescript-eslint';
+
+/** The repository root: each package's tsconfig is found from there. */
+const rootDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** Shared lint rules: correctness first; formatting is left to the editor. */
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', '**/coverage/**', '**/.turbo/**', '**/*.d.ts'] },
+  // Feature classes written the way a Flick (AdonisJS) application writes them: the indexer's parity inputs, kept as found.
+  { ignores: ['packages/features/test/fixtures/flick/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
+  {
+    // Typed rules: each file is checked with its package's tsconfig (found by the project service), sources
+    // and tests alike, so promise misuse (an async express handler, a floating write) is a lint error.
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: rootDir } },
+    rules: {
+      '@typescript-eslint/await-thenable': 'error',
+      '@typescript-eslint/no-implied-eval': 'error',
+      '@typescript-eslint/only-throw-error': 'error',
+      '@typescript-eslint/prefer-promise-reject-errors': 'error',
+      '@typescript-eslint/no-floating-promises': 'error',
+      // Express ignores a handler's returned promise, so a rejection escapes the error middleware.
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: true, attributes: true, properties: true, returns: true, variables: true } }],
+    },
+  },
+  {
+    // Plain JavaScript (configs, scripts, the CAP plugin entry) has no types to check against.
+    files: ['**/*.js', '**/*.cjs', '**/*.mjs'],
+    ...tseslint.configs.disableTypeChecked,
+  },
   {
     languageOptions: { globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', setImmediate: 'readonly', URL: 'readonly', performance: 'readonly', structuredClone: 'readonly', AbortController: 'readonly', AbortSignal: 'readonly', TextEncoder: 'readonly', TextDecoder: 'readonly', queueMicrotask: 'readonly', fetch: 'readonly' } },
     rules: {

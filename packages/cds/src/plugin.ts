@@ -68,6 +68,8 @@ export function cdsPlugin(cds: CdsFacade): { activate(): Promise<void>; settings
       cds.on('serving', (srv) => {
         if (srv.name === SERVICE) serveFeatureService(srv, toggles);
       });
+      // CAP awaits the promises its 'shutdown' listeners return before the process exits.
+      // eslint-disable-next-line @typescript-eslint/no-misused-promises -- the returned promise is awaited by cds
       cds.on('shutdown', () => {
         setToggles(undefined);
         return toggles.close();

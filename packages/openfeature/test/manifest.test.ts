@@ -154,7 +154,7 @@ describe('SwitchyardProvider with a manifest directory', () => {
     writeFileSync(path.join(own.dir, 'a.yaml'), 'switchyard: 1\nflags:\n  a: { fallback: 1 }\n');
     const p = new SwitchyardProvider({ manifests: own.dir, debounceMs: 10 });
     const { events: seen, domain: d } = await attach(p);
-    await OpenFeature.setProvider(d, new SwitchyardProvider({ manifests: temp.dir }));
+    await OpenFeature.setProviderAndWait(d, new SwitchyardProvider({ manifests: temp.dir }));
     await until(() => p.engine.keys().length === 1);
     // Replacing the provider closed the old one: file edits no longer reach it.
     const count = seen.length;

@@ -173,7 +173,7 @@ export class RedisStore extends StoreBase implements FlagStore {
   close(): Promise<void> {
     return this.kit.close(async () => {
       await this.#auditRetention.idle();
-      await Promise.all([this.#sub, this.#client].map((c) => c && shutdown(c)));
+      await Promise.all([this.#sub, this.#client].filter((c) => c !== undefined).map(shutdown));
     });
   }
 

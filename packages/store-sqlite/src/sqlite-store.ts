@@ -237,7 +237,7 @@ export class SqliteStore implements FlagStore {
     }
     // Definitions are read and custom validators (possibly async) run before the write transaction,
     // which better-sqlite3 cannot hold open across an await.
-    const definitions = await this.read((s) => {
+    const definitions = this.read((s) => {
       const out = new Map<string, FlagDefinition>();
       for (const u of updates) {
         const key = (u as Partial<ValueUpdate> | null)?.key;

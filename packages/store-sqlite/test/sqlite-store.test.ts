@@ -127,9 +127,9 @@ describe('sqlite store', () => {
     expect((await store.upsertFlag(booleanFlag('blocked'))).version).toBe(1);
   });
 
-  test('an unopenable path fails with StoreUnavailableError', () => {
+  test('an unopenable path fails with StoreUnavailableError', async () => {
     const fileAsFolder = join(dir, 'plain-file');
-    createSqliteStore({ path: fileAsFolder }).close();
+    await createSqliteStore({ path: fileAsFolder }).close();
     expect(() => createSqliteStore({ path: join(fileAsFolder, 'x.db') })).toThrow(StoreUnavailableError);
   });
 

@@ -160,7 +160,7 @@ describe('a caller who goes away cancels the run', () => {
             'abort',
             () => {
               sawAbort();
-              fail(signal.reason);
+              fail(signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason)));
             },
             { once: true },
           ),

@@ -91,7 +91,7 @@ export function followChanges(): () => void {
     clearTimeout(watchdog);
     if (stopped) return;
     liveStatus.value = 'offline';
-    timer = setTimeout(connect, retryMs);
+    timer = setTimeout(() => void connect(), retryMs);
   };
 
   void connect();

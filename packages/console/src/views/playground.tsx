@@ -61,7 +61,7 @@ export function Playground() {
       <div class="page-head">
         <h1>Evaluation playground</h1>
       </div>
-      <form class="panel playground-form" onSubmit={evaluate} onKeyDown={(e) => e.key === 'Enter' && (e.ctrlKey || e.metaKey) && void evaluate(e)}>
+      <form class="panel playground-form" onSubmit={(e) => void evaluate(e)} onKeyDown={(e) => e.key === 'Enter' && (e.ctrlKey || e.metaKey) && void evaluate(e)}>
         <div class="row">
           <div class="field">
             <label for="pg-key">Targeting key</label>

@@ -136,7 +136,7 @@ export function ScopedValues({ definition }: { definition: FlagDefinition }) {
         </table>
       )}
       {editable && (
-        <form class="add-value" onSubmit={submit} aria-labelledby={`${id}-title`}>
+        <form class="add-value" onSubmit={(e) => void submit(e)} aria-labelledby={`${id}-title`}>
           <h3 id={`${id}-title`}>Set a value</h3>
           <fieldset>
             <legend>Scope (leave empty for the root value)</legend>

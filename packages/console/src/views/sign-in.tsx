@@ -30,7 +30,7 @@ export function SignIn({ initialError, methods = ['api-key', 'basic'] }: { initi
 
   return (
     <main class="sign-in" id="main">
-      <form class="panel sign-in-form" onSubmit={submit} aria-labelledby="sign-in-title" method="post" action="#">
+      <form class="panel sign-in-form" onSubmit={(e) => void submit(e)} aria-labelledby="sign-in-title" method="post" action="#">
         <h1 id="sign-in-title">
           <span class="brand-mark" aria-hidden="true" />
           Switchyard console

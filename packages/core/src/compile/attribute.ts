@@ -36,6 +36,8 @@ function directGetter(name: string): AttributeGetter {
   let getter = getters.get(name);
   if (getter) return getter;
   try {
+    // The name is embedded as a JSON string literal, so the generated body is one property read whatever it holds.
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval -- deliberate code generation (see above), with a closure fallback
     getter = new Function('c', `return c[${JSON.stringify(name)}];`) as AttributeGetter;
   } catch {
     getter = (context) => context[name];

@@ -217,9 +217,9 @@ class Guard implements OriginGuard {
       return await undiciFetch(url, { method, headers, ...(body !== undefined ? { body } : {}), redirect: 'manual', dispatcher: this.agent, ...(signal ? { signal } : {}) });
     } catch (err) {
       if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : err;
-      const refused = findCause(err, (e) => e instanceof OriginRefusedError);
+      const refused = findCause(err, (e): e is OriginRefusedError => e instanceof OriginRefusedError);
       if (refused) throw refused;
-      const cause = findCause(err, (e) => typeof (e as { code?: unknown }).code === 'string') as { code?: string } | undefined;
+      const cause = findCause(err, (e): e is { code: string } => typeof (e as { code?: unknown }).code === 'string');
       const detail = cause?.code ?? (err as Error).message;
       throw new GuardedRequestError('REQUEST_FAILED', `${method} ${url.origin}${url.pathname} failed: ${detail}`, { cause: err });
     }
@@ -257,7 +257,7 @@ function sameOrigin(entry: string, origin: string): boolean {
   }
 }
 
-function findCause(err: unknown, test: (e: unknown) => boolean): unknown {
+function findCause<T>(err: unknown, test: (e: unknown) => e is T): T | undefined {
   let current: unknown = err;
   for (let depth = 0; current && depth < 8; depth++) {
     if (test(current)) return current;
