@@ -111,39 +111,10 @@ export default function FlagDetail({ flagKey }: { flagKey: string | undefined })
             </div>
           )}
         </div>
-        {entry?.readOnly && (
-          <p class="notice" data-testid="manifest-notice">
-            Defined in <code>{source?.file ?? 'a manifest file'}</code>
-            {source?.line !== undefined && (
-              <>
-                {' '}
-                line <code>{source.line}</code>
-              </>
-            )}
-            : change it there. It is read-only here.
-          </p>
-        )}
+        {entry?.readOnly && <ManifestNotice source={source} />}
         {!entry?.readOnly && !canWrite.value && <p class="notice">You have read-only access.</p>}
         {staleBase && <p class="notice warn">This flag was changed elsewhere while you were editing (now version {entry?.version}). Saving will be refused; revert to load it.</p>}
-        <div id="save-status" role="status" aria-live="polite">
-          {!readOnly && allIssues.length > 0 && (
-            <div class="issues" data-testid="issues">
-              <strong>{allIssues.length === 1 ? '1 problem' : `${allIssues.length} problems`} to fix before saving:</strong>
-              <ul>
-                {allIssues.map((i) => (
-                  <li key={`${pathText(i.path)}:${i.message}`}>
-                    <code>{pathText(i.path)}</code>: {i.message}
-                  </li>
-                ))}
-              </ul>
-            </div>
-          )}
-          {message && (
-            <p class="form-error" role="alert">
-              {message}
-            </p>
-          )}
-        </div>
+        <SaveStatus issues={readOnly ? [] : allIssues} message={message} />
 
         <General draft={draft} creating={creating} edit={edit} />
         <Section title="Rules">
@@ -156,6 +127,47 @@ export default function FlagDetail({ flagKey }: { flagKey: string | undefined })
         <JsonView draft={draft} onApply={(d) => { setDraft(d); setDirty(true); setServerIssues([]); }} />
       </div>
     </EditorContext.Provider>
+  );
+}
+
+/** Where a manifest flag is defined: it is read-only here. */
+function ManifestNotice({ source }: { source: FlagDefinition['source'] }) {
+  return (
+    <p class="notice" data-testid="manifest-notice">
+      Defined in <code>{source?.file ?? 'a manifest file'}</code>
+      {source?.line !== undefined && (
+        <>
+          {' '}
+          line <code>{source.line}</code>
+        </>
+      )}
+      : change it there. It is read-only here.
+    </p>
+  );
+}
+
+/** The problems that block saving and the outcome of the last save, announced to screen readers. */
+function SaveStatus({ issues, message }: { issues: readonly ApiIssue[]; message: string | undefined }) {
+  return (
+    <div id="save-status" role="status" aria-live="polite">
+      {issues.length > 0 && (
+        <div class="issues" data-testid="issues">
+          <strong>{issues.length === 1 ? '1 problem' : `${issues.length} problems`} to fix before saving:</strong>
+          <ul>
+            {issues.map((i) => (
+              <li key={`${pathText(i.path)}:${i.message}`}>
+                <code>{pathText(i.path)}</code>: {i.message}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      {message && (
+        <p class="form-error" role="alert">
+          {message}
+        </p>
+      )}
+    </div>
   );
 }
 

@@ -94,47 +94,7 @@ export function ScopedValues({ definition }: { definition: FlagDefinition }) {
   return (
     <Section title="Maintained values">
       <p class="muted small-text">Values set at runtime override the rules: the most specific matching scope wins, then the root value.</p>
-      {entries.length === 0 ? (
-        <p class="muted" data-testid="no-values">
-          No maintained values.
-        </p>
-      ) : (
-        <table class="values-table" data-testid="values-table">
-          <caption class="sr-only">Maintained values by scope</caption>
-          <thead>
-            <tr>
-              <th scope="col">Scope</th>
-              <th scope="col">Value</th>
-              {editable && <th scope="col" class="sr-only">Actions</th>}
-            </tr>
-          </thead>
-          <tbody>
-            {entries.map(([scope, v]) => {
-              const label = scopeLabel(scope);
-              return (
-                <tr key={label}>
-                  <th scope="row">{label}</th>
-                  <td>
-                    <code>{formatValue(v)}</code>
-                  </td>
-                  {editable && (
-                    <td>
-                      <div class="row-actions">
-                      <button type="button" class="small" disabled={busy} onClick={() => clear(scope, false)} aria-label={`Clear ${label}`}>
-                        Clear
-                      </button>
-                      <button type="button" class="small" disabled={busy} onClick={() => clear(scope, true)} aria-label={`Clear ${label} and its sub-scopes`}>
-                        Clear with sub-scopes
-                      </button>
-                      </div>
-                    </td>
-                  )}
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      )}
+      <ValuesTable entries={entries} editable={editable} busy={busy} clear={clear} />
       {editable && (
         <form class="add-value" onSubmit={(e) => void submit(e)} aria-labelledby={`${id}-title`}>
           <h3 id={`${id}-title`}>Set a value</h3>
@@ -180,5 +140,54 @@ export function ScopedValues({ definition }: { definition: FlagDefinition }) {
         </form>
       )}
     </Section>
+  );
+}
+
+/** The maintained values by scope, each with its clear actions when the user may write. */
+function ValuesTable({ entries, editable, busy, clear }: { entries: [ScopeMap, FlagValue][]; editable: boolean; busy: boolean; clear: (scope: ScopeMap, withSubScopes: boolean) => unknown }) {
+  return (
+    <>
+    {entries.length === 0 ? (
+      <p class="muted" data-testid="no-values">
+        No maintained values.
+      </p>
+    ) : (
+      <table class="values-table" data-testid="values-table">
+        <caption class="sr-only">Maintained values by scope</caption>
+        <thead>
+          <tr>
+            <th scope="col">Scope</th>
+            <th scope="col">Value</th>
+            {editable && <th scope="col" class="sr-only">Actions</th>}
+          </tr>
+        </thead>
+        <tbody>
+          {entries.map(([scope, v]) => {
+            const label = scopeLabel(scope);
+            return (
+              <tr key={label}>
+                <th scope="row">{label}</th>
+                <td>
+                  <code>{formatValue(v)}</code>
+                </td>
+                {editable && (
+                  <td>
+                    <div class="row-actions">
+                    <button type="button" class="small" disabled={busy} onClick={() => clear(scope, false)} aria-label={`Clear ${label}`}>
+                      Clear
+                    </button>
+                    <button type="button" class="small" disabled={busy} onClick={() => clear(scope, true)} aria-label={`Clear ${label} and its sub-scopes`}>
+                      Clear with sub-scopes
+                    </button>
+                    </div>
+                  </td>
+                )}
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    )}
+    </>
   );
 }
