@@ -184,17 +184,21 @@ describe('server outage and restart', () => {
     await putFlag(server.url, boolFlag('b', true));
     await until(() => client.isEnabled('b'));
     const snapshotsBefore = urls.filter((u) => u.includes('/api/v1/flags')).length;
+    // Events, not polling: the first retry is immediate, so `stale` may last less than a poll interval.
+    const events: string[] = [];
+    client.on('stale', () => events.push('stale'));
+    client.on('ready', () => events.push('ready'));
+    const staleCount = () => events.filter((e) => e === 'stale').length;
 
     // Drop every connection; the server keeps running.
     server.server.closeAllConnections();
-    await until(() => client.status === 'stale', 10_000, 'stale');
-    await until(() => client.status === 'ready', 10_000, 'ready');
+    await until(() => staleCount() === 1 && events.at(-1) === 'ready' && client.status === 'ready', 10_000, 'stale, then ready');
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(urls.filter((u) => u.includes('/api/v1/flags')).length).toBe(snapshotsBefore);
 
     // Missed while disconnected: replayed after Last-Event-ID, then reloaded.
     server.server.closeAllConnections();
-    await until(() => client.status === 'stale', 10_000, 'stale');
+    await until(() => staleCount() === 2, 10_000, 'stale');
     await putFlag(server.url, boolFlag('c', true));
     await until(() => client.isEnabled('c'), 10_000, 'replayed change');
   });

@@ -4,10 +4,11 @@ import { backoffDelay, changedKeys, checkSnapshot, type ClientSnapshot } from '.
 import { boolFlag } from './helpers';
 
 describe('backoffDelay', () => {
-  it('stays between half and all of the capped exponential ceiling', () => {
+  it('retries at once, then stays between half and all of the capped exponential ceiling', () => {
     fc.assert(
-      fc.property(fc.nat(60), fc.integer({ min: 1, max: 5000 }), fc.integer({ min: 1, max: 120_000 }), fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), (attempt, initial, max, r) => {
-        const ceiling = Math.min(max, initial * 2 ** Math.min(attempt, 30));
+      fc.property(fc.integer({ min: 1, max: 60 }), fc.integer({ min: 1, max: 5000 }), fc.integer({ min: 1, max: 120_000 }), fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), (attempt, initial, max, r) => {
+        expect(backoffDelay(0, { initialDelayMs: initial, maxDelayMs: max }, () => r)).toBe(0);
+        const ceiling = Math.min(max, initial * 2 ** Math.min(attempt - 1, 30));
         const d = backoffDelay(attempt, { initialDelayMs: initial, maxDelayMs: max }, () => r);
         expect(d).toBeGreaterThanOrEqual(Math.floor(ceiling / 2));
         expect(d).toBeLessThanOrEqual(Math.ceil(ceiling));
@@ -15,11 +16,11 @@ describe('backoffDelay', () => {
     );
   });
 
-  it('doubles from 250 ms up to 30 s by default', () => {
+  it('by default: at once, then doubling from 250 ms up to 2 s', () => {
     const top = (n: number) => backoffDelay(n, {}, () => 0.999999);
-    expect([0, 1, 2, 3].map(top)).toEqual([250, 500, 1000, 2000]);
-    expect(top(20)).toBe(30_000);
-    expect(backoffDelay(0, {}, () => 0)).toBe(125);
+    expect([0, 1, 2, 3, 4, 5].map(top)).toEqual([0, 250, 500, 1000, 2000, 2000]);
+    expect(top(40)).toBe(2000);
+    expect(backoffDelay(1, {}, () => 0)).toBe(125);
   });
 });
 
