@@ -19,7 +19,7 @@ import type {
   UpdateValuesBody,
   WhoamiResponse,
 } from '@switchyard/core';
-import { AdminApiError, AdminNetworkError, AdminTimeoutError, codeOfStatus } from './errors';
+import { AdminApiError, AdminNetworkError, AdminTimeoutError, adminApiErrorOf } from './errors';
 
 /** How to reach a server's native admin API. */
 export interface AdminClientOptions {
@@ -91,14 +91,6 @@ function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
   }
 }
 
-/** The `{ error: { code, message, issues } }` body as an `AdminApiError`; other bodies keep only the status. */
-function apiError(status: number, body: unknown, what: string): AdminApiError {
-  const error = (body as { error?: { code?: unknown; message?: unknown; issues?: unknown } } | undefined)?.error;
-  const code = typeof error?.code === 'string' && !/^\d+$/.test(error.code) ? error.code : codeOfStatus(status);
-  const message = typeof error?.message === 'string' ? error.message : `${what} answered HTTP ${status}`;
-  const details = Array.isArray(error?.issues) ? (error.issues as AdminApiError['details']) : [];
-  return new AdminApiError(status, code, message, details, body);
-}
 
 /**
  * A client of a Switchyard server's native admin API. Every method is typed from the contract in
@@ -150,7 +142,7 @@ export function createAdminClient(options: AdminClientOptions): AdminClient {
       throw new AdminNetworkError(`${what}: cannot reach ${baseUrl}: ${reason}`, { cause: err });
     }
     const body = text ? parseJson(text) : undefined;
-    if (!response.ok) throw apiError(response.status, body?.ok ? body.value : text, what);
+    if (!response.ok) throw adminApiErrorOf(response.status, body?.ok ? body.value : text, what);
     if (response.status === 204 || !text) return undefined as AdminOperations[K]['response'];
     if (!body?.ok) throw new AdminApiError(response.status, 'INVALID_RESPONSE', `${what} answered with a body that is not JSON`, [], text);
     return body.value as AdminOperations[K]['response'];

@@ -53,3 +53,15 @@ export function codeOfStatus(status: number): string {
       return status >= 500 ? 'INTERNAL' : `HTTP_${status}`;
   }
 }
+
+/**
+ * The server's `{ error: { code, message, issues } }` body (native and cds routes) as an `AdminApiError`;
+ * other bodies keep only the status. `what` names the request in the fallback message.
+ */
+export function adminApiErrorOf(status: number, body: unknown, what: string): AdminApiError {
+  const error = (body as { error?: { code?: unknown; message?: unknown; issues?: unknown } } | undefined)?.error;
+  const code = typeof error?.code === 'string' && !/^\d+$/.test(error.code) ? error.code : codeOfStatus(status);
+  const message = typeof error?.message === 'string' ? error.message : `${what} answered HTTP ${status}`;
+  const details = Array.isArray(error?.issues) ? (error.issues as AdminApiError['details']) : [];
+  return new AdminApiError(status, code, message, details, body);
+}

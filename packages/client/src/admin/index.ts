@@ -1,6 +1,6 @@
 export { createAdminClient } from './admin-client';
 export type { AdminCallOptions, AdminClient, AdminClientOptions, AdminWriteOptions } from './admin-client';
-export { AdminApiError, AdminNetworkError, AdminTimeoutError } from './errors';
+export { AdminApiError, AdminNetworkError, AdminTimeoutError, adminApiErrorOf } from './errors';
 export type {
   AdminErrorBody,
   AdminFlagEntry,

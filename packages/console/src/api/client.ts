@@ -1,4 +1,4 @@
-import { AdminApiError, AdminNetworkError, AdminTimeoutError, createAdminClient, type AdminCallOptions, type AdminClient } from '@switchyard/client/admin';
+import { AdminApiError, AdminNetworkError, AdminTimeoutError, adminApiErrorOf, createAdminClient, type AdminCallOptions, type AdminClient } from '@switchyard/client/admin';
 import type { ApiIssue } from './types';
 
 /** How the console signs its requests; kept in memory and, at most, in sessionStorage. */
@@ -71,7 +71,7 @@ export async function request<T>(method: string, path: string, options: RequestO
   const text = await response.text();
   const data: unknown = text ? safeJson(text) : undefined;
   if (!response.ok) {
-    const error = errorOf(response.status, data);
+    const error = apiErrorOf(adminApiErrorOf(response.status, data, 'the server'));
     if (response.status === 401 && !options.credentials) onUnauthorized();
     throw error;
   }
@@ -103,7 +103,7 @@ export async function admin<T>(call: (api: AdminClient, options: AdminCallOption
   } catch (err) {
     if (err instanceof AdminNetworkError || err instanceof AdminTimeoutError) throw new ApiError(0, 'NETWORK', 'the server cannot be reached');
     if (!(err instanceof AdminApiError)) throw err;
-    const error = errorOf(err.status, err.body);
+    const error = apiErrorOf(err);
     if (err.status === 401 && !options.credentials) onUnauthorized();
     throw error;
   }
@@ -117,28 +117,7 @@ function safeJson(text: string): unknown {
   }
 }
 
-/** Reads the native (`{error: {code, message, issues}}`) and cds (`{error: {message}}`) error shapes. */
-function errorOf(status: number, data: unknown): ApiError {
-  const error = (data as { error?: { code?: unknown; message?: unknown; issues?: unknown } } | undefined)?.error;
-  const code = typeof error?.code === 'string' && !/^\d+$/.test(error.code) ? error.code : codeOfStatus(status);
-  const message = typeof error?.message === 'string' ? error.message : `the server answered ${status}`;
-  const issues = Array.isArray(error?.issues) ? (error.issues as ApiIssue[]) : [];
-  return new ApiError(status, code, message, issues);
-}
-
-function codeOfStatus(status: number): string {
-  switch (status) {
-    case 401:
-      return 'UNAUTHORIZED';
-    case 403:
-      return 'FORBIDDEN';
-    case 404:
-      return 'NOT_FOUND';
-    case 409:
-      return 'CONFLICT';
-    case 422:
-      return 'VALIDATION';
-    default:
-      return status >= 500 ? 'INTERNAL' : 'BAD_REQUEST';
-  }
+/** The console's error for a refusal the admin client read from the server's error body. */
+function apiErrorOf(err: AdminApiError): ApiError {
+  return new ApiError(err.status, err.code, err.message, err.details as ApiIssue[]);
 }
