@@ -63,7 +63,7 @@ export {
   valuesFromEntries,
   overlayValues,
 } from './store/value-updates';
-export { prepareFlagWrite, checkExpectedVersion } from './store/prepare-flag';
+export { prepareFlagWrite, prepareFlagWrites, parseFlagWrites, checkExpectedVersion } from './store/prepare-flag';
 export { Engine, createEngine, type EngineOptions, type EngineSnapshot, type EngineChange, type LoadOptions } from './engine/engine';
 export type { AcceptanceSource } from './engine/acceptance';
 export { compileCondition, type Predicate } from './compile/compile-condition';

@@ -5,7 +5,9 @@ import {
   consoleStoreLogger,
   checkAuditMaxEntries,
   checkExpectedVersion,
+  parseFlagWrites,
   prepareFlagWrite,
+  prepareFlagWrites,
   StoreUnavailableError,
   validateValueUpdatesAsync,
 } from '@switchyard/core';
@@ -16,6 +18,7 @@ import type {
   FeatureValueOptions,
   FlagDefinition,
   FlagStore,
+  FlagWrite,
   JsonValue,
   ListFlagsOptions,
   MigrationResult,
@@ -117,6 +120,21 @@ export class MemoryStore implements FlagStore {
     this.audit(options.actor, 'flag.upsert', next.definition.key, current?.definition ?? null, next.definition);
     this.publish({ kind: 'flags', keys: [next.definition.key], origin: this.clientId });
     return clone(next);
+  }
+
+  async upsertFlags(writes: FlagWrite[], options: Pick<WriteOptions, 'actor'> = {}): Promise<StoredFlag[]> {
+    this.open();
+    const parsed = parseFlagWrites(writes);
+    // Planned in full (versions checked) before the first record changes: all or nothing.
+    const records = prepareFlagWrites(writes, parsed, (key) => this.hub.flags.get(key)).map(clone);
+    if (records.length === 0) return [];
+    for (const next of records) {
+      const key = next.definition.key;
+      this.audit(options.actor, 'flag.upsert', key, this.hub.flags.get(key)?.definition ?? null, next.definition);
+      this.hub.flags.set(key, next);
+    }
+    this.publish({ kind: 'flags', keys: records.map((r) => r.definition.key), origin: this.clientId });
+    return records.map(clone);
   }
 
   async deleteFlag(key: string, options: WriteOptions = {}): Promise<boolean> {

@@ -9,7 +9,9 @@ import {
   checkValueBatch,
   decodeChange,
   parseDefinition,
+  parseFlagWrites,
   prepareFlagWrite,
+  prepareFlagWrites,
   StoreBase,
   StoreKit,
   StoreUnavailableError,
@@ -22,6 +24,7 @@ import {
   type FeatureCache,
   type FlagDefinition,
   type FlagStore,
+  type FlagWrite,
   type JsonValue,
   type ListFlagsOptions,
   type MigrationResult,
@@ -35,6 +38,7 @@ import {
   type WriteOptions,
 } from '@switchyard/core';
 import { encodeChange } from './changes';
+import { writeFlagBatch } from './flag-batch';
 import { inTransaction, notifySelect, readRows, withClient } from './connection';
 import { translateError } from './errors';
 import { PostgresFeatureCache } from './feature-cache';
@@ -245,6 +249,28 @@ export class PostgresStore extends StoreBase implements FlagStore {
     });
   }
 
+  upsertFlags(writes: FlagWrite[], options: Pick<WriteOptions, 'actor'> = {}): Promise<StoredFlag[]> {
+    return this.kit.op('upsertFlags', async () => {
+      const parsed = parseFlagWrites(writes);
+      if (parsed.length === 0) return [];
+      const keys = parsed.map((d) => d.key);
+      const records = await this.#write(async (c) => {
+        await this.#lock(c, 'flags', keys);
+        const { rows } = await c.query<FlagRow & { key: string }>(
+          `SELECT key, definition, version, created_at, updated_at FROM ${this.#t.flags} WHERE key = ANY($1::text[]) FOR UPDATE`,
+          [keys],
+        );
+        const current = new Map(rows.map((r) => [r.key, toStoredFlag(r)]));
+        const next = prepareFlagWrites(writes, parsed, (key) => current.get(key));
+        const batch = next.map((record) => ({ next: record, before: current.get(record.definition.key) }));
+        await writeFlagBatch(c, this.#t, batch, actorOf(options), this.#payloads(this.kit.change('flags', keys)));
+        return next;
+      });
+      this.kit.committed('flags', keys);
+      return records;
+    });
+  }
+
   deleteFlag(key: string, options: WriteOptions = {}): Promise<boolean> {
     return this.kit.op('deleteFlag', async () => {
       checkKey(key);
@@ -416,11 +442,14 @@ export class PostgresStore extends StoreBase implements FlagStore {
 
   /**
    * Serializes writers of the same keys across connections and processes, including keys that do
-   * not exist yet (which `FOR UPDATE` cannot lock). Taken in hash order so batches never deadlock.
+   * not exist yet (which `FOR UPDATE` cannot lock). A key's lock is one of `LOCK_BUCKETS` advisory
+   * locks per domain, so a batch of any size takes a bounded number of them (PostgreSQL's shared
+   * lock table holds about `max_locks_per_transaction` × connections, ~6,400 by default); taken in
+   * bucket order so batches never deadlock.
    */
   async #lock(c: PoolClient, domain: 'flags' | 'values', keys: string[]): Promise<void> {
     await c.query(
-      `SELECT count(pg_advisory_xact_lock(hashtext($1), h)) FROM (SELECT DISTINCT hashtext(k) AS h FROM unnest($2::text[]) AS k ORDER BY h) AS s`,
+      `SELECT count(pg_advisory_xact_lock(hashtext($1), b)) FROM (SELECT DISTINCT hashtext(k) & ${LOCK_BUCKETS - 1} AS b FROM unnest($2::text[]) AS k ORDER BY b) AS s`,
       [`switchyard:${this.namespace}:${domain}`, keys],
     );
   }
@@ -443,6 +472,9 @@ function toStoredFlag(row: FlagRow): StoredFlag {
 function toStoredValues(row: ValuesRow): StoredValues {
   return { ...maintained(row), version: row.version };
 }
+
+/** Advisory locks per domain (a power of two): a key's lock is `hashtext(key) & (LOCK_BUCKETS - 1)`. */
+const LOCK_BUCKETS = 1024;
 
 /** Most audit rows one retention statement deletes (a large backlog is trimmed in steps). */
 const AUDIT_TRIM_BATCH = 1000;

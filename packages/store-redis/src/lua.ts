@@ -45,6 +45,31 @@ return outcome
 `;
 
 /**
+ * Compare-and-set of many flag records at once (`upsertFlags`): every version is checked before
+ * anything is written, so the batch is written whole or not at all.
+ * ARGV: prefix, at, actor, payload, count, then per flag: key, versionRead, record, before, after
+ * Returns 'retry' when any record changed since it was read, else 'ok'.
+ */
+export const WRITE_FLAGS = `${COMMON}
+local at, actor, payload, count = ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5])
+local flags = prefix .. ':flags'
+for n = 0, count - 1 do
+  local i = 6 + n * 5
+  local current = redis.call('HGET', flags, ARGV[i])
+  local version = 0
+  if current then version = cjson.decode(current).version end
+  if version ~= tonumber(ARGV[i + 1]) then return 'retry' end
+end
+for n = 0, count - 1 do
+  local i = 6 + n * 5
+  redis.call('HSET', flags, ARGV[i], ARGV[i + 2])
+  audit(at, actor, 'flag.upsert', ARGV[i], ARGV[i + 3], ARGV[i + 4])
+end
+redis.call('PUBLISH', prefix .. ':changes', payload)
+return 'ok'
+`;
+
+/**
  * Applies a validated batch of value updates with cds semantics (the same as core's
  * applyValueUpdates): clearSubScopes first, then set or (null) remove the value of the scope, then
  * record the seeded values the update removed (field value 'null', see removedSeeds).

@@ -10,6 +10,8 @@ import {
   ConflictError,
   decodeChange,
   parseDefinition,
+  parseFlagWrites,
+  prepareFlagWrites,
   prepareFlagWrite,
   StoreBase,
   StoreKit,
@@ -22,6 +24,7 @@ import {
   type FeatureCache,
   type FlagDefinition,
   type FlagStore,
+  type FlagWrite,
   type JsonValue,
   type ListFlagsOptions,
   type MigrationResult,
@@ -235,6 +238,29 @@ export class RedisStore extends StoreBase implements FlagStore {
         return next;
       }
       throw new StoreUnavailableError(`redis: upsertFlag of "${parsed.key}" gave up after ${MAX_CAS_ATTEMPTS} concurrent changes`);
+    });
+  }
+
+  upsertFlags(writes: FlagWrite[], options: Pick<WriteOptions, 'actor'> = {}): Promise<StoredFlag[]> {
+    return this.kit.op('upsertFlags', async () => {
+      const parsed = parseFlagWrites(writes);
+      if (parsed.length === 0) return [];
+      const keys = parsed.map((d) => d.key);
+      for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
+        const raw = await this.#cmd<(string | null)[]>(['HMGET', `${this.#p}:flags`, ...keys]);
+        const current = new Map<string, StoredFlag>();
+        for (const [i, text] of raw.entries()) if (text !== null) current.set(keys[i]!, JSON.parse(text) as StoredFlag);
+        const records = prepareFlagWrites(writes, parsed, (key) => current.get(key));
+        const args = [records[0]!.updatedAt, actorOf(options), JSON.stringify(this.kit.change('flags', keys)), String(records.length)];
+        for (const next of records) {
+          const before = current.get(next.definition.key);
+          args.push(next.definition.key, String(before?.version ?? 0), JSON.stringify(next), before ? JSON.stringify(before.definition) : 'null', JSON.stringify(next.definition));
+        }
+        if ((await this.#script<string>(scripts.writeFlags, args)) === 'retry') continue;
+        this.kit.committed('flags', keys);
+        return records;
+      }
+      throw new StoreUnavailableError(`redis: upsertFlags of ${keys.length} flags gave up after ${MAX_CAS_ATTEMPTS} concurrent changes`);
     });
   }
 

@@ -12,7 +12,9 @@ import {
   applyValueUpdates,
   checkAuditMaxEntries,
   checkExpectedVersion,
+  parseFlagWrites,
   prepareFlagWrite,
+  prepareFlagWrites,
   StoreUnavailableError,
   ValidationError,
   entriesOf,
@@ -27,6 +29,7 @@ import type {
   FlagDefinition,
   FlagStore,
   FlagValue,
+  FlagWrite,
   JsonValue,
   ListFlagsOptions,
   MigrationResult,
@@ -192,6 +195,26 @@ export class SqliteStore implements FlagStore {
       s.upsertFlag.run(def.key, text, def.enabled === false ? 0 : 1, def.flagSet ?? null, next.version, next.createdAt, next.updatedAt);
       this.audit(s, options.actor, 'flag.upsert', def.key, row ? row.definition : 'null', text);
       return { result: next, changes: [['flags', [def.key]]] };
+    });
+  }
+
+  async upsertFlags(writes: FlagWrite[], options: Pick<WriteOptions, 'actor'> = {}): Promise<StoredFlag[]> {
+    const parsed = parseFlagWrites(writes);
+    return this.write((s) => {
+      const rows = new Map<string, FlagRow>();
+      const records = prepareFlagWrites(writes, parsed, (key) => {
+        const row = s.getFlag.get(key) as FlagRow | undefined;
+        if (!row) return undefined;
+        rows.set(key, row);
+        return toStoredFlag(row);
+      });
+      for (const next of records) {
+        const def = next.definition;
+        const text = JSON.stringify(def);
+        s.upsertFlag.run(def.key, text, def.enabled === false ? 0 : 1, def.flagSet ?? null, next.version, next.createdAt, next.updatedAt);
+        this.audit(s, options.actor, 'flag.upsert', def.key, rows.get(def.key)?.definition ?? 'null', text);
+      }
+      return { result: records, changes: records.length ? [['flags', records.map((r) => r.definition.key)]] : [] };
     });
   }
 

@@ -6,6 +6,7 @@ import { cacheCases } from './cases/cache';
 import { changeFeedCases } from './cases/change-feed';
 import { concurrencyCases } from './cases/concurrency';
 import { featureCases } from './cases/features';
+import { flagBatchCases } from './cases/flag-batch';
 import { flagCases } from './cases/flags';
 import { lifecycleCases } from './cases/lifecycle';
 import { scopeCases } from './cases/scopes';
@@ -72,6 +73,7 @@ export function storageTestSuite(test: TestAPI, factory: (options?: SuiteStoreOp
     if (options.teardown) afterAll(options.teardown);
 
     flagCases(ctx);
+    flagBatchCases(ctx);
     validationCases(ctx);
     valueCases(ctx);
     scopeCases(ctx);

@@ -4,11 +4,14 @@ import { valueUpdates, type ImportPlan } from './import-plan';
 
 export interface ApplyOptions {
   actor?: string;
-  /** Called after each write, with the number of writes done and the total. */
+  /** Called after each write, with the number of steps done and the total (see `planSteps`). */
   onProgress?: (done: number, total: number) => void;
 }
 
-/** How many writes applying a plan takes: one per changed flag, one for all values. */
+/** Definitions written per `upsertFlags` batch: large enough to be fast, small enough for steady progress. */
+export const FLAG_BATCH_SIZE = 1000;
+
+/** How many steps applying a plan takes: one per changed flag, one for all values. */
 export function planSteps(plan: ImportPlan): number {
   return plan.flags.filter((f) => f.kind !== 'unchanged').length + (plan.values.length ? 1 : 0);
 }
@@ -22,8 +25,9 @@ function restoreValues(key: string, values: StoredValues | undefined): ValueUpda
 }
 
 /**
- * Writes a plan: definitions first (each conditional on the version it was planned against, so a
- * concurrent edit aborts the import), then every value in one atomic batch, then deletions. If
+ * Writes a plan: definitions first, in atomic batches of `FLAG_BATCH_SIZE` (each conditional on the
+ * version it was planned against, so a concurrent edit aborts the import), then every value in one
+ * atomic batch, then deletions. If
  * any write fails, the writes already made are undone in reverse order, so the store ends as it
  * was; the original error is rethrown (with a note if undoing failed too).
  */
@@ -31,15 +35,21 @@ export async function applyPlan(store: FlagStore, plan: ImportPlan, options: App
   const actor = options.actor;
   const total = planSteps(plan);
   let done = 0;
-  const step = () => options.onProgress?.(++done, total);
+  const step = (n = 1) => options.onProgress?.((done += n), total);
   const undo: (() => Promise<unknown>)[] = [];
   try {
-    for (const change of plan.flags) {
-      if (change.kind !== 'added' && change.kind !== 'changed') continue;
-      await store.upsertFlag(change.after!, { expectedVersion: change.storedVersion ?? 0, actor });
-      const before = change.before;
-      undo.push(before ? () => store.upsertFlag(before, { actor }) : () => store.deleteFlag(change.key, { actor }));
-      step();
+    const writes = plan.flags.filter((change) => change.kind === 'added' || change.kind === 'changed');
+    for (let i = 0; i < writes.length; i += FLAG_BATCH_SIZE) {
+      const batch = writes.slice(i, i + FLAG_BATCH_SIZE);
+      // Each definition conditional on the version it was planned against: a concurrent edit aborts the import.
+      await store.upsertFlags(batch.map((change) => ({ definition: change.after!, expectedVersion: change.storedVersion ?? 0 })), { actor });
+      const replaced = batch.flatMap((change) => (change.before ? [{ definition: change.before }] : []));
+      const added = batch.filter((change) => !change.before).map((change) => change.key);
+      undo.push(async () => {
+        if (replaced.length) await store.upsertFlags(replaced, { actor });
+        for (const key of added) await store.deleteFlag(key, { actor });
+      });
+      step(batch.length);
     }
     if (plan.values.length) {
       const updates = valueUpdates(plan.values);

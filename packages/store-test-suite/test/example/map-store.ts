@@ -13,7 +13,9 @@ import {
   checkKey,
   checkTtl,
   checkValueBatch,
+  parseFlagWrites,
   prepareFlagWrite,
+  prepareFlagWrites,
   StoreKit,
   toJson,
   type AuditAction,
@@ -21,6 +23,7 @@ import {
   type AuditQuery,
   type FeatureValueOptions,
   type FlagDefinition,
+  type FlagWrite,
   type FlagStore,
   type JsonValue,
   type ListFlagsOptions,
@@ -113,6 +116,19 @@ export class MapStore implements FlagStore {
       this.#audit(options, 'flag.upsert', next.definition.key, current?.definition ?? null, next.definition);
       this.#kit.committed('flags', [next.definition.key]);
       return copy(next);
+    });
+  }
+  upsertFlags(writes: FlagWrite[], options: Pick<WriteOptions, 'actor'> = {}): Promise<StoredFlag[]> {
+    return this.#kit.op('upsertFlags', async () => {
+      const parsed = parseFlagWrites(writes); // array shape, each definition valid, no key twice
+      const records = prepareFlagWrites(writes, parsed, (key) => this.db.flags.get(key)); // every version checked before any write
+      for (const next of records) {
+        const key = next.definition.key;
+        this.#audit(options, 'flag.upsert', key, this.db.flags.get(key)?.definition ?? null, next.definition);
+        this.db.flags.set(key, copy(next));
+      }
+      if (records.length) this.#kit.committed('flags', records.map((r) => r.definition.key));
+      return records;
     });
   }
   deleteFlag(key: string, options: WriteOptions = {}): Promise<boolean> {
