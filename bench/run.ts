@@ -1,5 +1,6 @@
 // Runs every package benchmark (`packages/*/bench/*.bench.ts`, default export `async () => void`)
-// in sequence. `pnpm bench core` runs only the benchmarks of packages whose name contains "core".
+// in sequence. `pnpm bench core` runs only the benchmarks of the package named `core`, or, when no
+// package has that name, of the packages whose name contains it (`pnpm bench store`).
 import { readdirSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -7,11 +8,13 @@ import { pathToFileURL } from 'node:url';
 const root = resolve(import.meta.dirname, '..');
 const filters = process.argv.slice(2);
 const files: string[] = [];
+const packageNames = ['packages', 'apps'].flatMap((base) => readdirSync(join(root, base)));
+const matches = (pkg: string) => filters.some((f) => (packageNames.includes(f) ? pkg === f : pkg.includes(f)));
 for (const base of ['packages', 'apps']) {
   for (const pkg of readdirSync(join(root, base)).sort()) {
     const dir = join(root, base, pkg, 'bench');
     if (!existsSync(dir)) continue;
-    if (filters.length && !filters.some((f) => pkg.includes(f))) continue;
+    if (filters.length && !matches(pkg)) continue;
     for (const f of readdirSync(dir).sort()) if (f.endsWith('.bench.ts')) files.push(join(dir, f));
   }
 }
