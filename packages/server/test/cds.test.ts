@@ -80,3 +80,65 @@ describe('cds /rest/feature (the seed examples)', () => {
     expect(res.body.error.message).toBe('redisSendCommand needs a Redis store; this server uses the sqlite store');
   });
 });
+
+describe('cds /rest/feature paging and scale', () => {
+  /** Follows `Link: rel="next"` from `first` and returns every page's keys and the merged body. */
+  async function allPages(first: string, method: 'get' | 'post') {
+    const pages: string[][] = [];
+    const merged: Record<string, unknown> = {};
+    let url: string | undefined = first;
+    while (url) {
+      const res = await s.http[method](url);
+      expect(res.status, url).toBe(200);
+      pages.push(Object.keys(res.body));
+      Object.assign(merged, res.body);
+      url = /^<([^>]+)>; rel="next"$/.exec(res.headers.link ?? '')?.[1];
+    }
+    return { pages, merged };
+  }
+
+  it('GET state pages by key with limit/after and a Link header; the pages add up to the whole state', async () => {
+    const whole = await s.http.get('/rest/feature/state');
+    expect(whole.headers.link).toBeUndefined();
+    const keys = Object.keys(whole.body).sort();
+    expect(keys.length).toBeGreaterThan(4);
+    const { pages, merged } = await allPages('/rest/feature/state?limit=2', 'get');
+    expect(pages.flat()).toEqual(keys);
+    expect(pages.slice(0, -1).every((p) => p.length === 2)).toBe(true);
+    expect(merged).toEqual(whole.body);
+    // `after` need not be an existing key; the page starts at the next key in order.
+    const after = await s.http.get(`/rest/feature/state?after=${encodeURIComponent(keys[1]! + '\u0000')}&limit=1`);
+    expect(Object.keys(after.body)).toEqual([keys[2]]);
+    const last = await s.http.get(`/rest/feature/state?after=${encodeURIComponent(keys.at(-1)!)}`);
+    expect(last.body).toEqual({});
+    expect(last.headers.link).toBeUndefined();
+  });
+
+  it('refuses paging parameters it cannot honour (422 in the cds error shape, naming the parameter)', async () => {
+    for (const query of ['limit=0', 'limit=1001', 'limit=two', 'after=', 'limt=2']) {
+      const res = await s.http.get(`/rest/feature/state?${query}`);
+      expect(res.status, query).toBe(422);
+      expect(res.body.error.message, query).toMatch(/^query(\.(limit|after)|: unknown key "limt" \(did you mean "limit"\?\))/);
+    }
+  });
+
+  it('1,000 scoped values on one toggle: each user is served its own value; redisRead pages them by toggle', async () => {
+    const users = Array.from({ length: 1000 }, (_, i) => `user-${i}@example.com`);
+    const write = await s.http
+      .post('/rest/feature/redisUpdate')
+      .send(users.map((user, i) => ({ key: '/check/priority', value: i, scope: { user } })));
+    expect(write.status).toBe(204);
+    for (const i of [0, 1, 499, 999]) {
+      const res = await s.http.post('/ofrep/v1/evaluate/flags/%2Fcheck%2Fpriority').send({ context: { targetingKey: 'x', user: users[i] } });
+      expect(res.body, users[i]).toMatchObject({ value: i, reason: 'SCOPED' });
+    }
+    // `/check/priorit` sorts just before `/check/priority`: a page of that one toggle.
+    const state = await s.http.get(`/rest/feature/state?limit=1&after=${encodeURIComponent('/check/priorit')}`);
+    expect(Object.keys(state.body)).toEqual(['/check/priority']);
+    const scoped = state.body['/check/priority'].scopedValues as Record<string, number>;
+    for (const [i, user] of users.entries()) expect(scoped[`user::${user}`]).toBe(i);
+    const { pages } = await allPages('/rest/feature/redisRead?limit=1', 'post');
+    expect(pages.every((p) => p.length === 1)).toBe(true);
+    expect(pages.flat()).toContain('/check/priority');
+  });
+});

@@ -1,11 +1,11 @@
-import { Router } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { flagValueSchema, isStoreUnavailableError, scopeMapSchema, strictObject } from '@switchyard/core';
 import type { FlagValue, ValueUpdate } from '@switchyard/core';
 import { principalOf } from '../auth/require-role';
 import { cdsToggleState, type CdsToggleState } from '../compat/cds-state';
 import { HttpError } from '../http/http-error';
-import { bodyOf } from '../http/operations';
+import { bodyOf, queryOf } from '../http/operations';
 import { writeValues, type ServerContext } from '../server-context';
 
 const TAG = 'cds-feature-toggles compatible (/rest/feature)';
@@ -24,6 +24,47 @@ const stateSchema = z.record(z.string(), z.object({ fallbackValue: flagValueSche
 
 type CdsUpdate = z.infer<typeof cdsUpdateEntry>;
 
+/** Toggles per page when `after` is given without `limit`. */
+const DEFAULT_PAGE = 100;
+const pageQuery = strictObject({
+  limit: z.coerce.number().int().min(1).max(1000).optional(),
+  after: z.string().min(1).optional(),
+});
+type PageQuery = z.infer<typeof pageQuery>;
+const PAGING =
+  'Without `limit` or `after` every toggle is returned, as cds-feature-toggles does. With them, one page: at most `limit` toggles (default 100, at most 1,000) whose keys sort after `after`, in key order; when more follow, a `Link: <…>; rel="next"` header gives the next page.';
+
+/**
+ * One page of `keys` (sorted) as the query asks; `next` is the query of the following page. Without
+ * `limit` and `after` the page is every key.
+ */
+function pageOf(keys: string[], query: PageQuery): { keys: string[]; next?: PageQuery } {
+  if (query.limit === undefined && query.after === undefined) return { keys };
+  const limit = query.limit ?? DEFAULT_PAGE;
+  let start = 0;
+  if (query.after !== undefined) {
+    // Binary search: the first key sorting after `after` (which need not exist any more).
+    let hi = keys.length;
+    while (start < hi) {
+      const mid = (start + hi) >> 1;
+      if (keys[mid]! <= query.after) start = mid + 1;
+      else hi = mid;
+    }
+  }
+  const page = keys.slice(start, start + limit);
+  return start + limit < keys.length ? { keys: page, next: { limit, after: page.at(-1)! } } : { keys: page };
+}
+
+/** Sets the RFC 8288 `Link` header to the next page of the request's path. */
+function linkNext(req: Request, res: Response, next: PageQuery | undefined): void {
+  if (!next) return;
+  const query = new URLSearchParams({ limit: String(next.limit), after: next.after! });
+  res.setHeader('Link', `<${req.baseUrl}${req.path}?${query.toString()}>; rel="next"`);
+}
+
+/** Plain comparison (code units), the order `after` pages by. */
+const byCodeUnit = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
 /** cds-feature-toggles' FeatureService: state, redisRead, redisUpdate, redisSendCommand. */
 export function cdsRoutes(ctx: ServerContext): Router {
   const router = Router();
@@ -37,13 +78,18 @@ export function cdsRoutes(ctx: ServerContext): Router {
       method: 'get',
       path: '/rest/feature/state',
       summary: 'Every configured toggle with its fallback, maintained values and configuration',
+      description: PAGING,
       tag: TAG,
       role: 'read',
+      query: pageQuery,
       responses: { 200: { description: 'Toggles by key', schema: stateSchema } },
     },
-    (_req, res) => {
+    (req, res) => {
+      const keys = engine.definitions().map((d) => d.key).sort(byCodeUnit);
+      const page = pageOf(keys, queryOf<PageQuery>(res));
       const out: Record<string, CdsToggleState> = {};
-      for (const definition of engine.definitions()) out[definition.key] = cdsToggleState(definition, engine.valuesOf(definition.key));
+      for (const key of page.keys) out[key] = cdsToggleState(engine.get(key), engine.valuesOf(key));
+      linkNext(req, res, page.next);
       res.json(out);
     },
   );
@@ -56,19 +102,22 @@ export function cdsRoutes(ctx: ServerContext): Router {
       method: 'post',
       path: '/rest/feature/redisRead',
       summary: 'Maintained values as the store holds them, including keys without a definition (SOURCE NONE)',
+      description: PAGING,
       tag: TAG,
       role: 'read',
+      query: pageQuery,
       responses: { 200: { description: 'Toggles with maintained values', schema: stateSchema } },
     },
-    async (_req, res) => {
+    async (req, res) => {
       const values = await store.listValues();
+      // A key whose only record is a removed seeded value maintains nothing.
+      const keys = Object.keys(values)
+        .filter((key) => values[key]!.rootValue !== undefined || values[key]!.scopedValues !== undefined)
+        .sort(byCodeUnit);
+      const page = pageOf(keys, queryOf<PageQuery>(res));
       const out: Record<string, CdsToggleState> = {};
-      for (const key of Object.keys(values).sort()) {
-        const stored = values[key]!;
-        // A key whose only record is a removed seeded value maintains nothing.
-        if (stored.rootValue === undefined && stored.scopedValues === undefined) continue;
-        out[key] = cdsToggleState(engine.get(key), stored);
-      }
+      for (const key of page.keys) out[key] = cdsToggleState(engine.get(key), values[key]);
+      linkNext(req, res, page.next);
       res.json(out);
     },
   );
