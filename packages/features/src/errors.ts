@@ -1,7 +1,7 @@
+import { codedError } from '@switchyard/core';
+
 /** A feature name was used that no definition (and no fake override) answers. */
-export class FeatureNotDefinedError extends Error {
-  override readonly name = 'FeatureNotDefinedError';
-  readonly code = 'FEATURE_NOT_DEFINED' as const;
+export class FeatureNotDefinedError extends codedError('FeatureNotDefinedError', 'FEATURE_NOT_DEFINED') {
   constructor(readonly feature: string) {
     super(`feature "${feature}" is not defined; define it with createFeatures({ features }) or features.define()`);
   }
@@ -13,9 +13,7 @@ export class FeatureNotDefinedError extends Error {
  * handler lets it through (express's error handler uses it): 400 when the scope is missing (the
  * request has no user, tenant …), 500 for identifiers the application computes wrongly.
  */
-export class InvalidScopeError extends Error {
-  override readonly name = 'InvalidScopeError';
-  readonly code = 'INVALID_SCOPE' as const;
+export class InvalidScopeError extends codedError('InvalidScopeError', 'INVALID_SCOPE') {
   readonly status: number;
   constructor(message: string, options: { missing?: boolean } = {}) {
     super(message);
@@ -34,9 +32,7 @@ export class InvalidScopeError extends Error {
 }
 
 /** A feature class could not be built: its constructor needs arguments and no container was given, or the container failed. */
-export class FeatureConstructionError extends Error {
-  override readonly name = 'FeatureConstructionError';
-  readonly code = 'FEATURE_CONSTRUCTION' as const;
+export class FeatureConstructionError extends codedError('FeatureConstructionError', 'FEATURE_CONSTRUCTION') {
   constructor(
     readonly feature: string,
     message: string,
@@ -47,9 +43,7 @@ export class FeatureConstructionError extends Error {
 }
 
 /** `HasFeatures` models were asked for `.features` before `setDefaultFeatures()`. */
-export class DefaultFeaturesMissingError extends Error {
-  override readonly name = 'DefaultFeaturesMissingError';
-  readonly code = 'DEFAULT_FEATURES_MISSING' as const;
+export class DefaultFeaturesMissingError extends codedError('DefaultFeaturesMissingError', 'DEFAULT_FEATURES_MISSING') {
   constructor() {
     super('model.features needs the application features: call setDefaultFeatures(createFeatures({ ... })) at startup');
   }

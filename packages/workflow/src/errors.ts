@@ -1,7 +1,7 @@
+import { codedError } from '@switchyard/core';
+
 /** No workflow is registered for a product and feature tag. Rendered as HTTP 404. */
-export class FeatureNotFoundError extends Error {
-  override readonly name = 'FeatureNotFoundError';
-  readonly code = 'FEATURE_NOT_FOUND' as const;
+export class FeatureNotFoundError extends codedError('FeatureNotFoundError', 'FEATURE_NOT_FOUND') {
   constructor(
     readonly product: string,
     readonly featureTag: string,
@@ -12,9 +12,7 @@ export class FeatureNotFoundError extends Error {
 }
 
 /** A session token is missing, malformed, expired or signed with the wrong key. Rendered as HTTP 401. */
-export class SessionError extends Error {
-  override readonly name = 'SessionError';
-  readonly code = 'SESSION_INVALID' as const;
+export class SessionError extends codedError('SessionError', 'SESSION_INVALID') {
   constructor(
     readonly sessionTag: string,
     reason: string,
@@ -38,18 +36,14 @@ export class StepFailure extends Error {
 }
 
 /** A flag gate names a flag the engine does not define. */
-export class FlagNotFoundError extends Error {
-  override readonly name = 'FlagNotFoundError';
-  readonly code = 'FLAG_NOT_FOUND' as const;
+export class FlagNotFoundError extends codedError('FlagNotFoundError', 'FLAG_NOT_FOUND') {
   constructor(readonly flagKey: string) {
     super(`flag "${flagKey}" does not exist`);
   }
 }
 
 /** An HTTP request would carry a secret to an origin the secret is not bound to; nothing was sent. */
-export class SecretNotBoundError extends Error {
-  override readonly name = 'SecretNotBoundError';
-  readonly code = 'SECRET_NOT_BOUND' as const;
+export class SecretNotBoundError extends codedError('SecretNotBoundError', 'SECRET_NOT_BOUND') {
   constructor(
     readonly secret: string,
     readonly origin: string,
@@ -60,36 +54,28 @@ export class SecretNotBoundError extends Error {
 }
 
 /** The run took longer than its deadline; the steps still running were cancelled. */
-export class RunDeadlineError extends Error {
-  override readonly name = 'RunDeadlineError';
-  readonly code = 'DEADLINE_EXCEEDED' as const;
+export class RunDeadlineError extends codedError('RunDeadlineError', 'DEADLINE_EXCEEDED') {
   constructor(readonly deadlineMs: number) {
     super(`the run exceeded its deadline of ${deadlineMs} ms`);
   }
 }
 
 /** The caller gave up on the run (an aborted `signal`, a client that disconnected). */
-export class RunAbortedError extends Error {
-  override readonly name = 'RunAbortedError';
-  readonly code = 'ABORTED' as const;
+export class RunAbortedError extends codedError('RunAbortedError', 'ABORTED') {
   constructor(reason = 'the caller cancelled the run') {
     super(reason);
   }
 }
 
 /** A step attempt ran longer than its `timeout`. */
-export class StepTimeoutError extends Error {
-  override readonly name = 'StepTimeoutError';
-  readonly code = 'TIMEOUT' as const;
+export class StepTimeoutError extends codedError('StepTimeoutError', 'TIMEOUT') {
   constructor(readonly timeoutMs: number) {
     super(`timed out after ${timeoutMs} ms`);
   }
 }
 
 /** The run was cancelled because another step failed. */
-export class RunCancelledError extends Error {
-  override readonly name = 'RunCancelledError';
-  readonly code = 'CANCELLED' as const;
+export class RunCancelledError extends codedError('RunCancelledError', 'CANCELLED') {
   constructor(readonly failedStep: string) {
     super(`cancelled: step "${failedStep}" failed`);
   }

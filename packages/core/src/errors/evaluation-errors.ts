@@ -5,35 +5,26 @@ export abstract class EvaluationError extends Error {
   abstract readonly code: ErrorCode;
 }
 
-export class FlagNotFoundError extends EvaluationError {
-  override readonly name = 'FlagNotFoundError';
-  readonly code = 'FLAG_NOT_FOUND' as const;
+/** A concrete {@link EvaluationError} class with a fixed `name` and `code`. */
+function evaluationError<const N extends string, const C extends ErrorCode>(name: N, code: C) {
+  return class extends EvaluationError {
+    override readonly name: N = name;
+    readonly code: C = code;
+  };
+}
+
+export class FlagNotFoundError extends evaluationError('FlagNotFoundError', 'FLAG_NOT_FOUND') {
   constructor(readonly key: string) {
     super(`flag "${key}" not found`);
   }
 }
 
-export class TypeMismatchError extends EvaluationError {
-  override readonly name = 'TypeMismatchError';
-  readonly code = 'TYPE_MISMATCH' as const;
-}
+export class TypeMismatchError extends evaluationError('TypeMismatchError', 'TYPE_MISMATCH') {}
 
-export class ParseError extends EvaluationError {
-  override readonly name = 'ParseError';
-  readonly code = 'PARSE_ERROR' as const;
-}
+export class ParseError extends evaluationError('ParseError', 'PARSE_ERROR') {}
 
-export class TargetingKeyMissingError extends EvaluationError {
-  override readonly name = 'TargetingKeyMissingError';
-  readonly code = 'TARGETING_KEY_MISSING' as const;
-}
+export class TargetingKeyMissingError extends evaluationError('TargetingKeyMissingError', 'TARGETING_KEY_MISSING') {}
 
-export class InvalidContextError extends EvaluationError {
-  override readonly name = 'InvalidContextError';
-  readonly code = 'INVALID_CONTEXT' as const;
-}
+export class InvalidContextError extends evaluationError('InvalidContextError', 'INVALID_CONTEXT') {}
 
-export class GeneralError extends EvaluationError {
-  override readonly name = 'GeneralError';
-  readonly code = 'GENERAL' as const;
-}
+export class GeneralError extends evaluationError('GeneralError', 'GENERAL') {}

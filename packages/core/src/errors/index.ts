@@ -1,3 +1,4 @@
 export * from './evaluation-errors';
 export * from './store-errors';
 export * from './error-codes';
+export * from './coded-error';

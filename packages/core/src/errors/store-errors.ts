@@ -1,3 +1,5 @@
+import { codedError } from './coded-error';
+
 /** One problem found while validating a definition or a value. `path` points inside the input. */
 export interface ValidationIssue {
   path: (string | number)[];
@@ -18,9 +20,7 @@ export class ValidationError extends Error {
 }
 
 /** A write was based on a stale version. Rendered as HTTP 409. */
-export class ConflictError extends Error {
-  override readonly name = 'ConflictError';
-  readonly code = 'CONFLICT' as const;
+export class ConflictError extends codedError('ConflictError', 'CONFLICT') {
   constructor(
     readonly key: string,
     readonly expectedVersion: number,
@@ -31,10 +31,7 @@ export class ConflictError extends Error {
 }
 
 /** The backend cannot be reached or did not answer in time. Rendered as HTTP 503, CLI exit 3. */
-export class StoreUnavailableError extends Error {
-  override readonly name = 'StoreUnavailableError';
-  readonly code = 'STORE_UNAVAILABLE' as const;
-}
+export class StoreUnavailableError extends codedError('StoreUnavailableError', 'STORE_UNAVAILABLE') {}
 
 /** `a.b[2].c` from `['a', 'b', 2, 'c']`. */
 export function formatPath(path: readonly (string | number)[]): string {

@@ -1,7 +1,7 @@
+import { codedError } from '@switchyard/core';
+
 /** A mapping string is malformed. `offset` is the 0-based position in `source` where the problem starts. */
-export class MappingSyntaxError extends Error {
-  override readonly name = 'MappingSyntaxError';
-  readonly code = 'MAPPING_SYNTAX' as const;
+export class MappingSyntaxError extends codedError('MappingSyntaxError', 'MAPPING_SYNTAX') {
   constructor(
     readonly reason: string,
     readonly source: string,
