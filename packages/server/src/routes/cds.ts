@@ -7,6 +7,7 @@ import { cdsToggleState, type CdsToggleState } from '../compat/cds-state';
 import { HttpError } from '../http/http-error';
 import { bodyOf, queryOf } from '../http/operations';
 import { writeValues, type ServerContext } from '../server-context';
+import { taggedRoutes } from './route-groups';
 
 const TAG = 'cds-feature-toggles compatible (/rest/feature)';
 
@@ -68,18 +69,16 @@ const byCodeUnit = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 /** cds-feature-toggles' FeatureService: state, redisRead, redisUpdate, redisSendCommand. */
 export function cdsRoutes(ctx: ServerContext): Router {
   const router = Router();
-  const { operations, auth, store, engine } = ctx;
+  const route = taggedRoutes(ctx, router, TAG);
+  const { store, engine } = ctx;
 
-  operations.route(
-    router,
-    auth,
+  route(
     {
       operationId: 'cdsState',
       method: 'get',
       path: '/rest/feature/state',
       summary: 'Every configured toggle with its fallback, maintained values and configuration',
       description: PAGING,
-      tag: TAG,
       role: 'read',
       query: pageQuery,
       responses: { 200: { description: 'Toggles by key', schema: stateSchema } },
@@ -94,16 +93,13 @@ export function cdsRoutes(ctx: ServerContext): Router {
     },
   );
 
-  operations.route(
-    router,
-    auth,
+  route(
     {
       operationId: 'cdsRedisRead',
       method: 'post',
       path: '/rest/feature/redisRead',
       summary: 'Maintained values as the store holds them, including keys without a definition (SOURCE NONE)',
       description: PAGING,
-      tag: TAG,
       role: 'read',
       query: pageQuery,
       responses: { 200: { description: 'Toggles with maintained values', schema: stateSchema } },
@@ -122,15 +118,12 @@ export function cdsRoutes(ctx: ServerContext): Router {
     },
   );
 
-  operations.route(
-    router,
-    auth,
+  route(
     {
       operationId: 'cdsRedisUpdate',
       method: 'post',
       path: '/rest/feature/redisUpdate',
       summary: 'Maintain one value or a list of values, all or nothing; propagated to every instance',
-      tag: TAG,
       role: 'write',
       body: cdsUpdateBody,
       responses: { 204: 'Applied', 422: 'Invalid value; nothing was applied' },
@@ -149,9 +142,7 @@ export function cdsRoutes(ctx: ServerContext): Router {
     },
   );
 
-  operations.route(
-    router,
-    auth,
+  route(
     {
       operationId: 'cdsRedisSendCommand',
       method: 'post',
@@ -159,7 +150,6 @@ export function cdsRoutes(ctx: ServerContext): Router {
       summary: "Send a raw read-only command on the store's own keys to Redis (admin only; Redis stores only)",
       description:
         "Allowed by default: PING, KEYS prefix*, SCAN cursor MATCH prefix* [COUNT n], TYPE, TTL, PTTL, EXISTS, GET, HGETALL, LRANGE, XLEN, MEMORY USAGE, each on keys under the store's prefix only. Server-wide commands (INFO, CONFIG, CLIENT, SLOWLOG, DBSIZE…), writes and keys of other prefixes answer 403. SWITCHYARD_REDIS_COMMANDS adds other read-only key commands (HGET, SMEMBERS, ZRANGE…).",
-      tag: TAG,
       role: 'admin',
       body: sendCommandBody,
       responses: { 200: 'The reply: text for string replies, else JSON', 400: 'The store is not Redis', 403: "The command is not on the allow-list, or reads keys outside the store's prefix" },

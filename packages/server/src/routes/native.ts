@@ -12,13 +12,13 @@ import {
   updateValuesBodySchema,
   ValidationError,
 } from '@switchyard/core';
-import type { AdminFlagEntry as FlagEntry, EvaluationContext, FlagDefinition, StoredFlag, ValueUpdate } from '@switchyard/core';
+import type { AdminFlagEntry as FlagEntry, AdminOperationId, AdminRoute, EvaluationContext, FlagDefinition, StoredFlag, ValueUpdate } from '@switchyard/core';
 import { principalOf } from '../auth/require-role';
 import { HttpError } from '../http/http-error';
 import { bodyOf, parseOrThrow, queryOf } from '../http/operations';
 import { customValidationIssues } from '../compat/custom-validations';
 import { baseDefinition, isBaseKey, readOnlyMessage, writeAndSync, writeValues, type ServerContext } from '../server-context';
-import { routeGroups } from './route-groups';
+import { routeGroups, type AddRoute } from './route-groups';
 
 const TAG = 'Switchyard native API (/api/v1)';
 
@@ -71,23 +71,24 @@ function definitionFromBody(ctx: ServerContext, key: string, input: unknown): Fl
   return definition;
 }
 
+/** The operation id, method and path of a native operation, from the table the admin client shares. */
+function adminOperation(operationId: AdminOperationId): { operationId: AdminOperationId } & AdminRoute {
+  return { operationId, ...adminRoutes[operationId] };
+}
+
 /** Switchyard's own API, shared with the CLI (`--server URL`). */
 export function nativeRoutes(ctx: ServerContext): Router {
-  return routeGroups(ctx, flagRoutes, valueRoutes, evaluationAndAuditRoutes, featureRoutes, whoamiRoute);
+  return routeGroups(ctx, TAG, flagRoutes, valueRoutes, evaluationAndAuditRoutes, featureRoutes, whoamiRoute);
 }
 
 /** Flag definitions: list, read, create or replace, delete. */
-function flagRoutes(ctx: ServerContext, router: Router): void {
-  const { operations, auth, store, engine } = ctx;
-  operations.route(
-    router,
-    auth,
+function flagRoutes(ctx: ServerContext, route: AddRoute): void {
+  const { store, engine } = ctx;
+  route(
     {
-      operationId: 'listFlags',
-      ...adminRoutes.listFlags,
+      ...adminOperation('listFlags'),
       summary: 'Every flag: manifest flags (read-only, version 0) and stored ones',
       description: 'Disabled flags are listed only with `includeDisabled=true`.',
-      tag: TAG,
       role: 'read',
       query: listFlagsQuerySchema,
       responses: { 200: { description: 'Flags', schema: z.object({ flags: z.array(flagEntrySchema) }) } },
@@ -109,14 +110,10 @@ function flagRoutes(ctx: ServerContext, router: Router): void {
     },
   );
 
-  operations.route(
-    router,
-    auth,
+  route(
     {
-      operationId: 'getFlag',
-      ...adminRoutes.getFlag,
+      ...adminOperation('getFlag'),
       summary: 'One flag',
-      tag: TAG,
       role: 'read',
       responses: { 200: { description: 'The flag', schema: flagEntrySchema }, 404: 'No such flag' },
     },
@@ -130,15 +127,11 @@ function flagRoutes(ctx: ServerContext, router: Router): void {
     },
   );
 
-  operations.route(
-    router,
-    auth,
+  route(
     {
-      operationId: 'putFlag',
-      ...adminRoutes.putFlag,
+      ...adminOperation('putFlag'),
       summary: 'Create or replace a flag definition',
       description: 'The key in the body must equal the path key or be absent.',
-      tag: TAG,
       role: 'write',
       body: flagDefinitionSchema,
       handlerValidatesBody: true,
@@ -158,14 +151,10 @@ function flagRoutes(ctx: ServerContext, router: Router): void {
     },
   );
 
-  operations.route(
-    router,
-    auth,
+  route(
     {
-      operationId: 'deleteFlag',
-      ...adminRoutes.deleteFlag,
+      ...adminOperation('deleteFlag'),
       summary: 'Delete a flag and its maintained values',
-      tag: TAG,
       role: 'write',
       headers: [ifMatch],
       responses: { 200: { description: 'Deleted', schema: z.object({ deleted: z.literal(true) }) }, 404: 'No such flag', 409: 'CONFLICT or READ_ONLY' },
@@ -183,16 +172,12 @@ function flagRoutes(ctx: ServerContext, router: Router): void {
 }
 
 /** Maintained values: list, and apply updates atomically. */
-function valueRoutes(ctx: ServerContext, router: Router): void {
-  const { operations, auth, store } = ctx;
-  operations.route(
-    router,
-    auth,
+function valueRoutes(ctx: ServerContext, route: AddRoute): void {
+  const { store } = ctx;
+  route(
     {
-      operationId: 'listValues',
-      ...adminRoutes.listValues,
+      ...adminOperation('listValues'),
       summary: 'Maintained values in the store, by key (including keys without a definition)',
-      tag: TAG,
       role: 'read',
       responses: { 200: 'Values by key' },
     },
@@ -201,14 +186,10 @@ function valueRoutes(ctx: ServerContext, router: Router): void {
     },
   );
 
-  operations.route(
-    router,
-    auth,
+  route(
     {
-      operationId: 'updateValues',
-      ...adminRoutes.updateValues,
+      ...adminOperation('updateValues'),
       summary: 'Apply value updates atomically (all or nothing)',
-      tag: TAG,
       role: 'write',
       body: updateValuesBodySchema,
       responses: { 204: 'Applied', 409: 'CONFLICT (expectedVersion)', 422: 'VALIDATION, listing every problem; nothing applied' },
@@ -223,16 +204,12 @@ function valueRoutes(ctx: ServerContext, router: Router): void {
 }
 
 /** Evaluation for a context, and the audit trail of applied changes. */
-function evaluationAndAuditRoutes(ctx: ServerContext, router: Router): void {
-  const { operations, auth, store, engine } = ctx;
-  operations.route(
-    router,
-    auth,
+function evaluationAndAuditRoutes(ctx: ServerContext, route: AddRoute): void {
+  const { store, engine } = ctx;
+  route(
     {
-      operationId: 'evaluate',
-      ...adminRoutes.evaluate,
+      ...adminOperation('evaluate'),
       summary: 'Evaluate flags for a context (all flags unless `flags` lists some)',
-      tag: TAG,
       role: 'read',
       body: evaluateBodySchema,
       responses: { 200: 'Evaluation details, one per flag' },
@@ -247,14 +224,10 @@ function evaluationAndAuditRoutes(ctx: ServerContext, router: Router): void {
     },
   );
 
-  operations.route(
-    router,
-    auth,
+  route(
     {
-      operationId: 'listAudit',
-      ...adminRoutes.listAudit,
+      ...adminOperation('listAudit'),
       summary: 'Applied changes, newest first',
-      tag: TAG,
       role: 'read',
       query: auditQuerySchema,
       responses: { 200: 'Audit entries' },
@@ -268,16 +241,12 @@ function evaluationAndAuditRoutes(ctx: ServerContext, router: Router): void {
 }
 
 /** Stored results of code-defined features: list and purge. */
-function featureRoutes(ctx: ServerContext, router: Router): void {
-  const { operations, auth, store } = ctx;
-  operations.route(
-    router,
-    auth,
+function featureRoutes(ctx: ServerContext, route: AddRoute): void {
+  const { store } = ctx;
+  route(
     {
-      operationId: 'listFeatures',
-      ...adminRoutes.listFeatures,
+      ...adminOperation('listFeatures'),
       summary: 'Code-defined features with stored per-scope results',
-      tag: TAG,
       role: 'admin',
       responses: { 200: 'Feature names' },
     },
@@ -286,14 +255,10 @@ function featureRoutes(ctx: ServerContext, router: Router): void {
     },
   );
 
-  operations.route(
-    router,
-    auth,
+  route(
     {
-      operationId: 'purgeFeatures',
-      ...adminRoutes.purgeFeatures,
+      ...adminOperation('purgeFeatures'),
       summary: 'Remove stored results of code-defined features (all, the listed ones, or all but `except`)',
-      tag: TAG,
       role: 'admin',
       body: purgeFeaturesBodySchema,
       responses: { 200: 'How many results were removed' },
@@ -310,17 +275,12 @@ function featureRoutes(ctx: ServerContext, router: Router): void {
 }
 
 /** The caller's identity and role. */
-function whoamiRoute(ctx: ServerContext, router: Router): void {
-  const { operations, auth } = ctx;
-  operations.route(
-    router,
-    auth,
+function whoamiRoute(ctx: ServerContext, route: AddRoute): void {
+  route(
     {
-      operationId: 'whoami',
-      ...adminRoutes.whoami,
+      ...adminOperation('whoami'),
       summary: 'Who the credentials are and what role they carry',
       description: 'Lets clients (the console) adapt to the role: `read` sees no edit controls.',
-      tag: TAG,
       role: 'read',
       responses: { 200: '`{ id, role, via }`' },
     },

@@ -5,6 +5,7 @@ import { strictObject, unknownKeyMessage } from '@switchyard/core';
 import type { EvaluateOptions, EvaluationContext, EvaluationDetails, FlagValue } from '@switchyard/core';
 import { sendJsonText } from '../http/send-json';
 import type { ServerContext } from '../server-context';
+import { taggedRoutes } from './route-groups';
 
 const TAG = 'OpenFeature Remote Evaluation Protocol (OFREP)';
 
@@ -72,18 +73,16 @@ function contextOf(req: Request): EvaluationContext | string {
  * router costs every evaluation another dispatch loop).
  */
 export function ofrepRoutes<R extends IRouter>(ctx: ServerContext, router: R): R {
-  const { operations, auth, engine, metrics } = ctx;
+  const route = taggedRoutes(ctx, router, TAG);
+  const { engine, metrics } = ctx;
 
-  operations.route(
-    router,
-    auth,
+  route(
     {
       operationId: 'ofrepEvaluateFlag',
       method: 'post',
       path: '/ofrep/v1/evaluate/flags/:key',
       summary: 'Evaluate one flag',
       description: 'The context attribute `environment` selects the environment; other attributes feed conditions, splits and scoped values.',
-      tag: TAG,
       role: 'read',
       body: evaluationRequest,
       // OFREP's context is optional: a request without a body evaluates with an empty context.
@@ -108,15 +107,12 @@ export function ofrepRoutes<R extends IRouter>(ctx: ServerContext, router: R): R
     },
   );
 
-  operations.route(
-    router,
-    auth,
+  route(
     {
       operationId: 'ofrepEvaluateFlags',
       method: 'post',
       path: '/ofrep/v1/evaluate/flags',
       summary: 'Evaluate every flag (bulk)',
-      tag: TAG,
       role: 'read',
       body: evaluationRequest,
       // OFREP's context is optional: a request without a body evaluates with an empty context.
@@ -149,15 +145,12 @@ export function ofrepRoutes<R extends IRouter>(ctx: ServerContext, router: R): R
     },
   );
 
-  operations.route(
-    router,
-    auth,
+  route(
     {
       operationId: 'ofrepConfiguration',
       method: 'get',
       path: '/ofrep/v1/configuration',
       summary: 'Provider configuration (OFREP extension)',
-      tag: TAG,
       role: 'read',
       responses: { 200: 'Capabilities' },
     },

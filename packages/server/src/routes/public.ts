@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { buildOpenApiDocument } from '../openapi/openapi-document';
 import { renderDocsPage } from '../openapi/docs-page';
 import type { ServerContext } from '../server-context';
+import { taggedRoutes } from './route-groups';
 
 const TAG = 'Public';
 const healthSchema = z.object({
@@ -15,7 +16,8 @@ const healthSchema = z.object({
 /** `/health`, `/health/live`, `/open-api.json`, `/docs`, `/metrics`: no credentials needed. */
 export function publicRoutes(ctx: ServerContext, pageHeaders: RequestHandler): Router {
   const router = Router();
-  const { operations, auth, store, metrics } = ctx;
+  const route = taggedRoutes(ctx, router, TAG);
+  const { operations, store, metrics } = ctx;
   let document: Record<string, unknown> | undefined;
   let page: string | undefined;
   const openApi = () =>
@@ -25,15 +27,12 @@ export function publicRoutes(ctx: ServerContext, pageHeaders: RequestHandler): R
       description: 'Feature flags over one engine: native API, Workertown /v1, cds /rest/feature, Featuris flag sets and OFREP.',
     }));
 
-  operations.route(
-    router,
-    auth,
+  route(
     {
       operationId: 'health',
       method: 'get',
       path: '/health',
       summary: 'Readiness: 200 when the store answers, 503 when it does not (the server then serves its last snapshot)',
-      tag: TAG,
       responses: { 200: { description: 'Ready', schema: healthSchema }, 503: { description: 'Store unavailable', schema: healthSchema } },
     },
     async (_req, res) => {
@@ -50,38 +49,30 @@ export function publicRoutes(ctx: ServerContext, pageHeaders: RequestHandler): R
     },
   );
 
-  operations.route(
-    router,
-    auth,
-    { operationId: 'liveness', method: 'get', path: '/health/live', summary: 'Liveness: 200 while the process serves requests', tag: TAG, responses: { 200: { description: 'Alive', schema: healthSchema } } },
+  route(
+    { operationId: 'liveness', method: 'get', path: '/health/live', summary: 'Liveness: 200 while the process serves requests', responses: { 200: { description: 'Alive', schema: healthSchema } } },
     (_req, res) => {
       res.json({ status: 200, success: true, data: 'OK' });
     },
   );
 
-  operations.route(
-    router,
-    auth,
-    { operationId: 'openApi', method: 'get', path: '/open-api.json', summary: 'This OpenAPI 3.1 document', tag: TAG, responses: { 200: 'OpenAPI document' } },
+  route(
+    { operationId: 'openApi', method: 'get', path: '/open-api.json', summary: 'This OpenAPI 3.1 document', responses: { 200: 'OpenAPI document' } },
     (_req, res) => {
       res.json(openApi());
     },
   );
 
-  operations.route(
-    router,
-    auth,
-    { operationId: 'docs', method: 'get', path: '/docs', summary: 'API reference page', tag: TAG, responses: { 200: { description: 'HTML', contentType: 'text/html' } } },
+  route(
+    { operationId: 'docs', method: 'get', path: '/docs', summary: 'API reference page', responses: { 200: { description: 'HTML', contentType: 'text/html' } } },
     pageHeaders,
     (_req, res) => {
       res.type('html').send((page ??= renderDocsPage(openApi())));
     },
   );
 
-  operations.route(
-    router,
-    auth,
-    { operationId: 'metrics', method: 'get', path: '/metrics', summary: 'Prometheus metrics', tag: TAG, responses: { 200: { description: 'Prometheus text format', contentType: 'text/plain' } } },
+  route(
+    { operationId: 'metrics', method: 'get', path: '/metrics', summary: 'Prometheus metrics', responses: { 200: { description: 'Prometheus text format', contentType: 'text/plain' } } },
     async (_req, res) => {
       res.type(metrics.contentType).send(await metrics.text());
     },

@@ -17,7 +17,7 @@ import {
 import { HttpError } from '../http/http-error';
 import { bodyOf, queryOf } from '../http/operations';
 import { baseDefinition, isBaseKey, readOnlyMessage, writeAndSync, type ServerContext } from '../server-context';
-import { routeGroups } from './route-groups';
+import { routeGroups, type AddRoute } from './route-groups';
 
 const TAG = 'Workertown compatible (/v1)';
 
@@ -60,15 +60,13 @@ async function writableCurrent(ctx: ServerContext, name: string, action: 'replac
 
 /** `/v1/flags`, `/v1/ask`, `/v1/admin/*` with Workertown's shapes and status codes. */
 export function workertownRoutes(ctx: ServerContext): Router {
-  return routeGroups(ctx, flagReadRoutes, flagWriteRoutes, askRoute, adminRoutes);
+  return routeGroups(ctx, TAG, flagReadRoutes, flagWriteRoutes, askRoute, adminRoutes);
 }
 
 /** `GET /v1/flags` and `GET /v1/flags/:name`. */
-function flagReadRoutes(ctx: ServerContext, router: Router): void {
-  const { operations, auth, store, engine } = ctx;
-  operations.route(
-    router,
-    auth,
+function flagReadRoutes(ctx: ServerContext, route: AddRoute): void {
+  const { store, engine } = ctx;
+  route(
     {
       operationId: 'workertownListFlags',
       method: 'get',
@@ -76,7 +74,6 @@ function flagReadRoutes(ctx: ServerContext, router: Router): void {
       summary: 'List flags in the Workertown shape (disabled ones only with include_disabled=1|true)',
       description:
         'Every flag is listed: stored flags and manifest flags (`readOnly`, with their `source`). A flag /v1 cannot express in full (other types, environments, variants, maintained values…) is listed with `expressible: false`, the `reason`, and its `native` endpoint, without `conditions`.',
-      tag: TAG,
       role: 'read',
       query: listQuery,
       responses: { 200: { description: 'The flags, by name', schema: envelopeOf(z.array(workertownFlagSchema)) } },
@@ -97,15 +94,12 @@ function flagReadRoutes(ctx: ServerContext, router: Router): void {
     },
   );
 
-  operations.route(
-    router,
-    auth,
+  route(
     {
       operationId: 'workertownGetFlag',
       method: 'get',
       path: '/v1/flags/:name',
       summary: 'Get one flag (manifest flags too, marked readOnly; flags /v1 cannot express, marked expressible: false)',
-      tag: TAG,
       role: 'read',
       responses: { 200: { description: 'The flag', schema: envelopeOf(workertownFlagSchema) }, 404: 'No such flag' },
     },
@@ -122,11 +116,9 @@ function flagReadRoutes(ctx: ServerContext, router: Router): void {
 }
 
 /** `PUT` and `DELETE /v1/flags/:name`, conditional on the version read. */
-function flagWriteRoutes(ctx: ServerContext, router: Router): void {
-  const { operations, auth, store } = ctx;
-  operations.route(
-    router,
-    auth,
+function flagWriteRoutes(ctx: ServerContext, route: AddRoute): void {
+  const { store } = ctx;
+  route(
     {
       operationId: 'workertownUpsertFlag',
       method: 'put',
@@ -134,7 +126,6 @@ function flagWriteRoutes(ctx: ServerContext, router: Router): void {
       summary: 'Create or replace a flag (enabled defaults to true; conditions are ANDed)',
       description:
         'Refused with 409 for a manifest flag (the message names the file) and for a stored flag /v1 cannot express in full (the message names the native endpoint): replacing it would drop what /v1 cannot show.',
-      tag: TAG,
       role: 'write',
       body: workertownFlagInputSchema,
       responses: {
@@ -158,16 +149,13 @@ function flagWriteRoutes(ctx: ServerContext, router: Router): void {
     },
   );
 
-  operations.route(
-    router,
-    auth,
+  route(
     {
       operationId: 'workertownDeleteFlag',
       method: 'delete',
       path: '/v1/flags/:name',
       summary: 'Delete a flag',
       description: 'Refused with 409 for a manifest flag and for a flag /v1 cannot express in full (delete it through the native endpoint).',
-      tag: TAG,
       role: 'write',
       responses: { 200: { description: '`data: {name}`', schema: envelopeOf(z.object({ name: z.string() })) }, 404: 'No such flag', 409: 'A manifest flag, a flag /v1 cannot express, or changed meanwhile' },
     },
@@ -184,18 +172,15 @@ function flagWriteRoutes(ctx: ServerContext, router: Router): void {
 }
 
 /** `POST /v1/ask`: the enabled boolean flags for a context. */
-function askRoute(ctx: ServerContext, router: Router): void {
-  const { operations, auth, engine } = ctx;
-  operations.route(
-    router,
-    auth,
+function askRoute(ctx: ServerContext, route: AddRoute): void {
+  const { engine } = ctx;
+  route(
     {
       operationId: 'workertownAsk',
       method: 'post',
       path: '/v1/ask',
       summary: 'Names of the flags that are enabled (evaluate to true) for a context',
       description: 'Every boolean flag counts, from manifests and the store; `flags` limits the check to those names.',
-      tag: TAG,
       role: 'read',
       body: askBody,
       responses: { 200: { description: 'Enabled flag names', schema: envelopeOf(z.array(z.string())) }, 422: 'Invalid body' },
@@ -222,17 +207,14 @@ function askRoute(ctx: ServerContext, router: Router): void {
 }
 
 /** `/v1/admin/info` and `/v1/admin/migrate`. */
-function adminRoutes(ctx: ServerContext, router: Router): void {
-  const { operations, auth, store } = ctx;
-  operations.route(
-    router,
-    auth,
+function adminRoutes(ctx: ServerContext, route: AddRoute): void {
+  const { store } = ctx;
+  route(
     {
       operationId: 'workertownAdminInfo',
       method: 'get',
       path: '/v1/admin/info',
       summary: 'The active configuration (names of the variables that configure it; never secrets)',
-      tag: TAG,
       role: 'admin',
       responses: { 200: 'Configuration' },
     },
@@ -257,22 +239,19 @@ function adminRoutes(ctx: ServerContext, router: Router): void {
           store: { url: ctx.info.storeUrl, adapter: store.name, capabilities: store.capabilities },
           manifests: ctx.info.manifests ?? null,
           environment: ctx.environment ?? null,
-          authEnabled: auth.enabled,
+          authEnabled: ctx.auth.enabled,
           startedAt: ctx.info.startedAt,
         },
       });
     },
   );
 
-  operations.route(
-    router,
-    auth,
+  route(
     {
       operationId: 'workertownAdminMigrate',
       method: 'post',
       path: '/v1/admin/migrate',
       summary: 'Apply pending store migrations',
-      tag: TAG,
       role: 'admin',
       responses: { 200: 'Migrations applied by this call', 500: 'A migration failed (data lists the results)' },
     },

@@ -5,6 +5,7 @@ import { RunAbortedError, type WorkflowRunner } from '@switchyard/workflow';
 import { HttpError } from '../http/http-error';
 import { bodyOf, queryOf } from '../http/operations';
 import type { ServerContext } from '../server-context';
+import { taggedRoutes } from './route-groups';
 
 const TAG = 'Workflow features (Ductape)';
 
@@ -40,15 +41,13 @@ function toHttp(err: unknown): unknown {
 /** `POST /v1/features/run` and run records, over the workflow runner when one is configured. */
 export function workflowRoutes(ctx: ServerContext, runner: WorkflowRunner | undefined): Router {
   const router = Router();
-  const { operations, auth } = ctx;
+  const route = taggedRoutes(ctx, router, TAG);
   const needRunner = (): WorkflowRunner => {
     if (!runner) throw new HttpError('NOT_FOUND', 'no workflows are configured: start the server with --workflows DIR (or SWITCHYARD_WORKFLOWS)');
     return runner;
   };
 
-  operations.route(
-    router,
-    auth,
+  route(
     {
       operationId: 'runFeature',
       method: 'post',
@@ -56,7 +55,6 @@ export function workflowRoutes(ctx: ServerContext, runner: WorkflowRunner | unde
       summary: 'Run a workflow feature',
       description:
         'Runs `feature_tag` of `product` in `env` with `input` (and an optional JWT `session` and `cache` tag). A run whose steps fail answers 200 with `status: "failed"` and the failing step (with a stable `code`, e.g. `TIMEOUT`, `DEADLINE_EXCEEDED`, `ORIGIN_REFUSED`, `FLAG_NOT_FOUND`). A client that disconnects before the answer cancels the run: running steps are aborted and the run is recorded with `status: "cancelled"`.',
-      tag: TAG,
       role: 'write',
       body: runBody,
       responses: { 200: 'The run result: status, output and per-step reports', 401: 'Invalid session token', 404: 'Unknown feature, or no workflows configured', 422: 'Invalid request or input (every bad field named)' },
@@ -81,16 +79,13 @@ export function workflowRoutes(ctx: ServerContext, runner: WorkflowRunner | unde
     },
   );
 
-  operations.route(
-    router,
-    auth,
+  route(
     {
       operationId: 'listFeatureRuns',
       method: 'get',
       path: '/v1/features/runs',
       summary: 'Recent workflow runs, newest first',
       description: 'Runs made by this server process (held in memory, not shared between replicas), with per-step status; input and output are left out and secrets are redacted. `{ runs: [] }` when no workflows are configured. Needs the write role: runs concern personal data that read keys (SDKs, dashboards) must not see.',
-      tag: TAG,
       role: 'write',
       query: runsQuery,
       responses: { 200: 'Recent run summaries: `{ runs }`' },
@@ -102,16 +97,13 @@ export function workflowRoutes(ctx: ServerContext, runner: WorkflowRunner | unde
     },
   );
 
-  operations.route(
-    router,
-    auth,
+  route(
     {
       operationId: 'getFeatureRun',
       method: 'get',
       path: '/v1/features/runs/:id',
       summary: 'A recorded workflow run',
       description: 'With input and output, which can hold personal data: needs the write role, as running a workflow does.',
-      tag: TAG,
       role: 'write',
       responses: { 200: 'The run record', 404: 'No such run (records expire)' },
     },
