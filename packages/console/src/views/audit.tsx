@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { AuditEntry } from '@switchyard/core';
 import { admin } from '../api/client';
+import { ErrorAlert, LoadedList, SearchFilter } from '../components/controls';
 import { onKeysChanged } from '../live/stream';
 import { formatInstant } from '../lib/format';
 
@@ -41,49 +42,40 @@ export function AuditLog() {
         <h1>Audit log</h1>
       </div>
       <div class="filters" role="search">
-        <div class="field grow compact-label">
-          <label for="audit-key">Flag key</label>
-          <input id="audit-key" type="search" placeholder="all flags" value={key} onInput={(e) => setKey(e.currentTarget.value)} />
-        </div>
+        <SearchFilter id="audit-key" label="Flag key" placeholder="all flags" value={key} onInput={setKey} />
       </div>
-      {error && (
-        <p class="form-error" role="alert">
-          {error}
-        </p>
-      )}
-      {entries === null ? (
-        <p class="muted">Loading…</p>
-      ) : entries.length === 0 ? (
-        <p class="empty">No changes recorded{key ? ` for “${key}”` : ''}.</p>
-      ) : (
-        <ol class="audit" data-testid="audit">
-          {entries.map((e) => (
-            <li key={e.id} class="panel audit-entry">
-              <div class="row">
-                <strong>{e.key}</strong>
-                <span class="badge">{e.action}</span>
-                <span class="muted">by {e.actor}</span>
-                <time class="muted" dateTime={e.at}>
-                  {formatInstant(e.at)}
-                </time>
-              </div>
-              <details>
-                <summary>Before / after</summary>
-                <div class="diff">
-                  <div>
-                    <h3>Before</h3>
-                    <pre>{JSON.stringify(e.before, null, 2)}</pre>
-                  </div>
-                  <div>
-                    <h3>After</h3>
-                    <pre>{JSON.stringify(e.after, null, 2)}</pre>
-                  </div>
+      <ErrorAlert message={error} />
+      <LoadedList items={entries} empty={`No changes recorded${key ? ` for “${key}”` : ''}.`}>
+        {(list) => (
+          <ol class="audit" data-testid="audit">
+            {list.map((e) => (
+              <li key={e.id} class="panel audit-entry">
+                <div class="row">
+                  <strong>{e.key}</strong>
+                  <span class="badge">{e.action}</span>
+                  <span class="muted">by {e.actor}</span>
+                  <time class="muted" dateTime={e.at}>
+                    {formatInstant(e.at)}
+                  </time>
                 </div>
-              </details>
-            </li>
-          ))}
-        </ol>
-      )}
+                <details>
+                  <summary>Before / after</summary>
+                  <div class="diff">
+                    <div>
+                      <h3>Before</h3>
+                      <pre>{JSON.stringify(e.before, null, 2)}</pre>
+                    </div>
+                    <div>
+                      <h3>After</h3>
+                      <pre>{JSON.stringify(e.after, null, 2)}</pre>
+                    </div>
+                  </div>
+                </details>
+              </li>
+            ))}
+          </ol>
+        )}
+      </LoadedList>
       {more && entries && (
         <button type="button" onClick={() => void load(entries[entries.length - 1]!.id)}>
           Load older changes

@@ -1,5 +1,6 @@
 import { useId } from 'preact/hooks';
 import type { AttributeCondition, Condition } from '@switchyard/core';
+import { AddButton, CompactInput, Options, RemoveButton } from '../components/controls';
 import { FieldErrors } from '../components/field';
 import { defaultCondition } from '../lib/defaults';
 import { looseText, parseLoose } from '../lib/format';
@@ -58,9 +59,7 @@ export function ConditionEditor({ condition, path, onChange, onRemove, depth = 0
         </div>
         {kind === 'attribute' && <AttributeFields condition={condition as AttributeCondition} path={path} onChange={onChange} />}
         {onRemove && !readOnly && (
-          <button type="button" class="ghost danger" onClick={onRemove} aria-label="Remove condition">
-            ×
-          </button>
+          <RemoveButton label="Remove condition" onClick={onRemove} />
         )}
       </div>
       <FieldErrors id={`${id}-errors`} issues={at(path)} />
@@ -93,9 +92,7 @@ function GroupChildren({ condition, path, onChange, depth }: { condition: { all:
         />
       ))}
       {!readOnly && (
-        <button type="button" class="small" onClick={() => set([...list, defaultCondition()])}>
-          + condition
-        </button>
+        <AddButton onClick={() => set([...list, defaultCondition()])}>+ condition</AddButton>
       )}
     </div>
   );
@@ -113,23 +110,14 @@ function AttributeFields({ condition, path, onChange }: { condition: AttributeCo
   const valueIssues = at([...path, 'value']);
   return (
     <>
-      <div class="field compact">
-        <label for={`${id}-attr`} class="sr-only">
-          Attribute
-        </label>
-        <input id={`${id}-attr`} placeholder="attribute" disabled={readOnly} value={condition.attribute} onInput={(e) => set({ attribute: e.currentTarget.value })} aria-invalid={at([...path, 'attribute']).length > 0} />
-      </div>
+      <CompactInput id={`${id}-attr`} label="Attribute" placeholder="attribute" disabled={readOnly} value={condition.attribute} onInput={(e) => set({ attribute: e.currentTarget.value })} aria-invalid={at([...path, 'attribute']).length > 0} />
       <div class="field compact">
         <label for={`${id}-op`} class="sr-only">
           Operator
         </label>
         <select id={`${id}-op`} disabled={readOnly} value={condition.operator} onChange={(e) => set({ operator: e.currentTarget.value })}>
           {(OPERATORS as readonly string[]).includes(condition.operator) ? null : <option value={condition.operator}>{condition.operator}</option>}
-          {OPERATORS.map((op) => (
-            <option key={op} value={op}>
-              {op}
-            </option>
-          ))}
+          <Options values={OPERATORS} />
         </select>
       </div>
       <div class="field compact grow">

@@ -4,6 +4,7 @@ import { definitionIssues, type FlagDefinition, type FlagType, type Prerequisite
 import { ApiError } from '../api/client';
 import type { ApiIssue } from '../api/types';
 import { canWrite } from '../auth/session';
+import { AddButton, ErrorAlert } from '../components/controls';
 import { FieldErrors, Section } from '../components/field';
 import { ValueInput } from '../components/value-input';
 import { defaultRule, sampleValue } from '../lib/defaults';
@@ -11,6 +12,7 @@ import { formatInstant, looseText, parseLoose } from '../lib/format';
 import { pathText, setAt, type Path } from '../lib/paths';
 import { flags, loadState, saveDefinition } from '../state/flags';
 import { notify } from '../state/toasts';
+import { EditableRows } from './editable-rows';
 import { EditorContext, useEditor } from './editor-context';
 import { RuleEditor, TextField } from './rule-editor';
 import { ScopedValues } from './scoped-values';
@@ -162,11 +164,7 @@ function SaveStatus({ issues, message }: { issues: readonly ApiIssue[]; message:
           </ul>
         </div>
       )}
-      {message && (
-        <p class="form-error" role="alert">
-          {message}
-        </p>
-      )}
+      <ErrorAlert message={message} />
     </div>
   );
 }
@@ -263,9 +261,7 @@ function Rules({ draft, edit }: { draft: FlagDefinition; edit: Edit }) {
         ) : readOnly ? (
           <p class="muted">None: environments without their own rule serve the fallback.</p>
         ) : (
-          <button type="button" class="small" onClick={() => edit(['defaultRule'], defaultRule('static', type))}>
-            + default rule
-          </button>
+          <AddButton onClick={() => edit(['defaultRule'], defaultRule('static', type))}>+ default rule</AddButton>
         )}
       </div>
       {!readOnly && (
@@ -306,35 +302,31 @@ function Prerequisites({ draft, edit }: { draft: FlagDefinition; edit: Edit }) {
           <option key={k} value={k} />
         ))}
       </datalist>
-      {list.map((p, i) => (
-        <div class="row" key={i}>
-          <TextField label={`Prerequisite ${i + 1} flag`} value={p.flag} list={`${id}-keys`} path={['prerequisites', i, 'flag']} onChange={(flag) => set(list.map((x, j) => (j === i ? { ...x, flag } : x)))} />
-          <div class="field">
-            <label for={`${id}-v${i}`}>Required value</label>
-            <input
-              id={`${id}-v${i}`}
-              placeholder="true"
-              disabled={readOnly}
-              value={looseText(p.value)}
-              onInput={(e) => {
-                const t = e.currentTarget.value;
-                set(list.map((x, j) => (j === i ? (t.trim() ? { ...x, value: parseLoose(t) as Prerequisite['value'] } : { flag: x.flag }) : x)));
-              }}
-            />
-            <FieldErrors id={`${id}-v${i}-errors`} issues={at(['prerequisites', i, 'value'])} />
-          </div>
-          {!readOnly && (
-            <button type="button" class="ghost danger" aria-label={`Remove prerequisite ${i + 1}`} onClick={() => set(list.filter((_, j) => j !== i))}>
-              ×
-            </button>
-          )}
-        </div>
-      ))}
-      {!readOnly && (
-        <button type="button" class="small" onClick={() => set([...list, { flag: '' }])}>
-          + prerequisite
-        </button>
-      )}
+      <EditableRows
+        items={list}
+        noun="prerequisite"
+        onChange={set}
+        create={(): Prerequisite => ({ flag: '' })}
+        row={(p, i) => (
+          <>
+            <TextField label={`Prerequisite ${i + 1} flag`} value={p.flag} list={`${id}-keys`} path={['prerequisites', i, 'flag']} onChange={(flag) => set(list.map((x, j) => (j === i ? { ...x, flag } : x)))} />
+            <div class="field">
+              <label for={`${id}-v${i}`}>Required value</label>
+              <input
+                id={`${id}-v${i}`}
+                placeholder="true"
+                disabled={readOnly}
+                value={looseText(p.value)}
+                onInput={(e) => {
+                  const t = e.currentTarget.value;
+                  set(list.map((x, j) => (j === i ? (t.trim() ? { ...x, value: parseLoose(t) as Prerequisite['value'] } : { flag: x.flag }) : x)));
+                }}
+              />
+              <FieldErrors id={`${id}-v${i}-errors`} issues={at(['prerequisites', i, 'value'])} />
+            </div>
+          </>
+        )}
+      />
     </Section>
   );
 }
@@ -348,59 +340,55 @@ function Validations({ draft, edit }: { draft: FlagDefinition; edit: Edit }) {
   if (readOnly && list.length === 0) return null;
   return (
     <Section title="Validations of maintained values">
-      {list.map((v, i) => {
-        const kind = 'regex' in v ? 'regex' : 'scopes' in v ? 'scopes' : 'validator';
-        return (
-          <div class="row" key={i}>
-            <div class="field">
-              <label for={`${id}-k${i}`}>Validation {i + 1}</label>
-              <select
-                id={`${id}-k${i}`}
-                disabled={readOnly}
-                value={kind}
-                onChange={(e) => {
-                  const k = e.currentTarget.value;
-                  replace(i, k === 'regex' ? { regex: '.*' } : k === 'scopes' ? { scopes: ['tenant'] } : { validator: 'name' });
-                }}
-              >
-                <option value="regex">matches a regular expression</option>
-                <option value="scopes">only these scope keys</option>
-                <option value="validator">registered validator</option>
-              </select>
-            </div>
-            {'regex' in v && (
-              <>
-                <TextField label="Pattern" value={v.regex} path={['validations', i, 'regex']} onChange={(regex) => replace(i, { ...v, regex })} />
-                <TextField label="Message (optional)" value={v.message ?? ''} path={['validations', i, 'message']} onChange={(m) => replace(i, m ? { ...v, message: m } : { regex: v.regex })} />
-              </>
-            )}
-            {'scopes' in v && (
-              <TextField
-                label="Scope keys (comma separated)"
-                value={v.scopes.join(', ')}
-                path={['validations', i, 'scopes']}
-                onChange={(t) => replace(i, { scopes: t.split(',').map((s) => s.trim()).filter(Boolean) })}
-              />
-            )}
-            {'validator' in v && (
-              <>
-                <TextField label="Validator name" value={v.validator} path={['validations', i, 'validator']} onChange={(validator) => replace(i, { ...v, validator })} />
-                <TextField label="Message (optional)" value={v.message ?? ''} path={['validations', i, 'message']} onChange={(m) => replace(i, m ? { ...v, message: m } : { validator: v.validator })} />
-              </>
-            )}
-            {!readOnly && (
-              <button type="button" class="ghost danger" aria-label={`Remove validation ${i + 1}`} onClick={() => set(list.filter((_, j) => j !== i))}>
-                ×
-              </button>
-            )}
-          </div>
-        );
-      })}
-      {!readOnly && (
-        <button type="button" class="small" onClick={() => set([...list, { regex: '.*' }])}>
-          + validation
-        </button>
-      )}
+      <EditableRows
+        items={list}
+        noun="validation"
+        onChange={set}
+        create={(): Validation => ({ regex: '.*' })}
+        row={(v, i) => {
+          const kind = 'regex' in v ? 'regex' : 'scopes' in v ? 'scopes' : 'validator';
+          return (
+            <>
+                <div class="field">
+                  <label for={`${id}-k${i}`}>Validation {i + 1}</label>
+                  <select
+                    id={`${id}-k${i}`}
+                    disabled={readOnly}
+                    value={kind}
+                    onChange={(e) => {
+                      const k = e.currentTarget.value;
+                      replace(i, k === 'regex' ? { regex: '.*' } : k === 'scopes' ? { scopes: ['tenant'] } : { validator: 'name' });
+                    }}
+                  >
+                    <option value="regex">matches a regular expression</option>
+                    <option value="scopes">only these scope keys</option>
+                    <option value="validator">registered validator</option>
+                  </select>
+                </div>
+                {'regex' in v && (
+                  <>
+                    <TextField label="Pattern" value={v.regex} path={['validations', i, 'regex']} onChange={(regex) => replace(i, { ...v, regex })} />
+                    <TextField label="Message (optional)" value={v.message ?? ''} path={['validations', i, 'message']} onChange={(m) => replace(i, m ? { ...v, message: m } : { regex: v.regex })} />
+                  </>
+                )}
+                {'scopes' in v && (
+                  <TextField
+                    label="Scope keys (comma separated)"
+                    value={v.scopes.join(', ')}
+                    path={['validations', i, 'scopes']}
+                    onChange={(t) => replace(i, { scopes: t.split(',').map((s) => s.trim()).filter(Boolean) })}
+                  />
+                )}
+                {'validator' in v && (
+                  <>
+                    <TextField label="Validator name" value={v.validator} path={['validations', i, 'validator']} onChange={(validator) => replace(i, { ...v, validator })} />
+                    <TextField label="Message (optional)" value={v.message ?? ''} path={['validations', i, 'message']} onChange={(m) => replace(i, m ? { ...v, message: m } : { validator: v.validator })} />
+                  </>
+                )}
+            </>
+          );
+        }}
+      />
     </Section>
   );
 }

@@ -4,6 +4,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { Link, useLocation } from 'wouter-preact';
 import type { FlagEntry, StoredValues } from '../api/types';
 import { canWrite } from '../auth/session';
+import { SearchFilter } from '../components/controls';
 import { formatValue } from '../lib/format';
 import { cellSummary } from '../lib/rule-summary';
 import { environmentsOf, flags, loadAll, loadError, loadState, recentlyChanged, setEnabled, values } from '../state/flags';
@@ -169,10 +170,7 @@ export function FlagList() {
         )}
       </div>
       <div class="filters" role="search">
-        <div class="field grow compact-label">
-          <label for="flag-search">Search</label>
-          <input id="flag-search" type="search" placeholder="key or description" value={search.value} onInput={(e) => (search.value = e.currentTarget.value)} />
-        </div>
+        <SearchFilter id="flag-search" label="Search" placeholder="key or description" value={search.value} onInput={(t) => (search.value = t)} />
         <Select id="filter-set" label="Flag set" value={flagSet} options={flagSets.value} all="All sets" />
         <Select id="filter-env" label="Environment" value={environment} options={envs} all="All environments" />
         <Select id="filter-tag" label="Tag" value={tag} options={tags.value} all="All tags" />

@@ -2,6 +2,7 @@ import { signal } from '@preact/signals';
 import { useState } from 'preact/hooks';
 import type { EvaluationDetails } from '@switchyard/core';
 import { admin } from '../api/client';
+import { ErrorAlert, TableHead } from '../components/controls';
 import { formatValue } from '../lib/format';
 import { environmentsOf, flags } from '../state/flags';
 
@@ -11,6 +12,7 @@ const environment = signal('');
 const attributes = signal('{\n  "country": "DE"\n}');
 const results = signal<EvaluationDetails[] | null>(null);
 const filter = signal('');
+const RESULT_COLUMNS = ['Flag', 'Value', 'Variant', 'Reason', 'Why'];
 
 /** Why a value was served: the matching targeting rule, scope, rollout or acceptance source. */
 export function explain(r: EvaluationDetails): string {
@@ -81,11 +83,7 @@ export function Playground() {
           <label for="pg-attrs">Attributes (JSON object)</label>
           <textarea id="pg-attrs" rows={5} spellcheck={false} value={attributes.value} onInput={(e) => (attributes.value = e.currentTarget.value)} aria-invalid={error?.startsWith('Attributes') ?? false} aria-describedby="pg-error" />
         </div>
-        {error && (
-          <p class="form-error" id="pg-error" role="alert">
-            {error}
-          </p>
-        )}
+        <ErrorAlert id="pg-error" message={error} />
         <div class="row">
           <button type="submit" class="primary" disabled={busy}>
             {busy ? 'Evaluating…' : 'Evaluate all flags'}
@@ -104,16 +102,7 @@ export function Playground() {
           </div>
           <div class="table-wrap">
             <table class="results-table" data-testid="results">
-              <caption class="sr-only">Evaluation results</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Flag</th>
-                  <th scope="col">Value</th>
-                  <th scope="col">Variant</th>
-                  <th scope="col">Reason</th>
-                  <th scope="col">Why</th>
-                </tr>
-              </thead>
+              <TableHead caption="Evaluation results" columns={RESULT_COLUMNS} />
               <tbody>
                 {shown.map((r) => (
                   <tr key={r.key} data-key={r.key}>

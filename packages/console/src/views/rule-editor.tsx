@@ -1,5 +1,7 @@
+import type { ComponentChildren } from 'preact';
 import { useId, useState } from 'preact/hooks';
 import { parseInstant, type JsonObject, type Rule, type ScheduleWindow, type WeightedVariant } from '@switchyard/core';
+import { AddButton, Options, RemoveButton, TableHead } from '../components/controls';
 import { FieldErrors } from '../components/field';
 import { ValueInput } from '../components/value-input';
 import { defaultCondition, defaultRule, RULE_TYPES, sampleValue } from '../lib/defaults';
@@ -27,11 +29,7 @@ export function RuleEditor({ rule, path, onChange, label }: Props) {
       <div class="field compact-label rule-type">
         <label for={`${id}-type`}>{label}</label>
         <select id={`${id}-type`} disabled={readOnly} value={rule.type} onChange={(e) => onChange(defaultRule(e.currentTarget.value as Rule['type'], type))}>
-          {RULE_TYPES.map((t) => (
-            <option key={t} value={t}>
-              {t}
-            </option>
-          ))}
+          <Options values={RULE_TYPES} />
         </select>
       </div>
       <FieldErrors id={`${id}-errors`} issues={at(path)} />
@@ -106,9 +104,7 @@ export function RuleEditor({ rule, path, onChange, label }: Props) {
             })}
           </ol>
           {!readOnly && (
-            <button type="button" class="small" onClick={() => set({ rules: [...rule.rules, { name: `rule ${rule.rules.length + 1}`, when: defaultCondition(), serve: { type: 'static', value: sampleValue(type) } }] })}>
-              + targeting rule
-            </button>
+            <AddButton onClick={() => set({ rules: [...rule.rules, { name: `rule ${rule.rules.length + 1}`, when: defaultCondition(), serve: { type: 'static', value: sampleValue(type) } }] })}>+ targeting rule</AddButton>
           )}
           <Otherwise rule={rule} path={path} onChange={onChange} />
         </>
@@ -137,9 +133,7 @@ function Otherwise({ rule, path, onChange }: { rule: Rule & { otherwise?: Rule }
   };
   if (!rule.otherwise) {
     return readOnly ? null : (
-      <button type="button" class="small" onClick={() => set({ type: 'static', value: sampleValue(type) })}>
-        + otherwise
-      </button>
+      <AddButton onClick={() => set({ type: 'static', value: sampleValue(type) })}>+ otherwise</AddButton>
     );
   }
   return (
@@ -178,15 +172,7 @@ function VariantFields({ rule, path, onChange }: { rule: Extract<Rule, { type: '
   return (
     <div class="variants">
       <table class="variant-table">
-        <caption class="sr-only">Variants</caption>
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Value</th>
-            <th scope="col">Weight %</th>
-            {!readOnly && <th scope="col" class="sr-only">Actions</th>}
-          </tr>
-        </thead>
+        <TableHead caption="Variants" columns={['Name', 'Value', 'Weight %']} actions={!readOnly} />
         <tbody>
           {rule.variants.map((v, i) => (
             <tr key={i}>
@@ -201,9 +187,7 @@ function VariantFields({ rule, path, onChange }: { rule: Extract<Rule, { type: '
               </td>
               {!readOnly && (
                 <td>
-                  <button type="button" class="ghost danger" aria-label={`Remove variant ${i + 1}`} disabled={rule.variants.length === 1} onClick={() => setVariants(rule.variants.filter((_, j) => j !== i))}>
-                    ×
-                  </button>
+                  <RemoveButton label={`Remove variant ${i + 1}`} disabled={rule.variants.length === 1} onClick={() => setVariants(rule.variants.filter((_, j) => j !== i))} />
                 </td>
               )}
             </tr>
@@ -216,9 +200,7 @@ function VariantFields({ rule, path, onChange }: { rule: Extract<Rule, { type: '
         </output>
         {!readOnly && (
           <>
-            <button type="button" class="small" onClick={() => setVariants([...rule.variants, { value: sampleValue(type, 1), weight: 0, ...(type === 'object' ? { name: `v${rule.variants.length + 1}` } : {}) }])}>
-              + variant
-            </button>
+            <AddButton onClick={() => setVariants([...rule.variants, { value: sampleValue(type, 1), weight: 0, ...(type === 'object' ? { name: `v${rule.variants.length + 1}` } : {}) }])}>+ variant</AddButton>
             <button type="button" class="small" onClick={even}>
               Split evenly
             </button>
@@ -259,17 +241,13 @@ function ScheduleFields({ rule, path, onChange }: { rule: Extract<Rule, { type: 
           <TextField label={`Window ${i + 1} from`} value={w.from ?? ''} placeholder="YYYY-MM-DD HH:mm:ss" path={[...path, 'windows', i, 'from']} hint={instantHint(w.from, zone)} onChange={(v) => setWindow(i, 'from', v)} />
           <TextField label={`Window ${i + 1} to`} value={w.to ?? ''} placeholder="open-ended" path={[...path, 'windows', i, 'to']} hint={instantHint(w.to, zone)} onChange={(v) => setWindow(i, 'to', v)} />
           {!readOnly && (
-            <button type="button" class="ghost danger" aria-label={`Remove window ${i + 1}`} disabled={rule.windows.length === 1} onClick={() => setWindows(rule.windows.filter((_, j) => j !== i))}>
-              ×
-            </button>
+            <RemoveButton label={`Remove window ${i + 1}`} disabled={rule.windows.length === 1} onClick={() => setWindows(rule.windows.filter((_, j) => j !== i))} />
           )}
         </div>
       ))}
       <WindowIssues path={path} count={rule.windows.length} />
       {!readOnly && (
-        <button type="button" class="small" onClick={() => setWindows([...rule.windows, {}])}>
-          + window
-        </button>
+        <AddButton onClick={() => setWindows([...rule.windows, {}])}>+ window</AddButton>
       )}
     </div>
   );
@@ -304,15 +282,24 @@ interface TextFieldProps {
   hint?: string | undefined;
 }
 
-export function TextField({ label, value, path, onChange, placeholder, compact, list, hint }: TextFieldProps) {
-  const { readOnly, at } = useEditor();
-  const id = useId();
-  const issues = at(path);
+/** A field of the editor: its label, hidden in compact rows, over the input and messages given as children. */
+function LabeledField({ id, label, compact, children }: { id: string; label: string; compact?: boolean | undefined; children: ComponentChildren }) {
   return (
     <div class={compact ? 'field compact' : 'field'}>
       <label for={id} class={compact ? 'sr-only' : undefined}>
         {label}
       </label>
+      {children}
+    </div>
+  );
+}
+
+export function TextField({ label, value, path, onChange, placeholder, compact, list, hint }: TextFieldProps) {
+  const { readOnly, at } = useEditor();
+  const id = useId();
+  const issues = at(path);
+  return (
+    <LabeledField id={id} label={label} compact={compact}>
       <input id={id} value={value} placeholder={placeholder} list={list} disabled={readOnly} aria-invalid={issues.length > 0} aria-describedby={issues.length ? `${id}-errors` : hint ? `${id}-hint` : undefined} onInput={(e) => onChange(e.currentTarget.value)} />
       {hint && (
         <span class="hint" id={`${id}-hint`}>
@@ -320,7 +307,7 @@ export function TextField({ label, value, path, onChange, placeholder, compact, 
         </span>
       )}
       <FieldErrors id={`${id}-errors`} issues={issues} />
-    </div>
+    </LabeledField>
   );
 }
 
@@ -333,10 +320,7 @@ export function NumberField({ label, value, path, onChange, compact }: { label: 
   const shown = Number(text) === value ? text : String(value);
   const issues = at(path);
   return (
-    <div class={compact ? 'field compact' : 'field'}>
-      <label for={id} class={compact ? 'sr-only' : undefined}>
-        {label}
-      </label>
+    <LabeledField id={id} label={label} compact={compact}>
       <input
         id={id}
         type="text"
@@ -356,7 +340,7 @@ export function NumberField({ label, value, path, onChange, compact }: { label: 
         }}
       />
       <FieldErrors id={`${id}-errors`} issues={issues} extra={error} />
-    </div>
+    </LabeledField>
   );
 }
 

@@ -1,9 +1,12 @@
 import { useEffect, useState } from 'preact/hooks';
 import { request } from '../api/client';
+import { ErrorAlert, LoadedList, SearchFilter, TableHead } from '../components/controls';
 import type { RunStep, RunSummary, RunsResponse } from '../api/types';
 import { formatDuration, formatInstant } from '../lib/format';
 
 const LIMIT = 50;
+const STEP_COLUMNS = ['Step', 'Status', 'Attempts', 'Duration', 'Error'];
+const RUN_COLUMNS = ['Feature', 'Product', 'Env', 'Status', 'Duration', 'Started'];
 
 function StatusBadge({ status }: { status: RunSummary['status'] | RunStep['status'] }) {
   return <span class={`badge run-${status}`}>{status}</span>;
@@ -13,15 +16,7 @@ function StepTable({ run }: { run: RunSummary }) {
   if (run.steps.length === 0) return <p class="muted small-text">This run had no steps.</p>;
   return (
     <table class="steps-table" aria-label={`Steps of ${run.feature_tag}`}>
-      <thead>
-        <tr>
-          <th scope="col">Step</th>
-          <th scope="col">Status</th>
-          <th scope="col">Attempts</th>
-          <th scope="col">Duration</th>
-          <th scope="col">Error</th>
-        </tr>
-      </thead>
+      <TableHead columns={STEP_COLUMNS} />
       <tbody>
         {run.steps.map((s) => (
           <tr key={s.tag} data-step={s.tag}>
@@ -116,45 +111,22 @@ export function Runs() {
         </div>
       </div>
       <div class="filters" role="search">
-        <div class="field grow compact-label">
-          <label for="runs-product">Product</label>
-          <input id="runs-product" type="search" placeholder="all products" value={product} onInput={(e) => setProduct(e.currentTarget.value)} />
-        </div>
-        <div class="field grow compact-label">
-          <label for="runs-feature">Feature</label>
-          <input id="runs-feature" type="search" placeholder="all features" value={feature} onInput={(e) => setFeature(e.currentTarget.value)} />
-        </div>
+        <SearchFilter id="runs-product" label="Product" placeholder="all products" value={product} onInput={setProduct} />
+        <SearchFilter id="runs-feature" label="Feature" placeholder="all features" value={feature} onInput={setFeature} />
       </div>
-      {error && (
-        <p class="form-error" role="alert">
-          {error}
-        </p>
-      )}
-      {runs === null ? (
-        <p class="muted">Loading…</p>
-      ) : runs.length === 0 ? (
-        <p class="empty">
-          {filtered ? 'No workflow runs match these filters.' : 'No workflow runs are recorded. Workflows are configured with --workflows DIR when the server starts; their runs appear here.'}
-        </p>
-      ) : (
-        <div class="table-wrap">
-          <table class="runs-table" data-testid="runs">
-            <thead>
-              <tr>
-                <th scope="col">Feature</th>
-                <th scope="col">Product</th>
-                <th scope="col">Env</th>
-                <th scope="col">Status</th>
-                <th scope="col">Duration</th>
-                <th scope="col">Started</th>
-              </tr>
-            </thead>
-            {runs.map((run) => (
-              <RunRows key={run.runId} run={run} />
-            ))}
-          </table>
-        </div>
-      )}
+      <ErrorAlert message={error} />
+      <LoadedList items={runs} empty={filtered ? 'No workflow runs match these filters.' : 'No workflow runs are recorded. Workflows are configured with --workflows DIR when the server starts; their runs appear here.'}>
+        {(list) => (
+          <div class="table-wrap">
+            <table class="runs-table" data-testid="runs">
+              <TableHead columns={RUN_COLUMNS} />
+              {list.map((run) => (
+                <RunRows key={run.runId} run={run} />
+              ))}
+            </table>
+          </div>
+        )}
+      </LoadedList>
       <p class="muted small-text">The most recent {LIMIT} runs made by this server process; runs are kept in memory and are not shared between replicas.</p>
     </div>
   );

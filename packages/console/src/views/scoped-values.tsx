@@ -3,6 +3,7 @@ import { parseScopeKey, validateValue, type FlagDefinition, type FlagValue, type
 import type { ApiError } from '../api/client';
 import type { ApiIssue } from '../api/types';
 import { canWrite } from '../auth/session';
+import { AddButton, CompactInput, RemoveButton, TableHead } from '../components/controls';
 import { FieldErrors, Section } from '../components/field';
 import { ValueInput } from '../components/value-input';
 import { formatValue } from '../lib/format';
@@ -102,27 +103,13 @@ export function ScopedValues({ definition }: { definition: FlagDefinition }) {
             <legend>Scope (leave empty for the root value)</legend>
             {rows.map((r, i) => (
               <div class="row" key={i}>
-                <div class="field compact">
-                  <label for={`${id}-n${i}`} class="sr-only">
-                    Scope key {i + 1}
-                  </label>
-                  <input id={`${id}-n${i}`} placeholder="scope key, e.g. tenant" value={r.name} onInput={(e) => setRows(rows.map((x, j) => (j === i ? { ...x, name: e.currentTarget.value } : x)))} />
-                </div>
-                <div class="field compact">
-                  <label for={`${id}-v${i}`} class="sr-only">
-                    Scope value {i + 1}
-                  </label>
-                  <input id={`${id}-v${i}`} placeholder="value, e.g. people" value={r.value} onInput={(e) => setRows(rows.map((x, j) => (j === i ? { ...x, value: e.currentTarget.value } : x)))} />
-                </div>
-                <button type="button" class="ghost danger" aria-label={`Remove scope key ${i + 1}`} onClick={() => setRows(rows.filter((_, j) => j !== i))}>
-                  ×
-                </button>
+                <CompactInput id={`${id}-n${i}`} label={`Scope key ${i + 1}`} placeholder="scope key, e.g. tenant" value={r.name} onInput={(e) => setRows(rows.map((x, j) => (j === i ? { ...x, name: e.currentTarget.value } : x)))} />
+                <CompactInput id={`${id}-v${i}`} label={`Scope value ${i + 1}`} placeholder="value, e.g. people" value={r.value} onInput={(e) => setRows(rows.map((x, j) => (j === i ? { ...x, value: e.currentTarget.value } : x)))} />
+                <RemoveButton label={`Remove scope key ${i + 1}`} onClick={() => setRows(rows.filter((_, j) => j !== i))} />
               </div>
             ))}
             {rows.length < 4 && (
-              <button type="button" class="small" onClick={() => setRows([...rows, { name: '', value: '' }])}>
-                + scope key
-              </button>
+              <AddButton onClick={() => setRows([...rows, { name: '', value: '' }])}>+ scope key</AddButton>
             )}
             <FieldErrors id={`${id}-scope-errors`} issues={at('scope')} />
           </fieldset>
@@ -153,14 +140,7 @@ function ValuesTable({ entries, editable, busy, clear }: { entries: [ScopeMap, F
       </p>
     ) : (
       <table class="values-table" data-testid="values-table">
-        <caption class="sr-only">Maintained values by scope</caption>
-        <thead>
-          <tr>
-            <th scope="col">Scope</th>
-            <th scope="col">Value</th>
-            {editable && <th scope="col" class="sr-only">Actions</th>}
-          </tr>
-        </thead>
+        <TableHead caption="Maintained values by scope" columns={['Scope', 'Value']} actions={editable} />
         <tbody>
           {entries.map(([scope, v]) => {
             const label = scopeLabel(scope);

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { ApiError, type Credentials } from '../api/client';
 import { signIn, type SignInMethod } from '../auth/session';
+import { ErrorAlert } from '../components/controls';
 
 /**
  * Sign in with an API key (or a JWT) or a username and password, offering only the methods the
@@ -72,11 +73,7 @@ export function SignIn({ initialError, methods = ['api-key', 'basic'] }: { initi
           <input type="checkbox" checked={remember} onChange={(e) => setRemember(e.currentTarget.checked)} />
           Stay signed in while this tab is open
         </label>
-        {error && (
-          <p class="form-error" role="alert">
-            {error}
-          </p>
-        )}
+        <ErrorAlert message={error} />
         <button type="submit" class="primary" disabled={busy}>
           {busy ? 'Signing in…' : 'Sign in'}
         </button>
