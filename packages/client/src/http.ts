@@ -1,4 +1,5 @@
 import { ServerResponseError, ServerUnavailableError } from './errors';
+import { serverBaseUrl } from './server-url';
 
 /** How to reach a Switchyard server. */
 export interface ConnectionOptions {
@@ -22,14 +23,7 @@ export class Http {
   private readonly fetchImpl: typeof fetch;
 
   constructor(options: ConnectionOptions) {
-    let parsed: URL;
-    try {
-      parsed = new URL(options.url);
-    } catch {
-      throw new TypeError(`"${options.url}" is not a valid server URL`);
-    }
-    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new TypeError(`server URL must use http or https, got "${parsed.protocol}"`);
-    this.baseUrl = parsed.href.replace(/\/+$/, '');
+    this.baseUrl = serverBaseUrl(options.url);
     this.headers = { ...options.headers };
     if (options.apiKey !== undefined) this.headers.Authorization = `Bearer ${options.apiKey}`;
     this.timeoutMs = options.requestTimeoutMs ?? 5000;

@@ -19,6 +19,7 @@ import type {
   UpdateValuesBody,
   WhoamiResponse,
 } from '@switchyard/core';
+import { serverBaseUrl } from '../server-url';
 import { AdminApiError, AdminNetworkError, AdminTimeoutError, adminApiErrorOf } from './errors';
 
 /** How to reach a server's native admin API. */
@@ -99,14 +100,7 @@ function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
  * `AdminNetworkError`; slow ones `AdminTimeoutError`.
  */
 export function createAdminClient(options: AdminClientOptions): AdminClient {
-  let parsed: URL;
-  try {
-    parsed = new URL(options.baseUrl);
-  } catch {
-    throw new TypeError(`"${options.baseUrl}" is not a valid server URL`);
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new TypeError(`server URL must use http or https, got "${parsed.protocol}"`);
-  const baseUrl = parsed.href.replace(/\/+$/, '');
+  const baseUrl = serverBaseUrl(options.baseUrl);
   const timeoutMs = options.timeoutMs ?? 15_000;
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new TypeError(`timeoutMs must be a positive number, got ${timeoutMs}`);
   const fetchImpl = options.fetch ?? globalThis.fetch;

@@ -52,7 +52,7 @@ export function checkWorkflows(pending: readonly PendingDefinition[], ctx: Check
 
   const compiled: CompiledWorkflow[] = [];
   for (const [key, entry] of byKey) {
-    const wf = compileWorkflow(key, entry.def, entry.locator, entry.basePath, ctx, byKey, diagnostics);
+    const wf = compileWorkflow(key, { def: entry.def, locator: entry.locator, base: entry.basePath, ctx, batch: byKey, diagnostics });
     if (wf) compiled.push(wf);
   }
 

@@ -45,21 +45,26 @@ const COMMON_KEYS = new Set(['tag', 'type', 'description', 'depends_on', 'parall
 /** Fields that name things or hold SQL: never mapped. */
 const CONSTANT_KEYS = new Set(['method', 'base', 'accept_status', 'connection', 'sql', 'channel', 'mailer', 'action', 'driver', 'encoding', 'broker', 'feature', 'product']);
 
+/** What one workflow is compiled from, and where its problems go. */
+export interface CompilationInput {
+  def: WorkflowDefinition;
+  locator: DefinitionLocator;
+  /** Where the workflow sits in its file: the start of every diagnostic's path. */
+  base: Path;
+  ctx: CompileContext;
+  /** The workflows checked together, by key. */
+  batch: ReadonlyMap<string, { def: WorkflowDefinition }>;
+  diagnostics: Diagnostic[];
+}
+
 /**
  * Checks one workflow (inputs, step tags, dependencies, mapping references, step settings,
  * origins) and compiles it. Problems go to `diagnostics`; `undefined` when there was any.
  */
-export function compileWorkflow(
-  key: string,
-  def: WorkflowDefinition,
-  locator: DefinitionLocator,
-  base: Path,
-  ctx: CompileContext,
-  batch: ReadonlyMap<string, { def: WorkflowDefinition }>,
-  diagnostics: Diagnostic[],
-): CompiledWorkflow | undefined {
+export function compileWorkflow(key: string, input: CompilationInput): CompiledWorkflow | undefined {
+  const { def, locator, diagnostics } = input;
   const before = diagnostics.length;
-  const c = startCompilation(def, locator, base, ctx, batch, diagnostics);
+  const c = startCompilation(input);
   for (const issue of inputDefinitionIssues(c.inputs)) c.report(['input', ...issue.path], issue.message);
   checkStepTags(c);
   const { deps, ancestors } = stepDependencies(c);
@@ -88,14 +93,7 @@ export function compileWorkflow(
   };
 }
 
-function startCompilation(
-  def: WorkflowDefinition,
-  locator: DefinitionLocator,
-  base: Path,
-  ctx: CompileContext,
-  batch: ReadonlyMap<string, { def: WorkflowDefinition }>,
-  diagnostics: Diagnostic[],
-): Compilation {
+function startCompilation({ def, locator, base, ctx, batch, diagnostics }: CompilationInput): Compilation {
   const needs: EnvironmentNeeds = { vars: new Set(), secrets: new Set(), baseUrls: new Set(), databases: new Set(), brokers: new Set(), mailers: new Set(), storage: new Set() };
   const report = (path: Path, message: string) => void diagnostics.push(locator.diagnostic([...base, ...path], message));
   const envs = Object.values(ctx.environments);
