@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCapApp, type CapApp } from './fixtures/cap-app';
+import { SEED_CHECK_UPDATES } from '../../../tooling/testing/cds-seed.ts';
 
 /**
  * A real CAP app (`@sap/cds` 9, `cds-serve`, mocked auth, `cds.requires.toggles` with
@@ -60,9 +61,7 @@ describe('the requests of the seed http file', () => {
   });
 
   it('check 1 · check 2 · check 3 give the state of the seed example', async () => {
-    expect((await update({ key: '/check/priority', value: 1 })).status).toBe(204);
-    expect((await update({ key: '/check/priority', value: 10, scope: { tenant: 'people' } })).status).toBe(204);
-    expect((await update({ key: '/check/priority', value: 100, scope: { user: 'alice@wonderland.com' } })).status).toBe(204);
+    for (const check of SEED_CHECK_UPDATES) expect((await update(check)).status).toBe(204);
     expect((await state())['/check/priority']).toEqual({
       fallbackValue: 0,
       rootValue: 1,

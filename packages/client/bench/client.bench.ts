@@ -4,8 +4,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { bench, do_not_optimize, run, summary } from 'mitata';
-import { createEngine, type FlagDefinition } from '@switchyard/core';
+import { createEngine } from '@switchyard/core';
 import { createLogger, parseServerConfig, startServer } from '@switchyard/server';
+import { SDK_BENCH_FLAGS, rotatingContexts } from '../../../bench/sdk-flags';
 import { createClient, createRemoteClient } from '../src/index';
 
 export default async function clientBench(): Promise<void> {
@@ -13,18 +14,7 @@ export default async function clientBench(): Promise<void> {
   const parsed = parseServerConfig(['--port', '0', '--store', `sqlite:${path.join(dir, 'bench.db')}`, '--log-level', 'silent'], {});
   if (parsed.errors) throw new Error(parsed.errors.join('; '));
   const server = await startServer(parsed.config, { handleSignals: false, requestLogging: false, defaultMetrics: false, logger: createLogger('silent') });
-  const definitions: FlagDefinition[] = [
-    {
-      key: 'rule',
-      type: 'boolean',
-      fallbackValue: false,
-      defaultRule: {
-        type: 'targeting',
-        rules: [{ when: { all: [{ attribute: 'country', operator: 'in', value: ['US', 'CA'] }, { attribute: 'age', operator: 'gte', value: 18 }] }, serve: { type: 'static', value: true } }],
-      },
-    },
-    { key: 'split', type: 'string', fallbackValue: 'A', defaultRule: { type: 'variant', variants: [{ value: 'A', weight: 50 }, { value: 'B', weight: 50 }] } },
-  ];
+  const definitions = SDK_BENCH_FLAGS;
   for (const d of definitions) {
     await fetch(`${server.url}/api/v1/flags/${d.key}`, { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(d) });
   }
@@ -33,9 +23,7 @@ export default async function clientBench(): Promise<void> {
   const remote = createRemoteClient({ url: server.url });
   const engine = createEngine();
   engine.load({ definitions });
-  const ids = Array.from({ length: 1024 }, (_, i) => ({ targetingKey: `user-${i}`, country: i % 2 ? 'US' : 'DE', age: 16 + (i % 10) }));
-  let i = 0;
-  const next = () => ids[(i = (i + 1) & 1023)]!;
+  const next = rotatingContexts();
 
   summary(() => {
     bench('engine.boolean (raw engine)', () => do_not_optimize(engine.boolean('rule', false, next())));

@@ -2,10 +2,10 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '@switchyard/server';
 import { createClient, ServerResponseError, type SwitchyardClient } from '../src/index';
-import { boolFlag, postValues, putFlag, startTestServer, tempDir, until } from './helpers';
+import { boolFlag, postValues, putFlag, startSqliteServer, startTestServer, tempDir, until } from './helpers';
 
 let server: RunningServer;
-let temp: ReturnType<typeof tempDir>;
+let stop: () => Promise<void>;
 const clients: SwitchyardClient[] = [];
 const open = (options: Parameters<typeof createClient>[0]) => {
   const c = createClient(options);
@@ -14,8 +14,7 @@ const open = (options: Parameters<typeof createClient>[0]) => {
 };
 
 beforeAll(async () => {
-  temp = tempDir();
-  server = await startTestServer({ store: `sqlite:${path.join(temp.dir, 'flags.db')}` });
+  ({ server, stop } = await startSqliteServer());
   await putFlag(server.url, boolFlag('checkout', true));
   await putFlag(server.url, {
     key: 'banner',
@@ -30,10 +29,7 @@ beforeAll(async () => {
 afterEach(async () => {
   await Promise.all(clients.splice(0).map((c) => c.close()));
 });
-afterAll(async () => {
-  await server.close();
-  temp.remove();
-});
+afterAll(() => stop());
 
 describe('SwitchyardClient against a running server', () => {
   it('loads the snapshot and evaluates locally with the typed API', async () => {

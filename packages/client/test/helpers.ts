@@ -20,6 +20,19 @@ export async function startTestServer(options: { store: string; port?: number; m
   return startServer(parsed.config, { handleSignals: false, requestLogging: false, defaultMetrics: false, logger: createLogger('silent'), graceMs: 100 });
 }
 
+/** A test server on a SQLite file in a fresh temporary directory; `stop` closes the server and removes the directory. */
+export async function startSqliteServer(): Promise<{ server: RunningServer; stop: () => Promise<void> }> {
+  const temp = tempDir();
+  const server = await startTestServer({ store: `sqlite:${path.join(temp.dir, 'flags.db')}` });
+  return {
+    server,
+    stop: async () => {
+      await server.close();
+      temp.remove();
+    },
+  };
+}
+
 /** A loopback port nothing listens on. */
 export async function closedPort(): Promise<number> {
   const server = createServer();

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ValidationError } from '@switchyard/core';
 import { openStore } from '@switchyard/stores';
 import { createClient, ServerUnavailableError, type ClientSnapshot, type SwitchyardClient } from '../src/index';
-import { boolFlag, closedPort, putFlag, startTestServer, tempDir, until } from './helpers';
+import { boolFlag, closedPort, putFlag, startSqliteServer, startTestServer, tempDir, until } from './helpers';
 
 const clients: SwitchyardClient[] = [];
 const cleanups: (() => unknown)[] = [];
@@ -173,10 +173,8 @@ describe('server outage and restart', () => {
   });
 
   it('resumes with Last-Event-ID without reloading when nothing was missed', async () => {
-    const t = tempDir();
-    cleanups.push(t.remove);
-    const server = await startTestServer({ store: `sqlite:${path.join(t.dir, 'flags.db')}` });
-    cleanups.push(() => server.close());
+    const { server, stop } = await startSqliteServer();
+    cleanups.push(stop);
     await putFlag(server.url, boolFlag('a', true));
     const urls: string[] = [];
     const client = open({ url: server.url, fetch: (input, init) => (urls.push(String(input)), fetch(input, init)), reconnect: { initialDelayMs: 20, maxDelayMs: 40 } });
@@ -204,10 +202,8 @@ describe('server outage and restart', () => {
   });
 
   it('reconnects when the stream stays silent longer than idleTimeoutMs', async () => {
-    const t = tempDir();
-    cleanups.push(t.remove);
-    const server = await startTestServer({ store: `sqlite:${path.join(t.dir, 'flags.db')}` });
-    cleanups.push(() => server.close());
+    const { server, stop } = await startSqliteServer();
+    cleanups.push(stop);
     await putFlag(server.url, boolFlag('a', true));
     const stale: Error[] = [];
     // The server's heartbeat comes every 15 s, so 150 ms of silence trips the timeout.

@@ -1,14 +1,12 @@
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '@switchyard/server';
 import { createRemoteClient, ServerUnavailableError } from '../src/index';
-import { boolFlag, closedPort, putFlag, startTestServer, tempDir } from './helpers';
+import { boolFlag, closedPort, putFlag, startSqliteServer } from './helpers';
 
 let server: RunningServer;
-let temp: ReturnType<typeof tempDir>;
+let stop: () => Promise<void>;
 beforeAll(async () => {
-  temp = tempDir();
-  server = await startTestServer({ store: `sqlite:${path.join(temp.dir, 'flags.db')}` });
+  ({ server, stop } = await startSqliteServer());
   await putFlag(server.url, boolFlag('remote-on', true));
   await putFlag(server.url, {
     key: 'split',
@@ -19,10 +17,7 @@ beforeAll(async () => {
   });
   await putFlag(server.url, { key: 'path/with/slashes', type: 'number', fallbackValue: 7 });
 });
-afterAll(async () => {
-  await server.close();
-  temp.remove();
-});
+afterAll(() => stop());
 
 describe('RemoteClient (OFREP)', () => {
   it('evaluates on the server with the typed API', async () => {

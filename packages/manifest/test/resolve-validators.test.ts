@@ -4,26 +4,7 @@ import path from 'node:path';
 import { ValidatorRegistry, validateValueAsync } from '@switchyard/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatDiagnostic, loadManifests, resolveValidators } from '../src/index';
-
-/** The validator module of the cds-feature-toggles example, verbatim. */
-const SEED_VALIDATORS = `"use strict";
-
-const TENANT_SCOPE_REGEX = /^(people|pets)$/;
-
-const validateTenantScope = (newValue, scopeMap) => {
-  const tenant = scopeMap?.tenant;
-  if (tenant && !TENANT_SCOPE_REGEX.test(tenant)) {
-    return {
-      errorMessage: 'tenant scope is invalid, only people and pets are allowed: "{0}"',
-      errorMessageValues: [tenant],
-    };
-  }
-};
-
-module.exports = {
-  validateTenantScope,
-};
-`;
+import { SEED_VALIDATORS } from '../../../tooling/testing/cds-seed.ts';
 
 const header = 'switchyard: 1\nflags:\n';
 let dir: string;

@@ -3,22 +3,11 @@
 import { bench, do_not_optimize, run, summary } from 'mitata';
 import { OpenFeature } from '@openfeature/server-sdk';
 import type { FlagDefinition } from '@switchyard/core';
+import { SDK_BENCH_FLAGS, rotatingContexts } from '../../../bench/sdk-flags';
 import { SwitchyardProvider, type FlagSource } from '../src/index';
 
 export default async function providerBench(): Promise<void> {
-  const definitions: FlagDefinition[] = [
-    { key: 'static-bool', type: 'boolean', fallbackValue: false, defaultRule: { type: 'static', value: true } },
-    {
-      key: 'rule',
-      type: 'boolean',
-      fallbackValue: false,
-      defaultRule: {
-        type: 'targeting',
-        rules: [{ when: { all: [{ attribute: 'country', operator: 'in', value: ['US', 'CA'] }, { attribute: 'age', operator: 'gte', value: 18 }] }, serve: { type: 'static', value: true } }],
-      },
-    },
-    { key: 'split', type: 'string', fallbackValue: 'A', defaultRule: { type: 'variant', variants: [{ value: 'A', weight: 50 }, { value: 'B', weight: 50 }] } },
-  ];
+  const definitions: FlagDefinition[] = [{ key: 'static-bool', type: 'boolean', fallbackValue: false, defaultRule: { type: 'static', value: true } }, ...SDK_BENCH_FLAGS];
   const source: FlagSource = {
     description: 'bench',
     start: async (engine) => {
@@ -31,9 +20,7 @@ export default async function providerBench(): Promise<void> {
   await OpenFeature.setProviderAndWait('bench', provider);
   const client = OpenFeature.getClient('bench');
   const engine = provider.engine;
-  const ids = Array.from({ length: 1024 }, (_, i) => ({ targetingKey: `user-${i}`, country: i % 2 ? 'US' : 'DE', age: 16 + (i % 10) }));
-  let i = 0;
-  const next = () => ids[(i = (i + 1) & 1023)]!;
+  const next = rotatingContexts();
 
   summary(() => {
     bench('engine.boolean (raw engine), rule', () => do_not_optimize(engine.boolean('rule', false, next())));

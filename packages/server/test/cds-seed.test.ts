@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testServer, type TestServer } from './helpers';
 import { CHECK_PRIORITY_CONFIG, seedManifests } from './fixtures/cds-app';
+import { SEED_CHECK_UPDATES, SEED_SCOPED_VALUES } from '../../../tooling/testing/cds-seed.ts';
 
 /**
  * The cds-feature-toggles seed, request by request: its state example, its validators example
@@ -28,7 +29,7 @@ describe('the seed state example', () => {
     expect(res.body['/check/priority']).toEqual({
       fallbackValue: 0,
       rootValue: 1,
-      scopedValues: { 'tenant::people': 10, 'user::alice@wonderland.com': 100 },
+      scopedValues: SEED_SCOPED_VALUES,
       config: CHECK_PRIORITY_CONFIG,
     });
     expect(res.body['/memory/logInterval']).toEqual({ fallbackValue: 0, config: { SOURCE: 'FILE', TYPE: 'number', VALIDATIONS: [{ regex: '^\\d+$' }] } });
@@ -40,7 +41,7 @@ describe('the validators example', () => {
     const res = await update({ key: '/check/priority', value: 10, scope: { tenant: 'dogs' } });
     expect(res.status).toBe(422);
     expect(res.body).toEqual({ error: { message: 'tenant scope is invalid, only people and pets are allowed: "dogs"', code: '422', '@Common.numericSeverity': 4 } });
-    expect(((await state())['/check/priority'] as { scopedValues: object }).scopedValues).toEqual({ 'tenant::people': 10, 'user::alice@wonderland.com': 100 });
+    expect(((await state())['/check/priority'] as { scopedValues: object }).scopedValues).toEqual(SEED_SCOPED_VALUES);
   });
 
   it('the tenants it allows are written', async () => {
@@ -76,9 +77,7 @@ describe('the requests of the seed http file, in order', () => {
   });
 
   it('check 1 · check 2 · check 3: each changes exactly its own scope', async () => {
-    expect((await update({ key: '/check/priority', value: 1 })).status).toBe(204);
-    expect((await update({ key: '/check/priority', value: 10, scope: { tenant: 'people' } })).status).toBe(204);
-    expect((await update({ key: '/check/priority', value: 100, scope: { user: 'alice@wonderland.com' } })).status).toBe(204);
+    for (const check of SEED_CHECK_UPDATES) expect((await update(check)).status).toBe(204);
     expect((await state())['/check/priority']).toEqual({
       fallbackValue: 0,
       rootValue: 1,

@@ -1,11 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testServer, type TestServer } from './helpers';
+import { describe, expect, it } from 'vitest';
+import { serverForFile } from './helpers';
+import { SEED_SCOPED_VALUES } from '../../../tooling/testing/cds-seed.ts';
 
-let s: TestServer;
-beforeAll(async () => {
-  s = await testServer();
-});
-afterAll(() => s.close());
+const s = serverForFile();
 
 const CHECK_PRIORITY_CONFIG = { SOURCE: 'FILE', TYPE: 'number', VALIDATIONS: [{ scopes: ['user', 'tenant'] }, { regex: '^\\d+$' }] };
 
@@ -16,7 +13,7 @@ describe('cds /rest/feature (the seed examples)', () => {
     expect(res.body['/check/priority']).toEqual({
       fallbackValue: 0,
       rootValue: 1,
-      scopedValues: { 'tenant::people': 10, 'user::alice@wonderland.com': 100 },
+      scopedValues: SEED_SCOPED_VALUES,
       config: CHECK_PRIORITY_CONFIG,
     });
     expect(res.body['/memory/logInterval']).toEqual({ fallbackValue: 0, config: { SOURCE: 'FILE', TYPE: 'number', VALIDATIONS: [{ regex: '^\\d+$' }] } });

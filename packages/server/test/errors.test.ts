@@ -1,12 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testServer, type TestServer } from './helpers';
+import { describe, expect, it } from 'vitest';
+import { serverForFile } from './helpers';
 import { runs } from '../../../tooling/testing/property.ts';
 
-let s: TestServer;
-beforeAll(async () => {
-  s = await testServer({ argv: ['--body-limit', '200'] });
-});
-afterAll(() => s.close());
+const s = serverForFile({ argv: ['--body-limit', '200'] });
 
 describe('bad input never produces a 5xx', () => {
   it('malformed JSON is 400 with a JSON message in each surface shape', async () => {

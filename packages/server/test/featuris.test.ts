@@ -1,11 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testServer, type TestServer } from './helpers';
+import { describe, expect, it } from 'vitest';
+import { serverForFile, testServer } from './helpers';
 
-let s: TestServer;
-beforeAll(async () => {
-  s = await testServer();
-});
-afterAll(() => s.close());
+const s = serverForFile();
 
 describe('Featuris flag sets', () => {
   it('serves one environment chosen with ?env=, at /:set and /manifests/:set', async () => {

@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -35,3 +36,16 @@ export async function testServer(
 }
 
 export const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/**
+ * One test server for the whole file: started before its first test, closed after its last. The
+ * object returned is filled in once the server has started, so read it inside tests and hooks.
+ */
+export function serverForFile(options?: Parameters<typeof testServer>[0]): TestServer {
+  const s = {} as TestServer;
+  beforeAll(async () => {
+    Object.assign(s, await testServer(options));
+  });
+  afterAll(() => s.close());
+  return s;
+}

@@ -1,11 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ISO, testServer, type TestServer } from './helpers';
+import { describe, expect, it } from 'vitest';
+import { ISO, serverForFile } from './helpers';
 
-let s: TestServer;
-beforeAll(async () => {
-  s = await testServer();
-});
-afterAll(() => s.close());
+const s = serverForFile();
 
 const def = { type: 'string', fallbackValue: 'blue', defaultRule: { type: 'targeting', rules: [{ when: { attribute: 'plan', operator: 'eq', value: 'pro' }, serve: { type: 'static', value: 'gold' } }] } };
 

@@ -1,11 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testServer, type TestServer } from './helpers';
+import { describe, expect, it } from 'vitest';
+import { serverForFile } from './helpers';
 
-let s: TestServer;
-beforeAll(async () => {
-  s = await testServer();
-});
-afterAll(() => s.close());
+const s = serverForFile();
 
 describe('public documentation and metrics', () => {
   it('/open-api.json documents every operation with schemas generated from the validators', async () => {

@@ -1,11 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ISO, testServer, type TestServer } from './helpers';
+import { describe, expect, it } from 'vitest';
+import { ISO, serverForFile } from './helpers';
 
-let s: TestServer;
-beforeAll(async () => {
-  s = await testServer();
-});
-afterAll(() => s.close());
+const s = serverForFile();
 
 /** Everything a write could change, read back through the store. */
 async function storeState(): Promise<string> {

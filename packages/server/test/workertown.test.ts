@@ -1,11 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ISO, testServer, type TestServer } from './helpers';
+import { describe, expect, it } from 'vitest';
+import { ISO, serverForFile } from './helpers';
 
-let s: TestServer;
-beforeAll(async () => {
-  s = await testServer();
-});
-afterAll(() => s.close());
+const s = serverForFile();
 
 describe('Workertown /v1 (the seed examples)', () => {
   it('PUT /v1/flags/:name creates a flag, enabled by default', async () => {
