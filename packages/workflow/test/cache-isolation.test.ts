@@ -1,17 +1,13 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Engine, type FlagStore } from '@switchyard/core';
 import { createMemoryStore } from '@switchyard/store-memory';
-import { openStore } from '@switchyard/stores';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWorkflowRunner, type WorkflowDefinition, type WorkflowRunnerOptions } from '../src/index';
+import { cacheStores } from './cache-stores';
 import { json, LOOPBACK, startServer, type TestServer } from './helpers';
 
 const SECRET = 'cache-isolation-signing-key-0123456789';
 let upstream: TestServer;
-const dirs: string[] = [];
 
 beforeAll(async () => {
   // Answers with who asked, so a shared cache entry would show the wrong user.
@@ -19,7 +15,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await upstream.close();
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
 const token = (sub: string, claims: Record<string, unknown> = {}) =>
@@ -44,17 +39,7 @@ const stats: WorkflowDefinition = {
   cache: { ttl: '1h' },
 };
 
-describe.each([
-  ['memory', async () => createMemoryStore()],
-  [
-    'sqlite',
-    async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'sy-wf-cache-'));
-      dirs.push(dir);
-      return openStore(`sqlite:${join(dir, 'cache.db')}`);
-    },
-  ],
-])('cache isolation in the %s store', (_name, open) => {
+describe.each(cacheStores())('cache isolation in the %s store', (_name, open) => {
   it('gives two users of one cached workflow their own outputs under the same cache tag', async () => {
     const store = await open();
     const runner = createWorkflowRunner(options(store));

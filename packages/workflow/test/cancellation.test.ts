@@ -6,7 +6,7 @@ import { serviceUrl, uniqueNamespace, waitFor } from '@switchyard/store-test-sui
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createLocalStorage, createSqliteDriver, createWorkflowRunner, type EnvironmentSettings, type RunResult, type StorageDriver, type WorkflowDefinition, type WorkflowRunner, type WorkflowRunnerOptions } from '../src/index';
-import { LOOPBACK, startHangingServer, startStallProxy, type HangingServer } from './helpers';
+import { type HangingServer, LOOPBACK, signalled, startHangingServer, startStallProxy } from './helpers';
 
 let hanging: HangingServer;
 const dirs: string[] = [];
@@ -147,10 +147,8 @@ describe('a caller who goes away cancels the run', () => {
   });
 
   it('in a storage driver: the signal reaches it', async () => {
-    let reached!: () => void;
-    const putCalled = new Promise<void>((resolve) => (reached = resolve));
-    let sawAbort!: () => void;
-    const aborted = new Promise<void>((resolve) => (sawAbort = resolve));
+    const [putCalled, reached] = signalled();
+    const [aborted, sawAbort] = signalled();
     // An S3-style driver that waits on its signal, as a real upload would.
     const driver: StorageDriver = {
       put: (_path, _data, signal) => {
@@ -197,10 +195,8 @@ describe('a caller who goes away cancels the run', () => {
   });
 
   it('over SMTP: the connection to the mail server is closed', async () => {
-    let connected!: () => void;
-    const inData = new Promise<void>((resolve) => (connected = resolve));
-    let closed!: () => void;
-    const connectionClosed = new Promise<void>((resolve) => (closed = resolve));
+    const [inData, connected] = signalled();
+    const [connectionClosed, closed] = signalled();
     const smtp = new SMTPServer({
       authOptional: true,
       disabledCommands: ['STARTTLS'],

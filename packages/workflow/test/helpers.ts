@@ -5,6 +5,13 @@ import { connect, createServer as createNetServer, type AddressInfo, type Socket
  * The network setting that lets runs reach the test peers on 127.0.0.1: loopback is refused by
  * default, so every test that talks to a loopback peer allows it explicitly.
  */
+/** A promise and the function that resolves it, for a test to wait until something has happened. */
+export function signalled(): [Promise<void>, () => void] {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return [promise, resolve];
+}
+
 export const LOOPBACK = { allowPrivate: ['127.0.0.1'] } as const satisfies { allowPrivate: readonly string[] };
 
 /** A real HTTP peer on loopback (port 0); records every request it receives. */
@@ -106,8 +113,7 @@ export interface StallProxy {
 
 export async function startStallProxy(target: { host: string; port: number }): Promise<StallProxy> {
   let stalled = false;
-  let sawStalledData!: () => void;
-  const stalledData = new Promise<void>((resolve) => (sawStalledData = resolve));
+  const [stalledData, sawStalledData] = signalled();
   const sockets = new Set<Socket>();
   const server = createNetServer((client) => {
     const upstream = connect(target);

@@ -1,12 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Engine, ValidationError, type FlagStore } from '@switchyard/core';
 import { createMemoryStore } from '@switchyard/store-memory';
-import { openStore } from '@switchyard/stores';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWorkflowRunner, FeatureNotFoundError, SessionError, type WorkflowRunner, type WorkflowRunnerOptions } from '../src/index';
+import { cacheStores } from './cache-stores';
 import { json, LOOPBACK, startServer, type TestServer } from './helpers';
 
 const SECRET = 'session-signing-key-0123456789abcdef';
@@ -368,20 +365,7 @@ describe('runner', () => {
   });
 });
 
-const tempDirs: string[] = [];
-afterAll(() => tempDirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
-
-describe.each([
-  ['memory', async () => createMemoryStore()],
-  [
-    'sqlite',
-    async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'sy-wf-'));
-      tempDirs.push(dir);
-      return openStore(`sqlite:${join(dir, 'cache.db')}`);
-    },
-  ],
-])('cache in the %s store', (_name, open) => {
+describe.each(cacheStores())('cache in the %s store', (_name, open) => {
   it('returns the cached output on the next run with the same tag and input', async () => {
     const store = await open();
     const runner = createWorkflowRunner(options(store));
