@@ -1,17 +1,12 @@
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '@switchyard/server';
 import { createClient, ServerResponseError, type SwitchyardClient } from '../src/index';
-import { boolFlag, postValues, putFlag, startSqliteServer, startTestServer, tempDir, until } from './helpers';
+import { boolFlag, clientsClosedAfterEach, postValues, putFlag, startSqliteServer, startTestServer, tempDir, until } from './helpers';
 
 let server: RunningServer;
 let stop: () => Promise<void>;
-const clients: SwitchyardClient[] = [];
-const open = (options: Parameters<typeof createClient>[0]) => {
-  const c = createClient(options);
-  clients.push(c);
-  return c;
-};
+const open = clientsClosedAfterEach();
 
 beforeAll(async () => {
   ({ server, stop } = await startSqliteServer());
@@ -25,9 +20,6 @@ beforeAll(async () => {
   });
   await putFlag(server.url, boolFlag('off', true, { enabled: false }));
   await putFlag(server.url, { key: 'limits', type: 'object', fallbackValue: { max: 1 } });
-});
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
 });
 afterAll(() => stop());
 

@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createLogger, parseServerConfig, startServer, type RunningServer } from '@switchyard/server';
 import type { FlagDefinition } from '@switchyard/core';
+import { afterEach } from 'vitest';
+import { createClient, type ClientOptions, type SwitchyardClient } from '../src/index';
 
 /** A fresh temporary directory, removed by the returned function. */
 export function tempDir(prefix = 'sy-client-'): { dir: string; remove: () => void } {
@@ -30,6 +32,19 @@ export async function startSqliteServer(): Promise<{ server: RunningServer; stop
       await server.close();
       temp.remove();
     },
+  };
+}
+
+/** `createClient` for a test file: every client opened during a test is closed after it. */
+export function clientsClosedAfterEach(): (options: ClientOptions) => SwitchyardClient {
+  const clients: SwitchyardClient[] = [];
+  afterEach(async () => {
+    await Promise.all(clients.splice(0).map((c) => c.close()));
+  });
+  return (options) => {
+    const c = createClient(options);
+    clients.push(c);
+    return c;
   };
 }
 

@@ -3,20 +3,15 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ValidationError } from '@switchyard/core';
 import { openStore } from '@switchyard/stores';
-import { createClient, ServerUnavailableError, type ClientSnapshot, type SwitchyardClient } from '../src/index';
-import { boolFlag, closedPort, putFlag, startSqliteServer, startTestServer, tempDir, until } from './helpers';
+import { createClient, ServerUnavailableError, type ClientSnapshot } from '../src/index';
+import { boolFlag, clientsClosedAfterEach, closedPort, putFlag, startSqliteServer, startTestServer, tempDir, until } from './helpers';
 
-const clients: SwitchyardClient[] = [];
 const cleanups: (() => unknown)[] = [];
-const open = (options: Parameters<typeof createClient>[0]) => {
-  const c = createClient(options);
-  clients.push(c);
-  return c;
-};
 afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
   for (const f of cleanups.splice(0).reverse()) await f();
 });
+// Registered last so that it runs first: clients close before the servers and files they use go.
+const open = clientsClosedAfterEach();
 
 const bootstrap: ClientSnapshot = {
   definitions: [boolFlag('boot-flag', true), { key: 'tier', type: 'string', fallbackValue: 'free' }],

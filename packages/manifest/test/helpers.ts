@@ -1,8 +1,11 @@
 import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createEngine } from '@switchyard/core';
 import type { EvaluationContext } from '@switchyard/core';
-import { expect } from 'vitest';
+import { afterEach, beforeEach, expect } from 'vitest';
 import { formatDiagnostic, parseManifest } from '../src/index';
 import type { ParsedManifest } from '../src/index';
 
@@ -41,4 +44,20 @@ export function evaluator(manifest: Pick<ParsedManifest, 'definitions' | 'values
       return engine.evaluate(key, context, environment === undefined ? {} : { environment });
     },
   };
+}
+
+/**
+ * A fresh temporary directory for every test, handed to `use` before the test and removed after
+ * it, once `beforeRemove` (closing what the test opened in it) has run.
+ */
+export function freshDirEachTest(prefix: string, use: (dir: string) => void, beforeRemove?: () => Promise<void>): void {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), prefix));
+    use(dir);
+  });
+  afterEach(async () => {
+    await beforeRemove?.();
+    await rm(dir, { recursive: true, force: true });
+  });
 }

@@ -1,17 +1,11 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { flagSetName, formatDiagnostic, loadManifests } from '../src/index';
-import { evaluator, examplesDir } from './helpers';
+import { evaluator, examplesDir, freshDirEachTest } from './helpers';
 
 let dir: string;
-beforeEach(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'switchyard-manifests-'));
-});
-afterEach(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+freshDirEachTest('switchyard-manifests-', (d) => (dir = d));
 
 async function write(file: string, text: string) {
   await mkdir(path.dirname(path.join(dir, file)), { recursive: true });

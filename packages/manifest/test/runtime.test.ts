@@ -1,20 +1,20 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createEngine, type FlagStore, type StoreChange } from '@switchyard/core';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createRuntime, isRuntimeStartError, RuntimeStartError, type Runtime, type RuntimeErrorEvent, type RuntimeEvents } from '../src/index';
+import { freshDirEachTest } from './helpers';
 
 let dir: string;
 let runtime: Runtime | undefined;
-beforeEach(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'switchyard-runtime-'));
-});
-afterEach(async () => {
-  await runtime?.close();
-  runtime = undefined;
-  await rm(dir, { recursive: true, force: true });
-});
+freshDirEachTest(
+  'switchyard-runtime-',
+  (d) => (dir = d),
+  async () => {
+    await runtime?.close();
+    runtime = undefined;
+  },
+);
 
 const flags = (checkout: string) => `checkout_page:\n  development: true\n  production: ${checkout}\n`;
 

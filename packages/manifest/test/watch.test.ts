@@ -1,21 +1,21 @@
-import { mkdir, mkdtemp, rm, unlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createEngine, ValidationError } from '@switchyard/core';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { formatDiagnostic, watch, watchIntoEngine } from '../src/index';
 import type { Diagnostic, ManifestChange, ManifestWatcher } from '../src/index';
+import { freshDirEachTest } from './helpers';
 
 let dir: string;
 let watcher: ManifestWatcher | undefined;
-beforeEach(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'switchyard-watch-'));
-});
-afterEach(async () => {
-  await watcher?.close();
-  watcher = undefined;
-  await rm(dir, { recursive: true, force: true });
-});
+freshDirEachTest(
+  'switchyard-watch-',
+  (d) => (dir = d),
+  async () => {
+    await watcher?.close();
+    watcher = undefined;
+  },
+);
 
 async function write(file: string, text: string) {
   await mkdir(path.dirname(path.join(dir, file)), { recursive: true });
