@@ -1,11 +1,24 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import express, { type NextFunction, type Request, type Response } from 'express';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { createEngine } from '@switchyard/core';
 import { BaseFeature, createFeatures, Feature } from '@switchyard/features';
 import { createMemoryStore } from '@switchyard/store-memory';
 import { defaultContext, featuresMiddleware, requireFeature } from '../src/index';
+
+/** Serves `app` on a loopback port for one `GET /`, then closes it: the answer's status and text. */
+async function getOnce(app: Express): Promise<[number, string]> {
+  const s = await new Promise<Server>((resolve) => {
+    const srv = app.listen(0, '127.0.0.1', () => resolve(srv));
+  });
+  try {
+    const r = await fetch(`http://127.0.0.1:${(s.address() as AddressInfo).port}/`);
+    return [r.status, await r.text()];
+  } finally {
+    await new Promise<void>((resolve) => s.close(() => resolve()));
+  }
+}
 
 class User {
   constructor(
@@ -128,15 +141,7 @@ describe('express integration over a real HTTP server', () => {
     bare.use((err: Error, _req: Request, res: Response, _next: NextFunction) => {
       res.status(500).send(err.message);
     });
-    const s = await new Promise<Server>((resolve) => {
-      const srv = bare.listen(0, '127.0.0.1', () => resolve(srv));
-    });
-    try {
-      const r = await fetch(`http://127.0.0.1:${(s.address() as AddressInfo).port}/`);
-      expect([r.status, await r.text()]).toEqual([500, 'requireFeature("new_checkout") needs featuresMiddleware() to run before it']);
-    } finally {
-      await new Promise<void>((resolve) => s.close(() => resolve()));
-    }
+    expect(await getOnce(bare)).toEqual([500, 'requireFeature("new_checkout") needs featuresMiddleware() to run before it']);
   });
 
   test('a failing scope callback reaches the error handler', async () => {
@@ -155,15 +160,7 @@ describe('express integration over a real HTTP server', () => {
     app.use((err: Error, _req: Request, res: Response, _next: NextFunction) => {
       res.status(503).send(err.message);
     });
-    const s = await new Promise<Server>((resolve) => {
-      const srv = app.listen(0, '127.0.0.1', () => resolve(srv));
-    });
-    try {
-      const r = await fetch(`http://127.0.0.1:${(s.address() as AddressInfo).port}/`);
-      expect([r.status, await r.text()]).toEqual([503, 'session store down']);
-    } finally {
-      await new Promise<void>((resolve) => s.close(() => resolve()));
-    }
+    expect(await getOnce(app)).toEqual([503, 'session store down']);
   });
 });
 

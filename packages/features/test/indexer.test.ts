@@ -4,12 +4,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ValidationError } from '@switchyard/core';
 import { createMemoryStore } from '@switchyard/store-memory';
 import { waitFor } from '@switchyard/store-test-suite';
 import { createFeatures, indexFeatures, type FeatureIndex } from '../src/index';
+import { typeErrorsOf } from './type-errors';
 
 const SRC = path.resolve(fileURLToPath(new URL('../src/index.ts', import.meta.url)));
 const PACKAGE = path.resolve(fileURLToPath(new URL('..', import.meta.url)));
@@ -112,26 +112,7 @@ export async function bad(): Promise<void> {
 }
 `,
     );
-    const options: ts.CompilerOptions = {
-      target: ts.ScriptTarget.ES2022,
-      module: ts.ModuleKind.ESNext,
-      moduleResolution: ts.ModuleResolutionKind.Bundler,
-      customConditions: ['@switchyard/source'],
-      strict: true,
-      noEmit: true,
-      skipLibCheck: true,
-      allowImportingTsExtensions: true,
-      types: ['node'],
-      typeRoots: [path.resolve(SRC, '../../../../node_modules/@types')],
-      paths: { '@switchyard/features': [SRC] },
-    };
-    const program = ts.createProgram([usage], options);
-    const all = ts.getPreEmitDiagnostics(program);
-    const diagnostics = all.filter((d) => d.file?.fileName === usage);
-    const messages = diagnostics.map((d) => {
-      const line = d.file!.getLineAndCharacterOfPosition(d.start!).line + 1;
-      return `${line}: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`;
-    });
+    const messages = typeErrorsOf(usage);
     expect(messages).toHaveLength(2);
     expect(messages[0]).toBe(`14: Argument of type '"missing_feature"' is not assignable to parameter of type 'Names<FeatureRegistry>'.`);
     expect(messages[1]).toMatch(/^15: Type '.*' is not assignable to type 'number'\./);

@@ -1,11 +1,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import ts from 'typescript';
 import { afterAll, expect, test } from 'vitest';
+import { typeErrorsOf } from './type-errors';
 
-const SRC = path.resolve(fileURLToPath(new URL('../src/index.ts', import.meta.url)));
 const dir = mkdtempSync(path.join(tmpdir(), 'sy-typed-scopes-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -33,23 +31,7 @@ export async function bad(): Promise<void> {
 test('a feature declared for User refuses an Org (and null) at compile time; matching scopes type-check', () => {
   const usage = path.join(dir, 'usage.ts');
   writeFileSync(usage, USAGE);
-  const program = ts.createProgram([usage], {
-    target: ts.ScriptTarget.ES2022,
-    module: ts.ModuleKind.ESNext,
-    moduleResolution: ts.ModuleResolutionKind.Bundler,
-    customConditions: ['@switchyard/source'],
-    strict: true,
-    noEmit: true,
-    skipLibCheck: true,
-    allowImportingTsExtensions: true,
-    types: ['node'],
-    typeRoots: [path.resolve(SRC, '../../../../node_modules/@types')],
-    paths: { '@switchyard/features': [SRC] },
-  });
-  const messages = ts
-    .getPreEmitDiagnostics(program)
-    .filter((d) => d.file?.fileName === usage)
-    .map((d) => `${d.file!.getLineAndCharacterOfPosition(d.start!).line + 1}: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`);
+  const messages = typeErrorsOf(usage);
   expect(messages).toEqual([
     `14: Argument of type '"new_checkout"' is not assignable to parameter of type '"org_billing"'.`,
     `15: Argument of type '"org_billing"' is not assignable to parameter of type '"new_checkout"'.`,

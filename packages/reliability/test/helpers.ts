@@ -1,10 +1,33 @@
 import type { RunningServer } from '@switchyard/server';
+import { expect } from 'vitest';
 
 /** `PUT /api/v1/flags/:key` of a number flag: status, JSON body and how long the answer took. */
 export async function putFlag(server: RunningServer, key: string, fallbackValue: number): Promise<{ status: number; body: unknown; ms: number }> {
   const started = Date.now();
   const res = await fetch(`${server.url}/api/v1/flags/${key}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ type: 'number', fallbackValue }) });
   return { status: res.status, body: await res.json(), ms: Date.now() - started };
+}
+
+/**
+ * Writes one new flag per call (`${prefix}0`, `${prefix}1`, …) while the store may be down: each
+ * write is acknowledged, or refused with a 503 `STORE_UNAVAILABLE` JSON error and nothing else.
+ */
+export function outageWrites(server: RunningServer, prefix: string): { acknowledged: string[]; refused: string[]; write: () => Promise<number> } {
+  const acknowledged: string[] = [];
+  const refused: string[] = [];
+  let n = 0;
+  const write = async () => {
+    const key = `${prefix}${n++}`;
+    const res = await putFlag(server, key, n);
+    if (res.status < 300) acknowledged.push(key);
+    else {
+      expect(res.status, JSON.stringify(res.body)).toBe(503);
+      expect(res.body).toMatchObject({ error: { code: 'STORE_UNAVAILABLE' } });
+      refused.push(key);
+    }
+    return res.status;
+  };
+  return { acknowledged, refused, write };
 }
 
 /**

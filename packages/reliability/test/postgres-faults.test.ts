@@ -5,7 +5,7 @@ import { createLogger, parseServerConfig, startServer, type RunningServer } from
 import type { FlagDefinition } from '@switchyard/core';
 import { openStore } from '@switchyard/stores';
 import { percentile, privatePostgresProblem, startPrivatePostgres, type PrivatePostgres } from '../src/index';
-import { putFlag, within } from './helpers';
+import { outageWrites, putFlag, within } from './helpers';
 
 const CI = process.env.CI === 'true' || process.env.CI === '1';
 const problem = privatePostgresProblem();
@@ -46,20 +46,7 @@ describe.skipIf(problem !== undefined)('a real server on a private PostgreSQL th
         if (details.value !== 3) failed++;
       }
     })();
-    const acknowledged: string[] = [];
-    const refused: string[] = [];
-    let n = 0;
-    const write = async () => {
-      const key = `pg_ack_${n++}`;
-      const res = await putFlag(server, key, n);
-      if (res.status < 300) acknowledged.push(key);
-      else {
-        expect(res.status, JSON.stringify(res.body)).toBe(503);
-        expect(res.body).toMatchObject({ error: { code: 'STORE_UNAVAILABLE' } });
-        refused.push(key);
-      }
-      return res.status;
-    };
+    const { acknowledged, refused, write } = outageWrites(server, 'pg_ack_');
     for (let i = 0; i < 10; i++) await write();
     // Another client writes straight to the database after each restart: the server's engine only
     // learns of it through its change listener, so this times reconnection + resynchronization.

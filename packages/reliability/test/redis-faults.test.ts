@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger, parseServerConfig, startServer, type RunningServer } from '@switchyard/server';
 import { hasRedisServer, percentile, startPrivateRedis, type PrivateRedis } from '../src/index';
-import { putFlag, within } from './helpers';
+import { outageWrites, putFlag, within } from './helpers';
 
 const CI = process.env.CI === 'true' || process.env.CI === '1';
 const available = hasRedisServer();
@@ -70,20 +70,7 @@ describe.skipIf(!available)('a real server on a private Redis that fails', () =>
   it('kill -9: evaluations keep their last values, writes answer 503 JSON, restart reconnects and keeps every acknowledged write', async () => {
     expect((await putFlag(server, 'fault_flag', 7)).status).toBeLessThan(300);
     const load = evaluationLoad(server, 'fault_flag');
-    const acknowledged: string[] = [];
-    const refused: string[] = [];
-    let writes = 0;
-    const write = async () => {
-      const key = `ack_${writes++}`;
-      const res = await putFlag(server, key, writes);
-      if (res.status < 300) acknowledged.push(key);
-      else {
-        expect(res.status, JSON.stringify(res.body)).toBe(503);
-        expect(res.body).toMatchObject({ error: { code: 'STORE_UNAVAILABLE' } });
-        refused.push(key);
-      }
-      return res.status;
-    };
+    const { acknowledged, refused, write } = outageWrites(server, 'ack_');
     for (let i = 0; i < 10; i++) await write();
     // Three outages of 1 s each: one restart's timing depends on where the backoff stood.
     const reconnects: number[] = [];
