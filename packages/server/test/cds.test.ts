@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { serverForFile } from './helpers';
+import { sharedTestServer } from './helpers';
 import { SEED_SCOPED_VALUES } from '../../../tooling/testing/cds-seed.ts';
 
-const s = serverForFile();
+const s = sharedTestServer();
 
 const CHECK_PRIORITY_CONFIG = { SOURCE: 'FILE', TYPE: 'number', VALIDATIONS: [{ scopes: ['user', 'tenant'] }, { regex: '^\\d+$' }] };
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { serverForFile } from './helpers';
+import { sharedTestServer } from './helpers';
 import { runs } from '../../../tooling/testing/property.ts';
 
-const s = serverForFile({ argv: ['--body-limit', '200'] });
+const s = sharedTestServer({ argv: ['--body-limit', '200'] });
 
 describe('bad input never produces a 5xx', () => {
   it('malformed JSON is 400 with a JSON message in each surface shape', async () => {

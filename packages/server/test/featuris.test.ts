@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { serverForFile, testServer } from './helpers';
+import { sharedTestServer, testServer } from './helpers';
 
-const s = serverForFile();
+const s = sharedTestServer();
 
 describe('Featuris flag sets', () => {
   it('serves one environment chosen with ?env=, at /:set and /manifests/:set', async () => {

@@ -38,10 +38,11 @@ export async function testServer(
 export const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 /**
- * One test server for the whole file: started before its first test, closed after its last. The
- * object returned is filled in once the server has started, so read it inside tests and hooks.
+ * One test server shared by the tests of the enclosing file (or `describe` block): started before
+ * the first, closed after the last. The object returned is filled in once the server has started,
+ * so read it inside tests and hooks.
  */
-export function serverForFile(options?: Parameters<typeof testServer>[0]): TestServer {
+export function sharedTestServer(options?: Parameters<typeof testServer>[0]): TestServer {
   const s = {} as TestServer;
   beforeAll(async () => {
     Object.assign(s, await testServer(options));

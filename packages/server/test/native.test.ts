@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ISO, serverForFile } from './helpers';
+import { ISO, sharedTestServer } from './helpers';
 
-const s = serverForFile();
+const s = sharedTestServer();
 
 const def = { type: 'string', fallbackValue: 'blue', defaultRule: { type: 'targeting', rules: [{ when: { attribute: 'plan', operator: 'eq', value: 'pro' }, serve: { type: 'static', value: 'gold' } }] } };
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { serverForFile } from './helpers';
+import { sharedTestServer } from './helpers';
 
-const s = serverForFile();
+const s = sharedTestServer();
 
 describe('public documentation and metrics', () => {
   it('/open-api.json documents every operation with schemas generated from the validators', async () => {

@@ -5,7 +5,7 @@ import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OperationSpec } from '../src/http/operations';
 import { createLogger, createServerRuntime, parseServerConfig } from '../src/index';
-import { testServer, type TestServer } from './helpers';
+import { sharedTestServer, type TestServer, testServer } from './helpers';
 
 const KEYS = { read: 'probe-read-key-0123456789', write: 'probe-write-key-0123456789', admin: 'probe-admin-key-0123456789' };
 const PASSWORD = 'probe-basic-password-0123';
@@ -145,11 +145,7 @@ describe('DNS rebinding: without credentials only loopback names (and SWITCHYARD
 });
 
 describe('credentials are accepted in headers only', () => {
-  let s: TestServer;
-  beforeAll(async () => {
-    s = await testServer({ env: AUTH_ENV });
-  });
-  afterAll(() => s.close());
+  const s = sharedTestServer({ env: AUTH_ENV });
 
   it('a key in the query string is refused with 400 naming the header, before it is checked', async () => {
     for (const name of ['api_key', 'apikey', 'API_KEY', 'access_token', 'token', 'password', 'jwt']) {

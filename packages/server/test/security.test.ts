@@ -8,7 +8,7 @@ import supertest from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serviceUrl, uniqueNamespace } from '@switchyard/store-test-suite';
 import { createLogger, createServerRuntime, jsonDepthExceeds, parseServerConfig, RedisCommandPolicy, StartupError } from '../src/index';
-import { EXAMPLES, testServer, type TestServer } from './helpers';
+import { EXAMPLES, sharedTestServer, type TestServer, testServer } from './helpers';
 import { runs } from '../../../tooling/testing/property.ts';
 
 const KEYS = { read: 'sec-read-key-0001', admin: 'sec-admin-key-0002' };
@@ -24,11 +24,7 @@ const redisUrl = await serviceUrl('redis');
 const jwtKey = new TextEncoder().encode(JWT_SECRET);
 
 describe('refused authentications are rate limited per client address', () => {
-  let s: TestServer;
-  beforeAll(async () => {
-    s = await testServer({ env: { ...AUTH_ENV, SWITCHYARD_AUTH_FAILURE_LIMIT: '20' } });
-  });
-  afterAll(() => s.close());
+  const s = sharedTestServer({ env: { ...AUTH_ENV, SWITCHYARD_AUTH_FAILURE_LIMIT: '20' } });
 
   it('after 20 refusals a minute, locks the address out: 429 with Retry-After for wrong, right and missing credentials alike', async () => {
     for (let i = 0; i < 20; i++) expect((await s.http.get('/api/v1/flags').set('X-API-Key', `wrong-${i}`)).status).toBe(401);
@@ -163,11 +159,7 @@ describe('redisSendCommand runs read-only diagnostics only', () => {
 });
 
 describe('JWTs: pinned algorithms and a required expiry', () => {
-  let s: TestServer;
-  beforeAll(async () => {
-    s = await testServer({ env: AUTH_ENV });
-  });
-  afterAll(() => s.close());
+  const s = sharedTestServer({ env: AUTH_ENV });
   const get = (token: string) => s.http.get('/api/v1/whoami').set('Authorization', `Bearer ${token}`);
 
   it('accepts HS256/HS384/HS512 tokens with an expiry', async () => {
@@ -193,11 +185,7 @@ describe('JWTs: pinned algorithms and a required expiry', () => {
 });
 
 describe('responses carry security headers', () => {
-  let s: TestServer;
-  beforeAll(async () => {
-    s = await testServer();
-  });
-  afterAll(() => s.close());
+  const s = sharedTestServer();
 
   it('on API answers and on errors: the REST set', async () => {
     for (const res of [await s.http.get('/api/v1/flags'), await s.http.get('/api/v1/nothing'), await s.http.post('/ofrep/v1/evaluate/flags/nope').send({})]) {
@@ -225,11 +213,7 @@ describe('responses carry security headers', () => {
 });
 
 describe('deeply nested JSON is refused before parsing', () => {
-  let s: TestServer;
-  beforeAll(async () => {
-    s = await testServer();
-  });
-  afterAll(() => s.close());
+  const s = sharedTestServer();
   const nested = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);
 
   it('depth 64 reaches the route, depth 65 is a 400 naming the limit, in every surface shape', async () => {

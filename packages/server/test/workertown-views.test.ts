@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ISO, serverForFile } from './helpers';
+import { ISO, sharedTestServer } from './helpers';
 
-const s = serverForFile();
+const s = sharedTestServer();
 
 /** Everything a write could change, read back through the store. */
 async function storeState(): Promise<string> {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ISO, serverForFile } from './helpers';
+import { ISO, sharedTestServer } from './helpers';
 
-const s = serverForFile();
+const s = sharedTestServer();
 
 describe('Workertown /v1 (the seed examples)', () => {
   it('PUT /v1/flags/:name creates a flag, enabled by default', async () => {
