@@ -12,7 +12,10 @@ export async function putFlag(server: RunningServer, key: string, fallbackValue:
  * Writes one new flag per call (`${prefix}0`, `${prefix}1`, …) while the store may be down: each
  * write is acknowledged, or refused with a 503 `STORE_UNAVAILABLE` JSON error and nothing else.
  */
-export function outageWrites(server: RunningServer, prefix: string): { acknowledged: string[]; refused: string[]; write: () => Promise<number> } {
+export function outageWrites(
+  server: RunningServer,
+  prefix: string,
+): { acknowledged: string[]; refused: string[]; write: () => Promise<number>; writeFor: (ms: number) => Promise<void> } {
   const acknowledged: string[] = [];
   const refused: string[] = [];
   let n = 0;
@@ -27,7 +30,12 @@ export function outageWrites(server: RunningServer, prefix: string): { acknowled
     }
     return res.status;
   };
-  return { acknowledged, refused, write };
+  /** Writes one after another for `ms` (an outage's length). */
+  const writeFor = async (ms: number) => {
+    const start = Date.now();
+    while (Date.now() - start < ms) await write();
+  };
+  return { acknowledged, refused, write, writeFor };
 }
 
 /**

@@ -46,7 +46,7 @@ describe.skipIf(problem !== undefined)('a real server on a private PostgreSQL th
         if (details.value !== 3) failed++;
       }
     })();
-    const { acknowledged, refused, write } = outageWrites(server, 'pg_ack_');
+    const { acknowledged, refused, write, writeFor } = outageWrites(server, 'pg_ack_');
     for (let i = 0; i < 10; i++) await write();
     // Another client writes straight to the database after each restart: the server's engine only
     // learns of it through its change listener, so this times reconnection + resynchronization.
@@ -56,8 +56,7 @@ describe.skipIf(problem !== undefined)('a real server on a private PostgreSQL th
     try {
       for (let cycle = 0; cycle < CYCLES; cycle++) {
         await pg.kill();
-        const down = Date.now();
-        while (Date.now() - down < 1000) await write();
+        await writeFor(1000);
         await pg.restart();
         const back = Date.now();
         const foreign = `pg_other_${cycle}`;

@@ -70,15 +70,14 @@ describe.skipIf(!available)('a real server on a private Redis that fails', () =>
   it('kill -9: evaluations keep their last values, writes answer 503 JSON, restart reconnects and keeps every acknowledged write', async () => {
     expect((await putFlag(server, 'fault_flag', 7)).status).toBeLessThan(300);
     const load = evaluationLoad(server, 'fault_flag');
-    const { acknowledged, refused, write } = outageWrites(server, 'ack_');
+    const { acknowledged, refused, write, writeFor } = outageWrites(server, 'ack_');
     for (let i = 0; i < 10; i++) await write();
     // Three outages of 1 s each: one restart's timing depends on where the backoff stood.
     const reconnects: number[] = [];
     const resyncs: number[] = [];
     for (let cycle = 0; cycle < CYCLES; cycle++) {
       await redis.kill();
-      const outageStart = Date.now();
-      while (Date.now() - outageStart < 1000) await write();
+      await writeFor(1000);
       await redis.restart();
       const back = Date.now();
       while ((await write()) >= 300) await new Promise((r) => setTimeout(r, 5));
