@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testServer, type TestServer } from './helpers';
-import { CHECK_PRIORITY_CONFIG, seedManifests } from './fixtures/cds-app';
+import { CHECK_PRIORITY_CONFIG, expectSeedState, seedManifests } from './fixtures/cds-app';
 import { SEED_CHECK_UPDATES, SEED_SCOPED_VALUES } from '../../../tooling/testing/cds-seed.ts';
 
 /**
@@ -24,15 +24,7 @@ const state = async () => (await s.http.get('/rest/feature/state')).body as Reco
 
 describe('the seed state example', () => {
   it('GET /rest/feature/state shows the maintained root and scoped values and the configuration, the validator module included', async () => {
-    const res = await s.http.get('/rest/feature/state');
-    expect(res.status).toBe(200);
-    expect(res.body['/check/priority']).toEqual({
-      fallbackValue: 0,
-      rootValue: 1,
-      scopedValues: SEED_SCOPED_VALUES,
-      config: CHECK_PRIORITY_CONFIG,
-    });
-    expect(res.body['/memory/logInterval']).toEqual({ fallbackValue: 0, config: { SOURCE: 'FILE', TYPE: 'number', VALIDATIONS: [{ regex: '^\\d+$' }] } });
+    await expectSeedState(s, CHECK_PRIORITY_CONFIG);
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sharedTestServer } from './helpers';
-import { SEED_SCOPED_VALUES } from '../../../tooling/testing/cds-seed.ts';
+import { expectSeedState } from './fixtures/cds-app';
 
 const s = sharedTestServer();
 
@@ -8,16 +8,8 @@ const CHECK_PRIORITY_CONFIG = { SOURCE: 'FILE', TYPE: 'number', VALIDATIONS: [{ 
 
 describe('cds /rest/feature (the seed examples)', () => {
   it('GET state shows fallback, maintained values and configuration', async () => {
-    const res = await s.http.get('/rest/feature/state');
-    expect(res.status).toBe(200);
-    expect(res.body['/check/priority']).toEqual({
-      fallbackValue: 0,
-      rootValue: 1,
-      scopedValues: SEED_SCOPED_VALUES,
-      config: CHECK_PRIORITY_CONFIG,
-    });
-    expect(res.body['/memory/logInterval']).toEqual({ fallbackValue: 0, config: { SOURCE: 'FILE', TYPE: 'number', VALIDATIONS: [{ regex: '^\\d+$' }] } });
-    expect(res.body['/fts/check-service-extension']).toEqual({ fallbackValue: false, config: { SOURCE: 'FILE', TYPE: 'boolean' } });
+    const state = await expectSeedState(s, CHECK_PRIORITY_CONFIG);
+    expect(state['/fts/check-service-extension']).toEqual({ fallbackValue: false, config: { SOURCE: 'FILE', TYPE: 'boolean' } });
   });
 
   it('POST redisUpdate with a scope answers 204 and the value is served', async () => {
