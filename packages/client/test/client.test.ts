@@ -111,7 +111,7 @@ describe('SwitchyardClient against a running server', () => {
       expect(bad.status).toBe('stale');
       expect(errors[0]).toBe(failure);
     } finally {
-      await Promise.all(clients.splice(0).map((c) => c.close()));
+      await open.closeAll();
       await secured.close();
       t.remove();
     }

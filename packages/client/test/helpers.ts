@@ -35,17 +35,22 @@ export async function startSqliteServer(): Promise<{ server: RunningServer; stop
   };
 }
 
-/** `createClient` for a test file: every client opened during a test is closed after it. */
-export function clientsClosedAfterEach(): (options: ClientOptions) => SwitchyardClient {
+/**
+ * `createClient` for a test file: every client opened during a test is closed after it, or
+ * earlier with `closeAll()` (before the server the clients use goes away).
+ */
+export function clientsClosedAfterEach(): ((options: ClientOptions) => SwitchyardClient) & { closeAll(): Promise<void> } {
   const clients: SwitchyardClient[] = [];
-  afterEach(async () => {
+  const closeAll = async () => {
     await Promise.all(clients.splice(0).map((c) => c.close()));
-  });
-  return (options) => {
+  };
+  afterEach(closeAll);
+  const open = (options: ClientOptions) => {
     const c = createClient(options);
     clients.push(c);
     return c;
   };
+  return Object.assign(open, { closeAll });
 }
 
 /** A loopback port nothing listens on. */
