@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '@switchyard/server';
-import { createClient, ServerResponseError, type SwitchyardClient } from '../src/index';
+import { createClient, ServerResponseError } from '../src/index';
 import { boolFlag, clientsClosedAfterEach, postValues, putFlag, startSqliteServer, startTestServer, tempDir, until } from './helpers';
 
 let server: RunningServer;
