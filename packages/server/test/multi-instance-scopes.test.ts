@@ -2,6 +2,7 @@ import { serviceUrl, uniqueNamespace } from '@switchyard/store-test-suite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testServer, type TestServer } from './helpers';
 import { seedManifests } from './fixtures/cds-app';
+import { deleteRedisKeys } from '../../../tooling/testing/redis-keys.ts';
 
 const redisUrl = await serviceUrl('redis');
 const postgresUrl = await serviceUrl('postgres');
@@ -93,12 +94,7 @@ if (redisUrl) {
     async (a) => {
       // Only this suite's own keys: the Redis server is shared.
       const store = a.runtime.store as unknown as { sendCommand(c: string[]): Promise<unknown> };
-      let cursor = '0';
-      do {
-        const [next, keys] = (await store.sendCommand(['SCAN', cursor, 'MATCH', `${prefix}:*`, 'COUNT', '500'])) as [string, string[]];
-        cursor = next;
-        if (keys.length) await store.sendCommand(['DEL', ...keys]);
-      } while (cursor !== '0');
+      await deleteRedisKeys((c) => store.sendCommand(c), prefix);
     },
   );
 } else {

@@ -1,6 +1,7 @@
 import { serviceUrl, uniqueNamespace } from '@switchyard/store-test-suite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testServer, type TestServer } from './helpers';
+import { deleteRedisKeys } from '../../../tooling/testing/redis-keys.ts';
 
 const redisUrl = await serviceUrl('redis');
 const postgresUrl = await serviceUrl('postgres');
@@ -82,10 +83,5 @@ describe.skipIf(!postgresUrl)('routes on Postgres', () => {
 async function deleteKeysUnder(server: TestServer, prefix: string): Promise<void> {
   const send = server.runtime.store.sendCommand?.bind(server.runtime.store);
   if (!send) throw new Error('the Redis store should expose sendCommand');
-  let cursor = '0';
-  do {
-    const [next, keys] = (await send(['SCAN', cursor, 'MATCH', `${prefix}:*`, 'COUNT', '1000'])) as [string, string[]];
-    cursor = next;
-    if (keys.length) await send(['UNLINK', ...keys]);
-  } while (cursor !== '0');
+  await deleteRedisKeys(send, prefix);
 }

@@ -9,6 +9,7 @@ import { ValidationError } from '@switchyard/core';
 import type { FlagStore } from '@switchyard/core';
 import { booleanFlag, rejectionOf, serviceUrl, uniqueNamespace } from '@switchyard/store-test-suite';
 import { DEFAULT_STORE_URL, openStore, parseStoreUrl, redactUrl, SUPPORTED_SCHEMES } from '../src/index';
+import { deleteRedisKeys } from '../../../tooling/testing/redis-keys.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'switchyard-stores-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -150,12 +151,7 @@ describe.skipIf(!redisUrl)('openStore with Redis', () => {
     client.on('error', () => undefined);
     await client.connect();
     try {
-      let cursor = '0';
-      do {
-        const [next, keys] = (await client.sendCommand(['SCAN', cursor, 'MATCH', `${namespace}:*`, 'COUNT', '1000'])) as [string, string[]];
-        cursor = next;
-        if (keys.length) await client.sendCommand(['UNLINK', ...keys]);
-      } while (cursor !== '0');
+      await deleteRedisKeys((c) => client.sendCommand(c), namespace);
     } finally {
       client.destroy();
     }
