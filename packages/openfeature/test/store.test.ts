@@ -14,9 +14,13 @@ afterEach(async () => {
   await OpenFeature.clearProviders();
 });
 
-/** The shared scenario: a second connection writes, the provider's engine follows through propagation. */
-async function followsWrites(provider: SwitchyardProvider, writer: FlagStore): Promise<number> {
-  const { client, events } = await attach(provider);
+/**
+ * The shared scenario: `writer`, a second connection, seeds a flag, then the provider `open`
+ * returns starts and follows the writer's changes through propagation. Logs how long the first took.
+ */
+async function followsWrites(label: string, open: () => SwitchyardProvider, writer: FlagStore): Promise<void> {
+  await writer.upsertFlag(flag('seeded', true));
+  const { client, events } = await attach(open());
   expect(client.providerStatus).toBe(ProviderStatus.READY);
   expect(await client.getBooleanValue('seeded', false)).toBe(true);
 
@@ -44,7 +48,7 @@ async function followsWrites(provider: SwitchyardProvider, writer: FlagStore): P
   await until(() => events.length > mark, 10_000, 'delete event');
   expect(events.slice(mark)).toMatchObject([{ type: ProviderEvents.ConfigurationChanged, flagsChanged: ['written'] }]);
   expect((await client.getBooleanDetails('written', true)).errorCode).toBe('FLAG_NOT_FOUND');
-  return elapsed;
+  console.log(`${label} propagation to the provider: ${elapsed.toFixed(1)} ms`);
 }
 
 describe('SwitchyardProvider with a SQLite store', () => {
@@ -58,9 +62,7 @@ describe('SwitchyardProvider with a SQLite store', () => {
     const url = `sqlite:${path.join(temp.dir, 'follow.db')}`;
     const writer = await openStore(url);
     try {
-      await writer.upsertFlag(flag('seeded', true));
-      const elapsed = await followsWrites(new SwitchyardProvider({ store: url }), writer);
-      console.log(`sqlite propagation to the provider: ${elapsed.toFixed(1)} ms`);
+      await followsWrites('sqlite', () => new SwitchyardProvider({ store: url }), writer);
     } finally {
       await writer.close();
     }
@@ -101,9 +103,7 @@ describe.skipIf(!redisUrl)('SwitchyardProvider with Redis', () => {
     const reader = await openStore(redisUrl!, { namespace });
     const writer = await openStore(redisUrl!, { namespace });
     try {
-      await writer.upsertFlag(flag('seeded', true));
-      const elapsed = await followsWrites(new SwitchyardProvider({ store: reader }), writer);
-      console.log(`redis propagation to the provider: ${elapsed.toFixed(1)} ms`);
+      await followsWrites('redis', () => new SwitchyardProvider({ store: reader }), writer);
     } finally {
       await OpenFeature.clearProviders();
       await writer.purgeFeatures().catch(() => undefined);
