@@ -34,17 +34,11 @@ async function storeState(s: TestServer): Promise<string> {
 }
 
 describe('CSRF: a page on another site cannot change anything, even without credentials configured', () => {
-  let s: TestServer;
-  let withCors: TestServer;
+  const s = sharedTestServer();
+  const withCors = sharedTestServer({ argv: ['--cors-origin', 'https://console.example'] });
   beforeAll(async () => {
-    s = await testServer();
-    withCors = await testServer({ argv: ['--cors-origin', 'https://console.example'] });
     // Something for a purge to remove, so "unchanged" means something.
     await s.runtime.store.setFeatureValue('probe-feature', 'user-1', true);
-  });
-  afterAll(async () => {
-    await s.close();
-    await withCors.close();
   });
 
   it('every state-changing operation with a foreign Origin is 403, whatever its media type, and nothing changes', async () => {

@@ -62,16 +62,8 @@ describe('refused authentications are rate limited per client address', () => {
 });
 
 describe('CORS is closed unless origins are configured', () => {
-  let closed: TestServer;
-  let open: TestServer;
-  beforeAll(async () => {
-    closed = await testServer();
-    open = await testServer({ argv: ['--cors-origin', 'https://console.example,https://ops.example:8443'] });
-  });
-  afterAll(async () => {
-    await closed.close();
-    await open.close();
-  });
+  const closed = sharedTestServer();
+  const open = sharedTestServer({ argv: ['--cors-origin', 'https://console.example,https://ops.example:8443'] });
 
   it('sends no CORS headers by default, not even to a preflight', async () => {
     const preflight = await closed.http.options('/api/v1/flags').set('Origin', 'https://console.example').set('Access-Control-Request-Method', 'PUT');
