@@ -1,3 +1,4 @@
+import type { Response } from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { sharedTestServer } from './helpers';
 import { expectSeedState } from './fixtures/cds-app';
@@ -77,7 +78,7 @@ describe('cds /rest/feature paging and scale', () => {
     const merged: Record<string, unknown> = {};
     let url: string | undefined = first;
     while (url) {
-      const res = await s.http[method](url);
+      const res: Response = await s.http[method](url);
       expect(res.status, url).toBe(200);
       pages.push(Object.keys(res.body));
       Object.assign(merged, res.body);
