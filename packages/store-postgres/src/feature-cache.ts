@@ -33,16 +33,12 @@ export class PostgresFeatureCache implements FeatureCache {
   constructor(private readonly ctx: FeatureTablesContext) {}
 
   getFeatureValues(feature: string, scopeIds: string[]): Promise<Map<string, JsonValue>> {
-    return this.ctx.kit.op('getFeatureValues', async () => {
-      checkFeatureArgs(feature, scopeIds);
-      const out = new Map<string, JsonValue>();
-      if (scopeIds.length === 0) return out;
+    return this.ctx.kit.featureValues(feature, scopeIds, async (out) => {
       const rows = await this.ctx.read<{ scope_id: string; value: JsonValue }>(
         `SELECT scope_id, value FROM ${this.ctx.t.features} WHERE feature = $1 AND scope_id = ANY($2::text[])`,
         [feature, scopeIds],
       );
       for (const row of rows) out.set(row.scope_id, row.value);
-      return out;
     });
   }
 

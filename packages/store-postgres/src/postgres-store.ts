@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { Pool, type PoolClient, type PoolConfig, type QueryResultRow } from 'pg';
 import {
   actorOf,
-  auditLimit,
   checkAuditMaxEntries,
   checkExpectedVersion,
   checkKey,
@@ -18,14 +17,12 @@ import {
   toJson,
   TrailingTask,
   ValidationError,
-  type AuditAction,
   type AuditEntry,
   type AuditQuery,
   type FeatureCache,
   type FlagDefinition,
   type FlagStore,
   type FlagWrite,
-  type JsonValue,
   type ListFlagsOptions,
   type MigrationResult,
   type SetValuesOptions,
@@ -37,6 +34,7 @@ import {
   type ValueUpdate,
   type WriteOptions,
 } from '@switchyard/core';
+import { readAudit, trimAudit } from './audit-log';
 import { encodeChange } from './changes';
 import { writeFlagBatch } from './flag-batch';
 import { inTransaction, notifySelect, readRows, withClient } from './connection';
@@ -55,15 +53,6 @@ interface FlagRow {
   updated_at: Date;
 }
 
-interface AuditRow {
-  id: string;
-  at: Date;
-  actor: string;
-  action: AuditAction;
-  key: string;
-  before: JsonValue;
-  after: JsonValue;
-}
 
 /**
  * A `FlagStore` on PostgreSQL: one schema per namespace, every write in one transaction with its
@@ -377,14 +366,7 @@ export class PostgresStore extends StoreBase implements FlagStore {
   // ---- audit ----------------------------------------------------------------------------------
 
   listAudit(query: AuditQuery = {}): Promise<AuditEntry[]> {
-    return this.kit.op('listAudit', async () => {
-      const limit = auditLimit(query);
-      const rows = await this.#read<AuditRow>(`SELECT id, at, actor, action, key, before, after FROM ${this.#t.audit}
-         WHERE ($1::text IS NULL OR key = $1) AND ($2::bigint IS NULL OR id < $2) ORDER BY id DESC LIMIT $3`,
-        [query.key ?? null, query.beforeId ?? null, limit],
-      );
-      return rows.map((r) => ({ id: Number(r.id), at: r.at.toISOString(), actor: r.actor, action: r.action, key: r.key, before: r.before, after: r.after }));
-    });
+    return this.kit.op('listAudit', () => readAudit((sql, params) => this.#read(sql, params), this.#t, query));
   }
 
   // ---- plumbing ---------------------------------------------------------------------------------
@@ -418,22 +400,11 @@ export class PostgresStore extends StoreBase implements FlagStore {
     return result;
   }
 
-  /**
-   * Deletes audit rows older than the newest `auditMaxEntries`, at most `AUDIT_TRIM_BATCH` per call
-   * (`true` when more remain). The cut-off is the N-th newest id itself, not `max(id) - N`: rolled-back
-   * transactions leave gaps in the sequence.
-   */
+  /** Audit retention (see `trimAudit`): `true` when more rows remain to delete. */
   async #trimAudit(): Promise<boolean> {
     if (this.kit.closed) return false;
     try {
-      const result = await this.#pool.query(
-        `DELETE FROM ${this.#t.audit} WHERE id IN (
-           SELECT id FROM ${this.#t.audit}
-            WHERE id < (SELECT id FROM ${this.#t.audit} ORDER BY id DESC OFFSET $1 LIMIT 1)
-            ORDER BY id LIMIT $2)`,
-        [this.#auditMaxEntries! - 1, AUDIT_TRIM_BATCH],
-      );
-      return (result.rowCount ?? 0) >= AUDIT_TRIM_BATCH;
+      return await trimAudit(this.#pool, this.#t, this.#auditMaxEntries!);
     } catch (err) {
       this.kit.logger.warn('postgres: audit retention failed; it runs again after the next write', { error: err instanceof Error ? err.message : String(err) });
       return false;
@@ -475,7 +446,4 @@ function toStoredValues(row: ValuesRow): StoredValues {
 
 /** Advisory locks per domain (a power of two): a key's lock is `hashtext(key) & (LOCK_BUCKETS - 1)`. */
 const LOCK_BUCKETS = 1024;
-
-/** Most audit rows one retention statement deletes (a large backlog is trimmed in steps). */
-const AUDIT_TRIM_BATCH = 1000;
 

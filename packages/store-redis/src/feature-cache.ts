@@ -16,15 +16,9 @@ export class RedisFeatureCache implements FeatureCache {
   constructor(private readonly ctx: FeatureKeysContext) {}
 
   getFeatureValues(feature: string, scopeIds: string[]): Promise<Map<string, JsonValue>> {
-    return this.ctx.kit.op('getFeatureValues', async () => {
-      checkFeatureArgs(feature, scopeIds);
-      const out = new Map<string, JsonValue>();
-      if (scopeIds.length === 0) return out;
+    return this.ctx.kit.featureValues(feature, scopeIds, async (out) => {
       const raw = await this.ctx.cmd<(string | null)[]>(['HMGET', `${this.ctx.prefix}:features:${feature}`, ...scopeIds]);
-      raw.forEach((text, i) => {
-        if (text !== null) out.set(scopeIds[i]!, JSON.parse(text) as JsonValue);
-      });
-      return out;
+      for (const [i, text] of raw.entries()) if (text !== null) out.set(scopeIds[i]!, JSON.parse(text) as JsonValue);
     });
   }
 

@@ -1,4 +1,4 @@
-import type { FlagDefinition } from '@switchyard/core';
+import type { FlagDefinition, FlagStore, FlagValue, ScopeMap } from '@switchyard/core';
 
 /** A minimal valid boolean definition. */
 export function booleanFlag(key: string, overrides: Partial<FlagDefinition> = {}): FlagDefinition {
@@ -26,4 +26,15 @@ export function stringFlag(key: string, overrides: Partial<FlagDefinition> = {})
     metadata: { owner: 'web' },
     ...overrides,
   };
+}
+
+/**
+ * A new client holding the number flag `n` (see {@link numberFlag}) and, written in one batch, these
+ * values of it in order: `[value]` for the root, `[value, scope]` for a scope (`null` removes).
+ */
+export async function clientWithValuesOfN(client: () => Promise<FlagStore>, values: [FlagValue | null, ScopeMap?][]): Promise<FlagStore> {
+  const store = await client();
+  await store.upsertFlag(numberFlag('n'));
+  await store.setValues(values.map(([value, scope]) => ({ key: 'n', value, ...(scope ? { scope } : {}) })));
+  return store;
 }

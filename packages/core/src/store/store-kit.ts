@@ -1,5 +1,6 @@
 import { StoreUnavailableError, ValidationError } from '../errors/store-errors';
 import type { FlagDefinition } from '../types/flag';
+import type { JsonValue } from '../types/values';
 import { validateValueUpdatesAsync } from './value-updates';
 import type { StoreChange, StoreListener } from './change-feed';
 import { ChangeHub, consoleStoreLogger } from './change-hub';
@@ -61,6 +62,19 @@ export class StoreKit {
     const done = () => void this.#pending.delete(run);
     run.then(done, done);
     return run;
+  }
+
+  /**
+   * `getFeatureValues` as every adapter runs it: one operation that checks the arguments, answers an
+   * empty map for no scope ids without I/O, and otherwise puts what `read` finds (scope id → value) in it.
+   */
+  featureValues(feature: string, scopeIds: string[], read: (out: Map<string, JsonValue>) => Promise<void>): Promise<Map<string, JsonValue>> {
+    return this.op('getFeatureValues', async () => {
+      checkFeatureArgs(feature, scopeIds);
+      const out = new Map<string, JsonValue>();
+      if (scopeIds.length) await read(out);
+      return out;
+    });
   }
 
   /** Closes once: waits for pending operations, drops every subscriber, then runs `release`. */

@@ -3,7 +3,7 @@ import { overlayValues, registerValidator, ValidationError, ValidatorRegistry } 
 import type { FlagStore, MaintainedValues, ScopeMap } from '@switchyard/core';
 import type { SuiteContext } from '../context';
 import { rejectionOf } from '../expect-error';
-import { numberFlag } from '../fixtures';
+import { clientWithValuesOfN, numberFlag } from '../fixtures';
 
 /** Values seeded by a manifest for `/check/priority`: root, tenants a and b, one user and one user of tenant a. */
 const SEEDED: MaintainedValues = {
@@ -33,14 +33,7 @@ export function scopeCases(ctx: SuiteContext): void {
 function perScopeWriteCases({ test, client, options }: SuiteContext): void {
   describe('per-scope writes', () => {
     test('a write to one scope changes exactly that scope; null removes exactly that value', async () => {
-      const store = await client();
-      await store.upsertFlag(numberFlag('n'));
-      await store.setValues([
-        { key: 'n', value: 1 },
-        { key: 'n', value: 2, scope: { tenant: 'a' } },
-        { key: 'n', value: 3, scope: { tenant: 'b' } },
-        { key: 'n', value: 4, scope: { tenant: 'a', user: 'x' } },
-      ]);
+      const store = await clientWithValuesOfN(client, [[1], [2, { tenant: 'a' }], [3, { tenant: 'b' }], [4, { tenant: 'a', user: 'x' }]]);
       await store.setValues([{ key: 'n', value: 5, scope: { tenant: 'a' } }]);
       expect(await store.getValues('n')).toEqual({ rootValue: 1, scopedValues: { 'tenant::a': 5, 'tenant::b': 3, 'tenant::a##user::x': 4 }, version: 2 });
       await store.setValues([{ key: 'n', value: null, scope: { tenant: 'a', user: 'x' } }]);

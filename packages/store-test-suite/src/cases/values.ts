@@ -2,7 +2,7 @@ import { expect } from 'vitest';
 import { ConflictError } from '@switchyard/core';
 import { describeCases, type SuiteContext } from '../context';
 import { rejectionOf } from '../expect-error';
-import { numberFlag } from '../fixtures';
+import { clientWithValuesOfN, numberFlag } from '../fixtures';
 
 export const valueCases = describeCases('maintained values', valueWriteCases, valueScopeAndVersionCases);
 
@@ -26,15 +26,7 @@ function valueWriteCases({ test, client }: SuiteContext): void {
   });
 
   test('updates of one batch apply in order', async () => {
-    const store = await client();
-    await store.upsertFlag(numberFlag('n'));
-    await store.setValues([
-      { key: 'n', value: 1 },
-      { key: 'n', value: 2 },
-      { key: 'n', value: 3, scope: { user: 'u' } },
-      { key: 'n', value: null, scope: { user: 'u' } },
-      { key: 'n', value: 4, scope: { user: 'v' } },
-    ]);
+    const store = await clientWithValuesOfN(client, [[1], [2], [3, { user: 'u' }], [null, { user: 'u' }], [4, { user: 'v' }]]);
     expect(await store.getValues('n')).toEqual({ rootValue: 2, scopedValues: { 'user::v': 4 }, version: 1 });
   });
 
@@ -52,13 +44,7 @@ function valueWriteCases({ test, client }: SuiteContext): void {
   });
 
   test('clearSubScopes on the root removes every scoped value', async () => {
-    const store = await client();
-    await store.upsertFlag(numberFlag('n'));
-    await store.setValues([
-      { key: 'n', value: 1 },
-      { key: 'n', value: 2, scope: { tenant: 'a' } },
-      { key: 'n', value: 3, scope: { tenant: 'a', user: 'x' } },
-    ]);
+    const store = await clientWithValuesOfN(client, [[1], [2, { tenant: 'a' }], [3, { tenant: 'a', user: 'x' }]]);
     await store.setValues([{ key: 'n', value: 10, clearSubScopes: true }]);
     expect(await store.getValues('n')).toEqual({ rootValue: 10, version: 2 });
     await store.setValues([{ key: 'n', value: 4, scope: { user: 'y' } }]);
@@ -70,14 +56,12 @@ function valueWriteCases({ test, client }: SuiteContext): void {
 /** Sub-scope clearing, object values, listing, conflicts and copies. */
 function valueScopeAndVersionCases({ test, client }: SuiteContext): void {
   test('clearSubScopes on a scope removes only the more specific scopes below it', async () => {
-    const store = await client();
-    await store.upsertFlag(numberFlag('n'));
-    await store.setValues([
-      { key: 'n', value: 1 },
-      { key: 'n', value: 2, scope: { tenant: 'a' } },
-      { key: 'n', value: 3, scope: { tenant: 'a', user: 'x' } },
-      { key: 'n', value: 4, scope: { tenant: 'b', user: 'x' } },
-      { key: 'n', value: 5, scope: { user: 'x' } },
+    const store = await clientWithValuesOfN(client, [
+      [1],
+      [2, { tenant: 'a' }],
+      [3, { tenant: 'a', user: 'x' }],
+      [4, { tenant: 'b', user: 'x' }],
+      [5, { user: 'x' }],
     ]);
     await store.setValues([{ key: 'n', value: 20, scope: { tenant: 'a' }, clearSubScopes: true }]);
     expect(await store.getValues('n')).toEqual({

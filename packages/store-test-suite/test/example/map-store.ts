@@ -176,10 +176,10 @@ export class MapStore implements FlagStore {
 
   // ---- FeatureCache ----
   getFeatureValues(feature: string, scopeIds: string[]): Promise<Map<string, JsonValue>> {
-    return this.#kit.op('getFeatureValues', async () => {
-      checkFeatureArgs(feature, scopeIds);
+    // The kit checks the arguments and answers no scope ids without a read.
+    return this.#kit.featureValues(feature, scopeIds, async (out) => {
       const stored = this.db.features.get(feature);
-      return new Map(scopeIds.filter((id) => stored?.has(id)).map((id) => [id, copy(stored!.get(id)!)]));
+      for (const id of scopeIds) if (stored?.has(id)) out.set(id, copy(stored.get(id)!));
     });
   }
   setFeatureValue(feature: string, scopeId: string, value: JsonValue, options: FeatureValueOptions = {}): Promise<JsonValue> {
