@@ -441,4 +441,70 @@ describe.skipIf(!HAVE_CHROMIUM)('console in Chromium against the reference serve
     // arrived within the waits above is the test.
     expect(everyRow).toHaveLength(3);
   });
+  it('keeps many environment columns readable at 1280×800 and on a narrow window; columns resize and keep their width', async () => {
+    const envs = ['production-eu-central-1-frankfurt', 'production-us-east-2-ohio', 'production-ap-southeast-1', 'staging-eu-central-1', 'staging-us-east-2', 'qa-nightly', 'qa-release-candidate', 'preview-pull-requests', 'load-test', 'sandbox-partners', 'demo', 'development'];
+    const key = 'wide.many-environments';
+    const definition: FlagDefinition = { key, type: 'string', fallbackValue: 'off', environments: Object.fromEntries(envs.map((env, i) => [env, { type: 'static' as const, value: `value-${i}` }])) };
+    expect((await harness.api('PUT', `/api/v1/flags/${key}`, definition)).status).toBe(200);
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' });
+    await context.addInitScript((k: string) => sessionStorage.setItem('switchyard.console.credentials', JSON.stringify({ kind: 'api-key', key: k })), ADMIN_KEY);
+    const wide = await context.newPage();
+    try {
+      await wide.goto(`${harness.url}/ui/`);
+      await wide.getByLabel('Search').fill('wide.');
+      await row(wide, key).waitFor();
+      // Every environment has a header whose whole name is shown (wrapped, not cut off) and is its tooltip.
+      const headers = await wide.locator('thead th[title]').evaluateAll((cells) =>
+        cells.map((th) => {
+          const label = th.querySelector('.col-label')!;
+          const r = th.getBoundingClientRect();
+          return { title: th.getAttribute('title'), text: label.textContent, left: r.left, right: r.right, clipped: label.scrollHeight > label.clientHeight + 1 || label.scrollWidth > label.clientWidth + 1 };
+        }),
+      );
+      for (const env of envs) expect(headers.find((h) => h.title === env), env).toMatchObject({ text: env, clipped: false });
+      for (let i = 1; i < headers.length; i++) expect(headers[i]!.left, `${headers[i]!.title} starts after ${headers[i - 1]!.title} ends`).toBeGreaterThanOrEqual(headers[i - 1]!.right - 1);
+      // Too many to fit: the table scrolls sideways and keeps the flag column in view.
+      const wrap = wide.locator('.table-wrap');
+      expect(await wrap.evaluate((w) => w.scrollWidth > w.clientWidth)).toBe(true);
+      await wrap.evaluate((w) => (w.scrollLeft = w.scrollWidth));
+      const keyCell = await row(wide, key).locator('th.col-key').boundingBox();
+      const wrapBox = await wrap.boundingBox();
+      expect(Math.abs(keyCell!.x - wrapBox!.x)).toBeLessThan(2);
+      expect(await row(wide, key).locator(`td[data-label="${envs[11]}"]`).isVisible()).toBe(true);
+      await shot(wide, '16-many-environments-1280');
+      await wrap.evaluate((w) => (w.scrollLeft = 0));
+
+      // Dragging a header's edge resizes its column; the width survives a reload; a double-click resets it.
+      const header = wide.locator(`thead th[title="${envs[4]}"]`);
+      const before = (await header.boundingBox())!.width;
+      const handle = header.getByRole('separator');
+      await handle.scrollIntoViewIfNeeded();
+      const grip = (await handle.boundingBox())!;
+      await wide.mouse.move(grip.x + grip.width / 2, grip.y + grip.height / 2);
+      await wide.mouse.down();
+      await wide.mouse.move(grip.x + grip.width / 2 + 80, grip.y + grip.height / 2, { steps: 4 });
+      await wide.mouse.up();
+      await expect.poll(async () => Math.round((await header.boundingBox())!.width - before)).toBeGreaterThanOrEqual(76);
+      const resized = (await header.boundingBox())!.width;
+      await wide.reload();
+      await wide.getByLabel('Search').fill('wide.');
+      await row(wide, key).waitFor();
+      expect(Math.abs((await header.boundingBox())!.width - resized)).toBeLessThan(2);
+      await handle.focus();
+      await wide.keyboard.press('ArrowLeft');
+      await expect.poll(async () => Math.round(resized - (await header.boundingBox())!.width)).toBeGreaterThanOrEqual(14);
+      await handle.dblclick();
+      await expect.poll(async () => Math.abs((await header.boundingBox())!.width - before)).toBeLessThan(2);
+
+      // A narrow window: one card per flag, every environment labelled, nothing wider than the window.
+      await wide.setViewportSize({ width: 600, height: 800 });
+      await expect.poll(() => wide.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(600);
+      expect((await row(wide, key).boundingBox())!.width).toBeGreaterThan(500);
+      for (const env of envs) expect(await row(wide, key).locator(`td[data-label="${env}"]`).isVisible(), env).toBe(true);
+      await shot(wide, '17-many-environments-narrow');
+    } finally {
+      await context.close();
+      await harness.api('DELETE', `/api/v1/flags/${key}`);
+    }
+  });
 });

@@ -4,6 +4,8 @@ import { useEffect, useState } from 'preact/hooks';
 import { Link, useLocation } from 'wouter-preact';
 import type { FlagEntry, StoredValues } from '../api/types';
 import { canWrite } from '../auth/session';
+import { ColumnResizer } from '../components/column-resizer';
+import { columnWidths } from '../lib/column-widths';
 import { SearchFilter } from '../components/controls';
 import { formatValue } from '../lib/format';
 import { cellSummary } from '../lib/rule-summary';
@@ -125,6 +127,21 @@ const Row = memo(function Row({ entry, stored, columns, editable, changed }: Row
   );
 });
 
+/** Widths (CSS px) columns start from before the user resizes them; the table scrolls sideways rather than squeeze below them. */
+const DEFAULT_WIDTHS = { key: 300, environment: 144, values: 144, enabled: 104 };
+
+/** The resize id of an environment column (`*` is the default rule's column). */
+const columnId = (env: string | undefined) => `env:${env ?? '*'}`;
+
+const widthStyle = (width: number) => ({ width: `${width}px` });
+
+/** The narrowest the table may get: every column at its resized or starting width. */
+function tableMinWidth(cols: readonly (string | undefined)[], widths: Record<string, number>): number {
+  let total = (widths.key ?? DEFAULT_WIDTHS.key) + DEFAULT_WIDTHS.values + DEFAULT_WIDTHS.enabled;
+  for (const env of cols) total += widths[columnId(env)] ?? DEFAULT_WIDTHS.environment;
+  return total;
+}
+
 // The first screenful renders at once; the rest follows in the next frames so the list shows quickly even with thousands of flags.
 const FIRST_ROWS = 60;
 const ROWS_PER_FRAME = 300;
@@ -156,6 +173,7 @@ export function FlagList() {
   const stored = values.value;
   const editable = canWrite.value;
   const changed = recentlyChanged.value;
+  const widths = columnWidths.value;
   return (
     <div class="page">
       <div class="page-head">
@@ -186,16 +204,26 @@ export function FlagList() {
         </div>
       ) : (
         <div class="table-wrap">
-          <table class="flag-table" aria-busy={state !== 'ready'}>
+          <table class="flag-table" aria-busy={state !== 'ready'} style={{ '--table-min-width': `${tableMinWidth(cols, widths)}px` }}>
             <caption class="sr-only">Flags and what they serve per environment</caption>
+            <colgroup>
+              <col style={widthStyle(widths.key ?? DEFAULT_WIDTHS.key)} />
+              {cols.map((env) => (
+                <col key={env ?? '*'} style={widthStyle(widths[columnId(env)] ?? DEFAULT_WIDTHS.environment)} />
+              ))}
+              <col style={widthStyle(DEFAULT_WIDTHS.values)} />
+              <col style={widthStyle(DEFAULT_WIDTHS.enabled)} />
+            </colgroup>
             <thead>
               <tr>
-                <th scope="col" class="col-key">
-                  Flag
+                <th scope="col" class="col-key" title="Flag">
+                  <span class="col-label">Flag</span>
+                  <ColumnResizer id="key" label="Flag" />
                 </th>
                 {cols.map((env) => (
-                  <th scope="col" key={env ?? '*'}>
-                    {env ?? 'default'}
+                  <th scope="col" key={env ?? '*'} title={env ?? 'default'}>
+                    <span class="col-label">{env ?? 'default'}</span>
+                    <ColumnResizer id={columnId(env)} label={env ?? 'default'} />
                   </th>
                 ))}
                 <th scope="col" class="col-values">
