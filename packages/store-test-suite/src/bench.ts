@@ -3,6 +3,44 @@
 import { connect } from 'node:net';
 import type { FlagStore, StoreChange } from '@switchyard/core';
 
+/** What `propagationBench` needs of one shared backend. */
+export interface PropagationBenchTarget {
+  /** `redis`, `postgres`: names the figures. */
+  name: string;
+  /** The backend's URL (from its `SWITCHYARD_TEST_*_URL` variable or the default). */
+  url: string;
+  defaultPort: number;
+  /** The variable that overrides `url`, named when the backend is not reachable. */
+  envVar: string;
+  /** A client in `namespace`, ready to use. */
+  open(namespace: string): Promise<FlagStore>;
+  /** Removes everything the bench wrote in `namespace`. */
+  drop(namespace: string): Promise<void>;
+}
+
+/**
+ * Propagation latency between two clients of one backend (write through A, change event at B) and
+ * write throughput, in a throwaway namespace removed afterwards; skipped with a note when the
+ * backend is not reachable.
+ */
+export async function propagationBench(target: PropagationBenchTarget, writes = 500): Promise<void> {
+  const at = new URL(target.url);
+  if (!(await reachable(at.hostname, Number(at.port || target.defaultPort)))) {
+    console.log(`${target.name} bench skipped: nothing answers at ${at.host} (set ${target.envVar})`);
+    return;
+  }
+  const namespace = `sy_bench_${process.pid}_${Date.now().toString(36)}`;
+  const [a, b] = await Promise.all([target.open(namespace), target.open(namespace)]);
+  try {
+    await a.upsertFlag({ key: 'bench', type: 'number', fallbackValue: 0 });
+    reportLatency(`${target.name} propagation (write issued on A → change event on B)`, await propagationLatency(a, b, writes));
+    await writeThroughput(target.name, a);
+  } finally {
+    await Promise.all([a.close(), b.close()]);
+    await target.drop(namespace);
+  }
+}
+
 /** Milliseconds from issuing each write on A to its change event on B, one write at a time. */
 export async function propagationLatency(a: FlagStore, b: FlagStore, writes = 500): Promise<number[]> {
   const total: number[] = [];
