@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { createClient } from 'redis';
+import { deleteRedisKeys } from '../../../tooling/testing/redis-keys.ts';
 import { writeScaleManifest } from '../../manifest/bench/scale-manifest';
 
 const FLAGS = 10_000;
@@ -22,46 +23,45 @@ interface Target {
   url: (namespace: string) => string;
   /** Removes what one run wrote. */
   drop: (namespace: string) => Promise<void>;
+  /** Ends the connection `drop` uses. */
+  close: () => Promise<void>;
+}
+
+/** Connects with `connect`, or says why the backend is skipped. */
+async function connected<C>(title: string, url: string, envVar: string, connect: () => Promise<C>): Promise<C | string> {
+  try {
+    return await connect();
+  } catch (err) {
+    return `${title} not reachable at ${url} (${(err as Error).message}; set ${envVar})`;
+  }
 }
 
 async function postgres(): Promise<Target | string> {
-  const client = new pg.Client({ connectionString: POSTGRES, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-  } catch (err) {
-    return `PostgreSQL not reachable at ${POSTGRES} (${(err as Error).message}; set SWITCHYARD_TEST_POSTGRES_URL)`;
-  }
-  return {
-    name: 'postgres',
-    url: (ns) => `${POSTGRES}?schema=${ns}`,
-    drop: async (ns) => void (await client.query(`DROP SCHEMA IF EXISTS ${ns} CASCADE`)),
-  };
+  const client = await connected('PostgreSQL', POSTGRES, 'SWITCHYARD_TEST_POSTGRES_URL', async () => {
+    const c = new pg.Client({ connectionString: POSTGRES, connectionTimeoutMillis: 2000 });
+    await c.connect();
+    return c;
+  });
+  if (typeof client === 'string') return client;
+  return { name: 'postgres', url: (ns) => `${POSTGRES}?schema=${ns}`, drop: async (ns) => void (await client.query(`DROP SCHEMA IF EXISTS ${ns} CASCADE`)), close: () => client.end() };
 }
 
 async function redis(): Promise<Target | string> {
-  const client = createClient({ url: REDIS, socket: { connectTimeout: 2000, reconnectStrategy: false } });
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-  } catch (err) {
-    return `Redis not reachable at ${REDIS} (${(err as Error).message}; set SWITCHYARD_TEST_REDIS_URL)`;
-  }
-  return {
-    name: 'redis',
-    url: (ns) => `${REDIS}?prefix=${ns}`,
-    drop: async (ns) => {
-      const keys: string[] = [];
-      for await (const batch of client.scanIterator({ MATCH: `${ns}:*`, COUNT: 1000 })) keys.push(...batch);
-      for (let i = 0; i < keys.length; i += 1000) await client.unlink(keys.slice(i, i + 1000));
-    },
-  };
+  const client = await connected('Redis', REDIS, 'SWITCHYARD_TEST_REDIS_URL', async () => {
+    const c = createClient({ url: REDIS, socket: { connectTimeout: 2000, reconnectStrategy: false } });
+    c.on('error', () => undefined);
+    await c.connect();
+    return c;
+  });
+  if (typeof client === 'string') return client;
+  return { name: 'redis', url: (ns) => `${REDIS}?prefix=${ns}`, drop: (ns) => deleteRedisKeys((command) => client.sendCommand(command), ns), close: async () => client.destroy() };
 }
 
 export default async function importBench(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'switchyard-import-bench-'));
   const manifests = join(dir, 'manifests');
   writeScaleManifest(manifests, FLAGS);
-  const sqlite: Target = { name: 'sqlite', url: (ns) => `sqlite:${join(dir, `${ns}.db`)}`, drop: async () => undefined };
+  const sqlite: Target = { name: 'sqlite', url: (ns) => `sqlite:${join(dir, `${ns}.db`)}`, drop: async () => undefined, close: async () => undefined };
   try {
     for (const target of [sqlite, await postgres(), await redis()]) {
       if (typeof target === 'string') {
@@ -69,13 +69,17 @@ export default async function importBench(): Promise<void> {
         continue;
       }
       const times: number[] = [];
-      for (let run = 0; run < RUNS; run++) {
-        const namespace = `import_bench_${process.pid}_${run}`;
-        const started = performance.now();
-        const result = spawnSync(process.execPath, [bin, 'import', manifests, '--store', target.url(namespace), '--create', '--quiet'], { encoding: 'utf8' });
-        times.push(performance.now() - started);
-        await target.drop(namespace);
-        if (result.status !== 0) throw new Error(`import into ${target.name} failed (exit ${result.status}): ${result.stderr}`);
+      try {
+        for (let run = 0; run < RUNS; run++) {
+          const namespace = `import_bench_${process.pid}_${run}`;
+          const started = performance.now();
+          const result = spawnSync(process.execPath, [bin, 'import', manifests, '--store', target.url(namespace), '--create', '--quiet'], { encoding: 'utf8' });
+          times.push(performance.now() - started);
+          await target.drop(namespace);
+          if (result.status !== 0) throw new Error(`import into ${target.name} failed (exit ${result.status}): ${result.stderr}`);
+        }
+      } finally {
+        await target.close();
       }
       times.sort((a, b) => a - b);
       console.log(`${target.name.padEnd(9)} import ${FLAGS.toLocaleString('en')} flags   min ${(times[0]! / 1000).toFixed(2)} s   median ${(times[1]! / 1000).toFixed(2)} s`);
