@@ -12,7 +12,7 @@ export default tseslint.config(
   // Feature classes written the way a Flick (AdonisJS) application writes them: the indexer's parity inputs, kept as found.
   { ignores: ['packages/features/test/fixtures/flick/**'] },
   js.configs.recommended,
-  ...tseslint.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
   {
     // Typed rules: each file is checked with its package's tsconfig (found by the project service), sources
     // and tests alike, so promise misuse (an async express handler, a floating write) is a lint error.

@@ -132,7 +132,7 @@ export class FeatureToggles {
   getFeatureValue(key: string, scopeMap?: Readonly<Record<string, unknown>>): FlagValue | null {
     if (!this.toggles.has(key)) return null;
     const result = this.engine.evaluate(key, contextOf(scopeMap));
-    return (result.value as FlagValue | undefined) ?? this.toggles.get(key)!.definition.fallbackValue;
+    return result.value ?? this.toggles.get(key)!.definition.fallbackValue;
   }
 
   /** Every configured toggle with its fallback, maintained values and configuration (`GET /rest/feature/state`). */

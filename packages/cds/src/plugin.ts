@@ -138,7 +138,7 @@ export function serveFeatureService(srv: CdsService, toggles: FeatureToggles): v
       req.error({ code: 400, message: "the body needs a 'command' field: a non-empty list of strings, e.g. [\"INFO\"]" });
       return;
     }
-    const result = await toggles.sendCommand(command as string[]);
+    const result = await toggles.sendCommand(command);
     if ('status' in result) {
       req.error({ code: result.status, message: result.message });
       return;

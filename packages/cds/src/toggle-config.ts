@@ -117,7 +117,7 @@ function readToggle(
     key,
     type: flagType,
     fallbackValue,
-    ...(validations?.length ? { validations: validations as Validation[] } : {}),
+    ...(validations?.length ? { validations } : {}),
     source: file ? { kind: 'manifest', file } : { kind: 'code' },
   };
   const config: Record<string, unknown> = { SOURCE: source, TYPE: flagType };

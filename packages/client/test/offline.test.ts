@@ -114,7 +114,7 @@ describe('server outage and restart', () => {
 
     const requests: { url: string; lastEventId: string | null }[] = [];
     const recordingFetch: typeof fetch = (input, init) => {
-      requests.push({ url: String(input), lastEventId: new Headers(init?.headers).get('Last-Event-ID') });
+      requests.push({ url: input instanceof Request ? input.url : String(input), lastEventId: new Headers(init?.headers).get('Last-Event-ID') });
       return fetch(input, init);
     };
     const client = open({ url: server.url, fetch: recordingFetch, reconnect: { initialDelayMs: 20, maxDelayMs: 100 } });
@@ -172,7 +172,7 @@ describe('server outage and restart', () => {
     cleanups.push(stop);
     await putFlag(server.url, boolFlag('a', true));
     const urls: string[] = [];
-    const client = open({ url: server.url, fetch: (input, init) => (urls.push(String(input)), fetch(input, init)), reconnect: { initialDelayMs: 20, maxDelayMs: 40 } });
+    const client = open({ url: server.url, fetch: (input, init) => (urls.push(input instanceof Request ? input.url : String(input)), fetch(input, init)), reconnect: { initialDelayMs: 20, maxDelayMs: 40 } });
     await client.ready();
     await putFlag(server.url, boolFlag('b', true));
     await until(() => client.isEnabled('b'));

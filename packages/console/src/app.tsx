@@ -59,7 +59,7 @@ export function App() {
   }, []);
   useEffect(() => {
     if (!session.value) return;
-    const idle = window.requestIdleCallback ?? ((fn: () => void) => setTimeout(fn, 500));
+    const idle = window.requestIdleCallback?.bind(window) ?? ((fn: () => void) => setTimeout(fn, 500));
     idle(() => void loadDetail());
   }, [session.value !== null]);
 

@@ -98,7 +98,7 @@ export function defineFeature<Scope = unknown, V = unknown, B = never>(
   return {
     kind: 'switchyard.feature',
     name,
-    resolve: resolve as ResolveFunction<Scope, V | Exclude<B, undefined | void>>,
+    resolve,
     ...(options.before ? { before: options.before as BeforeHook<Scope, V | Exclude<B, undefined | void>> } : {}),
   };
 }

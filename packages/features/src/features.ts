@@ -129,7 +129,7 @@ export class Features<R extends object = AnyRegistry, S extends object = AnyScop
 
   /** Stores `false` for every scope that already has a stored result. */
   deactivateForEveryone(names: Names<R> | readonly Names<R>[]): Promise<number> {
-    return this.activateForEveryone(names as Names<R>, false);
+    return this.activateForEveryone(names, false);
   }
 
   /** Removes stored results of the named features (any name, defined or not), or of all features. Returns how many were removed. */

@@ -109,7 +109,7 @@ export class ScopedFeatures<R extends object> {
 
   /** Stores `false` for the features and every scope. */
   deactivate(names: Names<R> | readonly Names<R>[]): Promise<void> {
-    return this.activate(names as Names<R>, false);
+    return this.activate(names, false);
   }
 
   /** Forgets stored results (default: of every defined feature) for the scopes; the next lookup resolves again. */

@@ -31,7 +31,7 @@ function jsonProblem(value: unknown, at: string, depth: number): string | undefi
       }
       const proto = Object.getPrototypeOf(value);
       if (proto !== Object.prototype && proto !== null) {
-        return `a ${(value as object).constructor?.name ?? 'class'} instance${where} is not plain JSON`;
+        return `a ${value.constructor?.name ?? 'class'} instance${where} is not plain JSON`;
       }
       for (const [k, v] of Object.entries(value)) {
         const p = jsonProblem(v, at ? `${at}.${k}` : k, depth + 1);

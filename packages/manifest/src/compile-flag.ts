@@ -79,8 +79,8 @@ function* rulesOf(definition: FlagDefinition): Generator<[DocPath, Rule]> {
  */
 export function checkAcceptanceSources(definition: FlagDefinition, configured: ReadonlySet<string>, links: PathLinks, doc: SourceDocument, diagnostics: Diagnostic[]): void {
   for (const [path, rule] of rulesOf(definition)) {
-    if (rule.type !== 'acceptance' || configured.has((rule as AcceptanceRule).source)) continue;
-    const { source } = rule as AcceptanceRule;
+    if (rule.type !== 'acceptance' || configured.has(rule.source)) continue;
+    const { source } = rule;
     const served = definition.type === 'boolean' ? 'false' : 'its fallback';
     diagnostics.push(
       doc.diagnostic(

@@ -121,13 +121,13 @@ function describeIssue(issue: Issue, base: DocPath, out: Finding[]): void {
         out.push(value === undefined ? error(path, `required, one of: ${options}`) : error(path, `unknown ${name} ${describeValue(value, false)}, expected one of: ${options}`));
         return;
       }
-      const expected = issue.errors.map((branch) => (branch.length === 1 && branch[0]!.code === 'invalid_type' && branch[0]!.path.length === 0 ? branch[0]!.expected : undefined));
+      const expected = issue.errors.map((branch) => (branch.length === 1 && branch[0]!.code === 'invalid_type' && branch[0].path.length === 0 ? branch[0].expected : undefined));
       if (expected.length > 0 && expected.every((e) => e !== undefined)) {
         if (input === undefined) {
           out.push(error(path, 'required'));
           return;
         }
-        out.push(error(path, `expected ${listOf([...new Set(expected.map((e) => typeName(e!)))], 'or')}, got ${describeValue(input)}`, 'type-mismatch'));
+        out.push(error(path, `expected ${listOf([...new Set(expected.map((e) => typeName(e)))], 'or')}, got ${describeValue(input)}`, 'type-mismatch'));
         return;
       }
       if (issue.errors.length === 0) {

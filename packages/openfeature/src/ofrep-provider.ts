@@ -3,7 +3,7 @@ import { ErrorCode, StandardResolutionReasons, type EvaluationContext, type Json
 
 export type OfrepProviderOptions = OFREPProviderBaseOptions;
 
-type Value = boolean | string | number | JsonValue;
+type Value = JsonValue;
 
 /**
  * An OpenFeature server provider that evaluates remotely over OFREP (a Switchyard server's
@@ -44,7 +44,7 @@ export class OfrepProvider implements Provider {
 
   private async evaluate<T extends Value>(flagKey: string, defaultValue: T, context: EvaluationContext): Promise<ResolutionDetails<T>> {
     try {
-      const result = await this.api.postEvaluateFlag(flagKey, { context: context as never });
+      const result = await this.api.postEvaluateFlag(flagKey, { context });
       if (result.httpStatus !== 200 || isEvaluationFailureResponse(result.value)) return handleEvaluationError(result.value as never, defaultValue);
       const details = toResolutionDetails(result.value, defaultValue as never) as ResolutionDetails<T>;
       return details;

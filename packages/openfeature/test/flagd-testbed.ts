@@ -144,7 +144,7 @@ export async function runScenario(client: Client, pickle: Pickle): Promise<void>
       if (type === 'Boolean') details = await client.getBooleanDetails(key, fallback as boolean, context);
       else if (type === 'String') details = await client.getStringDetails(key, fallback as string, context);
       else if (type === 'Integer' || type === 'Float') details = await client.getNumberDetails(key, fallback as number, context);
-      else details = await client.getObjectDetails(key, fallback as JsonValue, context);
+      else details = await client.getObjectDetails(key, fallback, context);
     } else if ((m = t.match(/^the resolved details value should be "(.*)"$/))) {
       expect(done().value, `value of ${key}`).toEqual(parseValue(type, m[1]!));
     } else if ((m = t.match(/^the reason should be "([^"]*)"$/))) {

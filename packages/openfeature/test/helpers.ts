@@ -18,7 +18,7 @@ export async function attach(provider: SwitchyardProvider): Promise<{ client: Cl
   const events: { type: string; flagsChanged?: string[]; message?: string; at: number }[] = [];
   for (const type of [ProviderEvents.Ready, ProviderEvents.Error, ProviderEvents.Stale, ProviderEvents.ConfigurationChanged]) {
     client.addHandler(type, (details) => {
-      events.push({ type, flagsChanged: details?.flagsChanged as string[] | undefined, message: details?.message as string | undefined, at: performance.now() });
+      events.push({ type, flagsChanged: details?.flagsChanged as string[] | undefined, message: details?.message, at: performance.now() });
     });
   }
   await OpenFeature.setProviderAndWait(domain, provider);

@@ -63,7 +63,7 @@ describe.skipIf(problem !== undefined)('a real server on a private PostgreSQL th
         const foreignWrite = (async () => {
           for (;;) {
             try {
-              await other.upsertFlag({ key: foreign, type: 'number', fallbackValue: cycle } as FlagDefinition);
+              await other.upsertFlag({ key: foreign, type: 'number', fallbackValue: cycle });
               return;
             } catch {
               await new Promise((r) => setTimeout(r, 5));

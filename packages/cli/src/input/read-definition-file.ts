@@ -34,7 +34,11 @@ export async function readDefinitionFile(file: string, cwd: string, key: string)
     throw new ValidationError([{ path: ['source'], message: 'set by the store' }], `${file}: source is set by the store ({kind: store} for flags written here); leave it out`);
   }
   if (body.key === undefined) return { ...body, key };
-  if (body.key !== key) throw new ValidationError([{ path: ['key'], message: `"${String(body.key)}" differs from "${key}"` }], `${file}: key "${String(body.key)}" differs from the key given on the command line ("${key}")`);
+  if (body.key !== key) {
+    // A key that is not text (a number, a mapping) is shown as JSON, not as "[object Object]".
+    const given = typeof body.key === 'string' ? body.key : JSON.stringify(body.key);
+    throw new ValidationError([{ path: ['key'], message: `"${given}" differs from "${key}"` }], `${file}: key "${given}" differs from the key given on the command line ("${key}")`);
+  }
   return body;
 }
 

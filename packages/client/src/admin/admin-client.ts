@@ -110,7 +110,7 @@ export function createAdminClient(options: AdminClientOptions): AdminClient {
 
   async function call<K extends AdminOperationId>(operation: K, input: CallInput<K> = {}): Promise<AdminOperations[K]['response']> {
     const { method } = adminRoutes[operation];
-    const path = adminPath(operation, (input.params ?? {}) as Record<string, string>) + queryString(input.query as object | undefined);
+    const path = adminPath(operation, input.params ?? {}) + queryString(input.query);
     const what = `${method.toUpperCase()} ${path}`;
     const headers: Record<string, string> = { ...shared };
     for (const [name, value] of Object.entries(input.options?.headers ?? {})) headers[name.toLowerCase()] = value;
@@ -137,7 +137,7 @@ export function createAdminClient(options: AdminClientOptions): AdminClient {
     }
     const body = text ? parseJson(text) : undefined;
     if (!response.ok) throw adminApiErrorOf(response.status, body?.ok ? body.value : text, what);
-    if (response.status === 204 || !text) return undefined as AdminOperations[K]['response'];
+    if (response.status === 204 || !text) return undefined;
     if (!body?.ok) throw new AdminApiError(response.status, 'INVALID_RESPONSE', `${what} answered with a body that is not JSON`, [], text);
     return body.value as AdminOperations[K]['response'];
   }

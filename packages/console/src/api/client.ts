@@ -119,5 +119,5 @@ function safeJson(text: string): unknown {
 
 /** The console's error for a refusal the admin client read from the server's error body. */
 function apiErrorOf(err: AdminApiError): ApiError {
-  return new ApiError(err.status, err.code, err.message, err.details as ApiIssue[]);
+  return new ApiError(err.status, err.code, err.message, err.details);
 }

@@ -192,7 +192,7 @@ export function FlagList() {
         <Select id="filter-set" label="Flag set" value={flagSet} options={flagSets.value} all="All sets" />
         <Select id="filter-env" label="Environment" value={environment} options={envs} all="All environments" />
         <Select id="filter-tag" label="Tag" value={tag} options={tags.value} all="All tags" />
-        <Select id="filter-enabled" label="Enabled" value={enabled as typeof search} options={[['on', 'Enabled'], ['off', 'Disabled']]} all="Any" />
+        <Select id="filter-enabled" label="Enabled" value={enabled} options={[['on', 'Enabled'], ['off', 'Disabled']]} all="Any" />
         <Select id="filter-type" label="Type" value={type} options={['boolean', 'string', 'number', 'object']} all="All types" />
       </div>
       {state === 'error' ? (

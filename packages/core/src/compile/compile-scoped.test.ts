@@ -70,7 +70,7 @@ describe('scoped values: precedence', () => {
     const e = createEngine();
     e.load({
       definitions: [priority],
-      values: { '/check/priority': { rootValue: 'stale' as never, scopedValues: { [scopeKey({ user: '42' })]: 42, [scopeKey({ tenant: 't' })]: 'bad' as never } } },
+      values: { '/check/priority': { rootValue: 'stale', scopedValues: { [scopeKey({ user: '42' })]: 42, [scopeKey({ tenant: 't' })]: 'bad' as never } } },
     });
     expect(e.evaluate('/check/priority', { user: 42 }).value).toBe(42);
     expect(e.evaluate('/check/priority', { user: '' })).toMatchObject({ value: 5, reason: 'STATIC' });

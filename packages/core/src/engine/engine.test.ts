@@ -341,7 +341,7 @@ describe('Engine: snapshots and changes', () => {
       engine.load({
         definitions: [
           { key: 'bad split', type: 'string', fallbackValue: 'a', defaultRule: { type: 'variant', variants: [{ value: 'a', weight: 50 }, { value: 'b', weight: 49.5 }] } },
-          { key: 'typed', type: 'number', fallbackValue: 'one' as never },
+          { key: 'typed', type: 'number', fallbackValue: 'one' },
         ],
       });
     } catch (err) {

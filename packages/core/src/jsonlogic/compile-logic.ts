@@ -50,7 +50,7 @@ class Compiler {
     if (logic === null || typeof logic !== 'object') return constant(logic ?? null);
     if (Array.isArray(logic)) {
       const items = logic.map((item) => this.compile(item, root, depth + 1));
-      if (items.every(isConstant)) return constant(Object.freeze(items.map((f) => (f as ConstantLogic).value)));
+      if (items.every(isConstant)) return constant(Object.freeze(items.map((f) => f.value)));
       return (data, ctx) => items.map((f) => f(data, ctx));
     }
     const keys = Object.keys(logic);
