@@ -25,6 +25,24 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': 'error',
       // Express ignores a handler's returned promise, so a rejection escapes the error middleware.
       '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: true, attributes: true, properties: true, returns: true, variables: true } }],
+      // An `async` function without `await` is deliberate here: it implements a Promise-returning interface (the
+      // stores, providers, test doubles) so that a synchronous throw becomes a rejection its caller handles.
+      // Dropping `async` to satisfy the rule would turn those rejections into throws.
+      '@typescript-eslint/require-await': 'off',
+    },
+  },
+  {
+    // Tests (and the conformance cases the store test suite ships) assert on HTTP and JSON bodies that are
+    // typed `any`: supertest's `res.body`, `JSON.parse` of CLI output, vitest's asymmetric matchers. `expect`
+    // checks their shape at runtime, so typing each body would only repeat the assertion. The promise rules
+    // above stay on for tests.
+    files: ['**/*.test.ts', '**/*.test.tsx', '**/test/**', 'packages/store-test-suite/src/cases/**'],
+    rules: {
+      '@typescript-eslint/no-unsafe-argument': 'off',
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-call': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-return': 'off',
     },
   },
   {

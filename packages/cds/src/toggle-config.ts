@@ -3,7 +3,7 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { compilePattern, definitionIssues, formatPath } from '@switchyard/core';
-import type { FlagDefinition, FlagType, Validation } from '@switchyard/core';
+import type { FlagDefinition, FlagType } from '@switchyard/core';
 import { didYouMean } from './did-you-mean';
 import { FeatureTogglesConfigError } from './errors';
 

@@ -134,7 +134,7 @@ export class Features<R extends object = AnyRegistry, S extends object = AnyScop
 
   /** Removes stored results of the named features (any name, defined or not), or of all features. Returns how many were removed. */
   async purge(names?: string | readonly string[]): Promise<number> {
-    const list = names === undefined ? undefined : Array.isArray(names) ? [...names] : [names as string];
+    const list = names === undefined ? undefined : typeof names === 'string' ? [names] : [...names];
     if (list?.length === 0) return 0;
     const removed = await this.family.store.purgeFeatures(list);
     if (list) this.memo.dropFeatures(list);

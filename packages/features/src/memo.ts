@@ -10,7 +10,7 @@ export class Memo {
 
   set(feature: string, scopeId: string, value: JsonValue): void {
     let values = this.byFeature.get(feature);
-    if (!values) this.byFeature.set(feature, (values = new Map()));
+    if (!values) this.byFeature.set(feature, (values = new Map<string, JsonValue>()));
     values.set(scopeId, value);
   }
 

@@ -29,7 +29,7 @@ function jsonProblem(value: unknown, at: string, depth: number): string | undefi
         }
         return undefined;
       }
-      const proto = Object.getPrototypeOf(value);
+      const proto: unknown = Object.getPrototypeOf(value);
       if (proto !== Object.prototype && proto !== null) {
         return `a ${value.constructor?.name ?? 'class'} instance${where} is not plain JSON`;
       }

@@ -135,8 +135,8 @@ describe.each(cases)('features on the $name store', (storeCase) => {
     expect(await scoped.allInactive(['f', 't'])).toBe(false);
     expect(await scoped.someInactive(['t', 'nil'])).toBe(true);
     expect(await scoped.someInactive(['t', 'blue'])).toBe(false);
-    expect(await scoped.match('blue', { active: (v) => `on:${v}`, inactive: () => 'off' })).toBe('on:blue');
-    expect(await scoped.match('zero', { active: () => 'on', inactive: async (v) => `off:${v}` })).toBe('off:0');
+    expect(await scoped.match('blue', { active: (v) => `on:${v as string}`, inactive: () => 'off' })).toBe('on:blue');
+    expect(await scoped.match('zero', { active: () => 'on', inactive: async (v) => `off:${v as number}` })).toBe('off:0');
     features.close();
   });
 

@@ -160,7 +160,7 @@ function featurisRule(
       return { ...rest, type: 'static' };
     case 'variant': {
       const variants = Array.isArray(values)
-        ? values.map((item, i) => {
+        ? values.map((item: unknown, i) => {
             if (!isPlainObject(item)) return item;
             const { percentage, ...other } = item;
             links.link([...corePath, 'variants', i, 'weight'], [...docPath, 'values', i, 'percentage']);

@@ -122,7 +122,7 @@ function expandRule(rule: unknown, corePath: DocPath, links: PathLinks, at: DocP
   const out: Record<string, unknown> = { ...rule };
   if (rule.otherwise !== undefined) out.otherwise = expandRule(rule.otherwise, [...corePath, 'otherwise'], links, at);
   if (rule.type === 'targeting' && Array.isArray(rule.rules)) {
-    out.rules = rule.rules.map((clause, i) =>
+    out.rules = rule.rules.map((clause: unknown, i) =>
       isPlainObject(clause) && clause.serve !== undefined ? { ...clause, serve: expandRule(clause.serve, [...corePath, 'rules', i, 'serve'], links, at) } : clause,
     );
   }

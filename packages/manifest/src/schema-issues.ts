@@ -175,6 +175,7 @@ export function describeValue(value: unknown, withType = true): string {
   if (value === undefined) return 'nothing';
   if (value === null) return 'null';
   if (typeof value === 'object') return typeOfValue(value);
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- objects returned above: only primitives reach `String`
   const shown = typeof value === 'string' ? JSON.stringify(value) : String(value);
   return withType ? `${typeOfValue(value)} ${shown}` : shown;
 }

@@ -276,6 +276,7 @@ function startOf(node: unknown): number | undefined {
 function keyText(key: unknown): string {
   if (isScalar(key)) return String(key.value);
   if (key === null || key === undefined) return '';
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a collection key is a YAML node whose `toString` renders it
   return String(key);
 }
 

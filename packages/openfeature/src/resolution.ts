@@ -35,7 +35,7 @@ const withReason = new WeakMap<EvaluationMetadata, Map<Reason, EvaluationMetadat
 
 function metadataFor(metadata: EvaluationMetadata, reason: Reason): EvaluationMetadata {
   let byReason = withReason.get(metadata);
-  if (!byReason) withReason.set(metadata, (byReason = new Map()));
+  if (!byReason) withReason.set(metadata, (byReason = new Map<Reason, EvaluationMetadata>()));
   let out = byReason.get(reason);
   if (!out) byReason.set(reason, (out = Object.freeze({ ...metadata, switchyardReason: reason })));
   return out;

@@ -63,7 +63,7 @@ describe('OpenFeature server provider conformance', () => {
     const calls: string[] = [];
     const hook: Hook = {
       before: (ctx) => void calls.push(`before ${ctx.flagKey}`),
-      after: (_ctx, details) => void calls.push(`after ${details.value}`),
+      after: (_ctx, details) => void calls.push(`after ${details.value as string}`),
       error: (_ctx, err) => void calls.push(`error ${(err as Error).message.slice(0, 12)}`),
       finally: (_ctx, details) => void calls.push(`finally ${details.reason}`),
     };

@@ -42,12 +42,12 @@ async function startChild(): Promise<Child> {
   const child = spawn(process.execPath, ['--conditions=@switchyard/source', '--import', 'tsx', FIXTURE, config], { cwd: path.resolve(HERE, '..'), stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   let stderr = '';
-  child.stderr!.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+  child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const url = await within(
     new Promise<string>((resolve, reject) => {
       let out = '';
-      child.stdout!.setEncoding('utf8').on('data', (c: string) => {
+      child.stdout.setEncoding('utf8').on('data', (c: string) => {
         out += c;
         const line = out.split('\n').find((l) => l.startsWith('{'));
         if (line) resolve((JSON.parse(line) as { url: string }).url);

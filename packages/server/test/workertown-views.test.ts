@@ -117,7 +117,7 @@ describe('Workertown /v1 never loses what it cannot express', () => {
     store.upsertFlag = async (definition, options) => {
       if (!raced && definition.key === 'racy') {
         raced = true;
-        await original({ ...definition, type: 'string', fallbackValue: 'x', defaultRule: { type: 'static', value: 'y' } } as typeof definition);
+        await original({ ...definition, type: 'string', fallbackValue: 'x', defaultRule: { type: 'static', value: 'y' } });
       }
       return original(definition, options);
     };

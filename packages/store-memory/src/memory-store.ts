@@ -195,7 +195,7 @@ export class MemoryStore implements FlagStore {
     this.open();
     let stored = this.hub.features.get(feature);
     if (options.onlyIfAbsent && stored?.has(scopeId)) return clone(stored.get(scopeId) as JsonValue);
-    if (!stored) this.hub.features.set(feature, (stored = new Map()));
+    if (!stored) this.hub.features.set(feature, (stored = new Map<string, JsonValue>()));
     stored.set(scopeId, clone(value));
     this.publish({ kind: 'features', features: [feature], origin: this.clientId });
     return clone(value);

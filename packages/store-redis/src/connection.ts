@@ -38,10 +38,10 @@ export class Script {
 
   async run<T>(client: RedisClient, args: readonly string[]): Promise<T> {
     try {
-      return (await client.sendCommand(['EVALSHA', this.sha, '0', ...args])) as T;
+      return await client.sendCommand(['EVALSHA', this.sha, '0', ...args]);
     } catch (err) {
       if (!(err instanceof ErrorReply) || !err.message.startsWith('NOSCRIPT')) throw err;
-      return (await client.sendCommand(['EVAL', this.source, '0', ...args])) as T;
+      return await client.sendCommand(['EVAL', this.source, '0', ...args]);
     }
   }
 }

@@ -368,7 +368,7 @@ export class RedisStore extends StoreBase implements FlagStore {
   async #cmd<T>(command: string[]): Promise<T> {
     if (!this.#client.isReady) await this.#awaitConnection(command[0]!);
     // A Redis that hangs (stopped process, dead network) keeps the socket open: bound every call.
-    return this.#withTimeout(this.#client.sendCommand(command) as Promise<T>, command[0]!);
+    return this.#withTimeout(this.#client.sendCommand<T>(command), command[0]!);
   }
 
   async #script<T>(script: Script, args: string[]): Promise<T> {

@@ -24,7 +24,7 @@ if (redisUrl) {
       // The subscriber connection is killed as a network drop would (found by its client name).
       interruptChangeFeed: async (store) => {
         await admin(async (client) => {
-          const list = (await client.sendCommand(['CLIENT', 'LIST'])) as string;
+          const list = await client.sendCommand<string>(['CLIENT', 'LIST']);
           const line = list.split('\n').find((l) => l.includes(` name=switchyard-sub:${store.clientId} `));
           const id = line?.match(/(?:^|\s)id=(\d+)/)?.[1];
           if (!id) throw new Error(`no subscriber connection of ${store.clientId}`);

@@ -22,9 +22,9 @@ export async function deletePrefix(prefix: string): Promise<number> {
     let removed = 0;
     let cursor = '0';
     do {
-      const [next, keys] = (await client.sendCommand(['SCAN', cursor, 'MATCH', `${prefix}:*`, 'COUNT', '1000'])) as [string, string[]];
+      const [next, keys] = await client.sendCommand<[string, string[]]>(['SCAN', cursor, 'MATCH', `${prefix}:*`, 'COUNT', '1000']);
       cursor = next;
-      if (keys.length) removed += (await client.sendCommand(['UNLINK', ...keys])) as number;
+      if (keys.length) removed += await client.sendCommand<number>(['UNLINK', ...keys]);
     } while (cursor !== '0');
     return removed;
   });

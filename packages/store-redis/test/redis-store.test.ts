@@ -39,8 +39,8 @@ describe.skipIf(!redisUrl)('redis store', () => {
       await s.setFeatureValue('pricing', 'tenant:a', 'gold');
       await s.cacheSet('answers', 42, 60_000);
       const layout = await admin(async (client) => {
-        const keys = (await client.sendCommand(['KEYS', `${ns}:*`])) as string[];
-        const types = await Promise.all(keys.map((k) => client.sendCommand(['TYPE', k]) as Promise<string>));
+        const keys = await client.sendCommand<string[]>(['KEYS', `${ns}:*`]);
+        const types = await Promise.all(keys.map((k) => client.sendCommand<string>(['TYPE', k])));
         return Object.fromEntries(keys.map((k, i) => [k.slice(ns.length + 1), types[i]]));
       });
       expect(layout).toEqual({
@@ -196,7 +196,7 @@ describe.skipIf(!redisUrl)('redis store', () => {
       b.subscribe((c) => events.push(c));
 
       const id = await admin(async (client) => {
-        const list = (await client.sendCommand(['CLIENT', 'LIST', 'TYPE', 'pubsub'])) as string;
+        const list = await client.sendCommand<string>(['CLIENT', 'LIST', 'TYPE', 'pubsub']);
         const line = list.split('\n').find((l) => l.includes(`name=switchyard-sub:${b.clientId}`));
         return line?.match(/^id=(\d+)/)?.[1];
       });

@@ -50,11 +50,11 @@ export interface SuiteContext {
   options: Required<Pick<StorageTestSuiteOptions, 'clients' | 'concurrentWrites' | 'propagationTimeoutMs' | 'slowTestTimeoutMs'>> &
     StorageTestSuiteOptions;
   /** A new client on the shared backend, migrated, closed after the test. */
-  client(): Promise<FlagStore>;
+  client: () => Promise<FlagStore>;
   /** A new client exactly as the factory returns it (not migrated), closed after the test. */
-  rawClient(): Promise<FlagStore>;
+  rawClient: () => Promise<FlagStore>;
   /** Like `client`, with store options (e.g. audit retention) passed to the factory. */
-  clientWith(options: SuiteStoreOptions): Promise<FlagStore>;
+  clientWith: (options: SuiteStoreOptions) => Promise<FlagStore>;
 }
 
 /** A set of cases registered with the suite's context. */

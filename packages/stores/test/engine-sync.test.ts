@@ -168,7 +168,7 @@ describe('EngineSync merges values per (key, scope)', () => {
     const hub = `scopes-${Math.random().toString(36).slice(2)}`;
     const stores = [await openStore(`memory:${hub}`), await openStore(`memory:${hub}`)];
     const engines = [createEngine(), createEngine()];
-    const syncs = engines.map((engine, i) => new EngineSync(engine, stores[i]!));
+    const syncs = engines.map((engine, i) => new EngineSync(engine, stores[i]));
     for (const sync of syncs) {
       sync.setBase([priority], { [priority.key]: seeded });
       await sync.start();

@@ -185,7 +185,7 @@ describe('?auditMaxEntries on any store URL', () => {
       for (const bad of ['0', '-3', '1.5', 'many', '', '2147483648', '9999999999']) {
         const err = await rejectionOf(openStore(`memory:?${name}=${bad}`));
         expect(err).toBeInstanceOf(ValidationError);
-        expect((err as Error).message).toContain(`${name} must be a whole number from 1 to 2147483647`);
+        expect(err.message).toContain(`${name} must be a whole number from 1 to 2147483647`);
       }
     }
   });

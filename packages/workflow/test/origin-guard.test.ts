@@ -7,11 +7,11 @@ import { json, startServer, type TestServer } from './helpers';
 
 /** A resolver that answers every name with the given addresses (what a hostile DNS server could do). */
 function resolvingTo(...addresses: string[]): LookupFunction {
-  return ((_host: string, _opts: unknown, cb: (err: null, list: { address: string; family: number }[]) => void) =>
+  return (_host: string, _opts: unknown, cb: (err: null, list: { address: string; family: number }[]) => void) =>
     cb(
       null,
       addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 })),
-    )) as unknown as LookupFunction;
+    );
 }
 
 describe('AddressPolicy', () => {

@@ -253,7 +253,7 @@ describe('redirects', () => {
 });
 
 describe('names that resolve to private addresses', () => {
-  const lookupTo = (address: string): LookupFunction => ((_h: string, _o: unknown, cb: (e: null, a: { address: string; family: number }[]) => void) => cb(null, [{ address, family: 4 }])) as unknown as LookupFunction;
+  const lookupTo = (address: string): LookupFunction => (_h: string, _o: unknown, cb: (e: null, a: { address: string; family: number }[]) => void) => cb(null, [{ address, family: 4 }]);
   const runWith = async (baseUrl: string, network: WorkflowRunnerOptions['network']): Promise<RunResult> => {
     const runner = createWorkflowRunner({ ...options(), environments: { dev: { baseUrls: { api: baseUrl } } }, network });
     runner.register({ product: 'shop', tag: 'ping', steps: [{ tag: 'ping', type: 'http', base: 'api', url: '/ping' }], output: '$Sequence{ping}{body}{path}' });

@@ -41,5 +41,5 @@ export { EMPTY_METADATA };
 function deepFreeze(value: object): void {
   if (Object.isFrozen(value)) return;
   Object.freeze(value);
-  for (const v of Object.values(value)) if (v !== null && typeof v === 'object') deepFreeze(v);
+  for (const v of Object.values(value) as unknown[]) if (v !== null && typeof v === 'object') deepFreeze(v);
 }

@@ -257,7 +257,7 @@ describe('Engine: acceptance', () => {
         pivotal: {
           async states(items) {
             calls++;
-            return items.map((i) => states.get(String(i.storyId)));
+            return items.map((i) => states.get(JSON.stringify(i.storyId)));
           },
         },
       },

@@ -156,7 +156,7 @@ export class Engine {
     const snapshot = this.snapshot;
     const ctx = context ?? EMPTY_CONTEXT;
     const list = snapshot.list;
-    const out: EvaluationDetails[] = new Array(list.length);
+    const out = new Array<EvaluationDetails>(list.length);
     if (typeof ctx !== 'object' || ctx === null || Array.isArray(ctx)) {
       for (let i = 0; i < list.length; i++) {
         out[i] = failure(list[i]!.key, list[i]!.definition.fallbackValue, 'INVALID_CONTEXT', 'the evaluation context must be an object') as EvaluationDetails;

@@ -71,7 +71,7 @@ describe('variant splits (properties)', () => {
     const joint = new Map<string, number>();
     for (let i = 0; i < n; i++) {
       const ctx = { targetingKey: `user-${i}` };
-      const cell = ['first', 'second', 'third'].map((k) => engine.evaluate(k, ctx).value).join('');
+      const cell = ['first', 'second', 'third'].map((k) => engine.evaluate(k, ctx).value as string).join('');
       joint.set(cell, (joint.get(cell) ?? 0) + 1);
     }
     for (const [a, pa] of [['a', 0.5], ['b', 0.5]] as const) {

@@ -84,6 +84,7 @@ export function compileFlagdRule(rule: FlagdRule, ctx: RuleCompileContext): Rule
     try {
       decided = logic(context, context);
       if (decided === null || decided === undefined) return fallback;
+      // eslint-disable-next-line @typescript-eslint/no-base-to-string -- flagd names the variant by the result's text, coerced as JavaScript does
       name = typeof decided === 'string' ? decided : String(decided);
     } catch {
       return failed;

@@ -41,16 +41,16 @@ export function fractional(args: readonly unknown[], flagKey: string, context: E
   }
   let total = 0;
   const n = args.length - start;
-  const variants: unknown[] = new Array(n);
-  const weights: number[] = new Array(n);
+  const variants = new Array<unknown>(n);
+  const weights = new Array<number>(n);
   for (let i = 0; i < n; i++) {
     const entry = args[start + i];
     if (!Array.isArray(entry) || entry.length === 0) return null;
-    const variant = entry[0];
+    const variant: unknown = entry[0];
     if (variant !== null && variant !== undefined && typeof variant !== 'string' && typeof variant !== 'boolean' && typeof variant !== 'number') return null;
     let weight = 1;
     if (entry.length >= 2 && entry[1] !== null && entry[1] !== undefined) {
-      const w = entry[1];
+      const w: unknown = entry[1];
       if (typeof w !== 'number' || !Number.isInteger(w) || w > MAX_WEIGHT) return null;
       weight = w < 0 ? 0 : w;
     }

@@ -6,6 +6,7 @@ import { coerce, compare, parse, type SemVer } from 'semver';
  */
 function version(raw: unknown): SemVer | null {
   if (raw === null || raw === undefined || typeof raw === 'object') return null;
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- objects returned above: `raw` is a number, boolean or string here
   const text = String(raw).replace(/^[vV]/, '');
   const strict = parse(text);
   if (strict) return strict;

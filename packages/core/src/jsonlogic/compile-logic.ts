@@ -118,6 +118,7 @@ const NULL = constant(null);
 
 function splitPath(path: unknown): string[] {
   if (path === null || path === undefined || path === '') return [];
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- JsonLogic coerces a `var` path as JavaScript does (json-logic-js parity)
   return String(path).split('.');
 }
 
@@ -170,6 +171,9 @@ function toNumber(v: unknown): number {
   return typeof v === 'number' ? v : parseFloat(String(v));
 }
 
+/** `Array.isArray` narrowing to `unknown[]` rather than `any[]`. */
+const isList = Array.isArray as (value: unknown) => value is unknown[];
+
 /* eslint-disable eqeqeq -- JsonLogic's `==` and `!=` are JavaScript's loose comparisons. */
 const EAGER: Record<string, (...args: any[]) => unknown> = {
   '==': (a, b) => a == b,
@@ -190,6 +194,7 @@ const EAGER: Record<string, (...args: any[]) => unknown> = {
   '/': (a, b) => a / b,
   '%': (a, b) => a % b,
   in: (a, b) => (typeof b === 'string' ? b.includes(String(a)) : Array.isArray(b) ? b.includes(a) : false),
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- JsonLogic's `cat` coerces as JavaScript does (json-logic-js parity)
   cat: (...xs: unknown[]) => xs.map((x) => (x === null || x === undefined ? '' : String(x))).join(''),
   substr: (source, start, end) => {
     const s = String(source);
@@ -199,8 +204,8 @@ const EAGER: Record<string, (...args: any[]) => unknown> = {
     const n = Number(end);
     return n < 0 ? s.slice(begin, Math.max(begin, s.length + n)) : s.slice(begin, begin + n);
   },
-  merge: (...xs: unknown[]) => xs.flatMap((x) => (Array.isArray(x) ? x : [x])),
-  log: (a) => a,
+  merge: (...xs: unknown[]) => xs.flatMap((x) => (isList(x) ? x : [x])),
+  log: (a: unknown) => a,
 };
 /* eslint-enable eqeqeq */
 
@@ -247,7 +252,7 @@ const SCOPED: Record<string, (compiler: Compiler, args: unknown[], root: boolean
     const [items, each] = scoped(compiler, args, root, depth);
     return (d, c) => {
       const list = items(d, c);
-      return Array.isArray(list) ? list.filter((item) => truthy(each(item, c))) : [];
+      return isList(list) ? list.filter((item) => truthy(each(item, c))) : [];
     };
   },
   all: (compiler, args, root, depth) => {
@@ -278,7 +283,7 @@ const SCOPED: Record<string, (compiler: Compiler, args: unknown[], root: boolean
     return (d, c) => {
       const list = items(d, c);
       const start = initial(d, c);
-      if (!Array.isArray(list)) return start;
+      if (!isList(list)) return start;
       return list.reduce((accumulator: unknown, current: unknown) => each({ current, accumulator }, c), start);
     };
   },

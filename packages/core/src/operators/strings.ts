@@ -25,7 +25,7 @@ export const contains: Operator = (expected, options) => {
     if (Array.isArray(actual)) {
       const e = options.caseInsensitive && typeof expected === 'string' ? expected.toLowerCase() : expected;
       for (const item of actual) {
-        const v = options.caseInsensitive && typeof item === 'string' ? item.toLowerCase() : item;
+        const v: unknown = options.caseInsensitive && typeof item === 'string' ? item.toLowerCase() : item;
         if (v === e) return true;
       }
       return false;

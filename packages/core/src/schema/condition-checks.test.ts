@@ -141,7 +141,7 @@ function candidates(value: unknown): unknown[] {
 /** True when some probe value of attribute `a` matches the condition. */
 function matchable(condition: AttributeCondition): boolean {
   const test = compileCondition(condition);
-  return candidates(condition.value).some((c) => test({ a: c } as Record<string, unknown>));
+  return candidates(condition.value).some((c) => test({ a: c }));
 }
 
 /** Every attribute condition of a tree, and whether it has an empty `any`. */

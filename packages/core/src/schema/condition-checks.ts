@@ -8,6 +8,7 @@ import type { AttributeCondition } from '../types/condition';
 /** Operators that compare text, where `caseInsensitive` means something. */
 const CASE_OPERATORS = new Set(['eq', 'neq', 'in', 'nin', 'starts_with', 'ends_with', 'contains', 'matches']);
 
+// eslint-disable-next-line @typescript-eslint/no-base-to-string -- objects and lists are described above: only primitives reach `String`
 const shown = (value: unknown): string => (typeof value === 'string' ? JSON.stringify(value) : value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value === 'object' ? 'an object' : String(value));
 
 function isPrimitive(value: unknown): value is string | number | boolean {

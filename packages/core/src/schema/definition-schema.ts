@@ -228,6 +228,7 @@ export function valueMatchesType(type: FlagType, value: unknown): boolean {
 }
 
 export function invalidTypeMessage(type: FlagType, value: unknown): string {
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- objects are shown as JSON: only primitives reach `String`
   const shown = typeof value === 'object' ? JSON.stringify(value) : String(value);
   return `value "${shown}" has invalid type ${typeOfValue(value)}, must be ${type}`;
 }

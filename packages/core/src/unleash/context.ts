@@ -15,5 +15,6 @@ export function contextValue(context: EvaluationContext, field: string): string 
   if (v === undefined || v === null) v = own(own(context, 'properties'), field);
   if ((v === undefined || v === null) && field === 'userId') v = own(context, 'targetingKey');
   if (v === undefined || v === null) return undefined;
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- Unleash compares context fields as text: other values are coerced as JavaScript does
   return typeof v === 'string' ? v : v instanceof Date ? v.toISOString() : String(v);
 }

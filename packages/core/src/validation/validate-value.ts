@@ -103,6 +103,7 @@ function builtInChecks(
     if ('regex' in v) {
       // The linear-time engine: a stored pattern cannot stall a write, whatever the value.
       const compiled = compilePattern(v.regex);
+      // eslint-disable-next-line @typescript-eslint/no-base-to-string -- objects are matched as JSON: only primitives reach `String`
       const text = typeof value === 'object' ? JSON.stringify(value) : String(value);
       if (!compiled.ok || !compiled.regex.test(text)) {
         issues.push({ path: ['value'], message: v.message ?? `value "${text}" does not match validation regular expression ${v.regex}` });
@@ -141,6 +142,7 @@ function missingIssue(v: CustomValidation): ValidationIssue {
 
 function failedIssue(v: CustomValidation, label: string, value: unknown, error: unknown): ValidationIssue {
   const reason = error instanceof Error ? error.message : String(error);
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- objects are shown as JSON: only primitives reach `String`
   const text = typeof value === 'object' ? JSON.stringify(value) : String(value);
   return { path: ['value'], message: v.message ?? `registered validator "${label}" failed for value "${text}" with error ${reason}` };
 }

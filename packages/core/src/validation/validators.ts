@@ -96,11 +96,14 @@ export function registerValidator(name: string, fn: ValueValidator): void {
 /** Where validators are looked up: a registry, or a plain map / object of name → function. */
 export type ValidatorSource = ValidatorRegistry | ReadonlyMap<string, ValueValidator> | Readonly<Record<string, ValueValidator>>;
 
+/** `instanceof Map` alone narrows to `Map<any, any>`; this keeps the validator types. */
+const isValidatorMap = (source: ValidatorSource | undefined): source is ReadonlyMap<string, ValueValidator> => source instanceof Map;
+
 /** A registry for any validator source (a map or object becomes a child of the process-wide registry). */
 export function toValidatorRegistry(source: ValidatorSource | undefined): ValidatorRegistry {
   if (source instanceof ValidatorRegistry) return source;
   const registry = new ValidatorRegistry(globalValidators);
-  if (source instanceof Map) for (const [name, fn] of source) registry.register(name, fn);
+  if (isValidatorMap(source)) for (const [name, fn] of source) registry.register(name, fn);
   else if (source) for (const name of Object.keys(source)) registry.register(name, (source as Record<string, ValueValidator>)[name]!);
   return registry;
 }
@@ -109,7 +112,7 @@ export function toValidatorRegistry(source: ValidatorSource | undefined): Valida
 export function lookupValidator(source: ValidatorSource | undefined, id: string): ValueValidator | undefined {
   if (source instanceof ValidatorRegistry) return source.get(id);
   let fn: ValueValidator | undefined;
-  if (source instanceof Map) fn = source.get(id);
+  if (isValidatorMap(source)) fn = source.get(id);
   else if (source && Object.prototype.hasOwnProperty.call(source, id)) fn = (source as Record<string, ValueValidator>)[id];
   return fn ?? globalValidators.get(id);
 }

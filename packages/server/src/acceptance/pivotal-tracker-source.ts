@@ -84,7 +84,7 @@ export function pivotalTrackerSource(options: PivotalTrackerOptions): Acceptance
 
   const source: AcceptanceSource = {
     async states(items) {
-      const out: (string | undefined)[] = new Array(items.length).fill(undefined);
+      const out = new Array<string | undefined>(items.length).fill(undefined);
       let next = 0;
       const worker = async () => {
         while (next < items.length) {

@@ -8,7 +8,7 @@ import type { Principal, Role } from './roles';
 /** `ok`: accepted; `missing`: no credentials were presented; `invalid`: credentials were presented and refused. */
 export type AuthResult = { kind: 'ok'; principal: Principal } | { kind: 'missing' } | { kind: 'invalid' };
 
-const ANONYMOUS: AuthResult = Object.freeze({ kind: 'ok', principal: Object.freeze({ id: 'anonymous', role: 'admin', via: 'none' }) }) as AuthResult;
+const ANONYMOUS: AuthResult = Object.freeze({ kind: 'ok', principal: Object.freeze({ id: 'anonymous', role: 'admin', via: 'none' }) });
 const MISSING: AuthResult = Object.freeze({ kind: 'missing' });
 const INVALID: AuthResult = Object.freeze({ kind: 'invalid' });
 

@@ -166,7 +166,7 @@ function conditionsOf(rule: Rule | undefined): WorkertownCondition[] | undefined
   const out: WorkertownCondition[] = [];
   for (const c of list) {
     if (!('attribute' in c) || c.negate !== undefined || c.caseInsensitive !== undefined) return undefined;
-    out.push(c.value === undefined ? { field: c.attribute, operator: c.operator } : { field: c.attribute, operator: c.operator, value: c.value as JsonValue });
+    out.push(c.value === undefined ? { field: c.attribute, operator: c.operator } : { field: c.attribute, operator: c.operator, value: c.value });
   }
   return out;
 }

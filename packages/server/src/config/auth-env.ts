@@ -102,7 +102,7 @@ export function authFromEnv(env: Env, file: ConfigFile['auth'], errors: string[]
       issuer: env.FLAGS_JWT_ISSUER || fileJwt?.issuer || undefined,
       audience: env.FLAGS_JWT_AUDIENCE || fileJwt?.audience || undefined,
       roleClaim: env.SWITCHYARD_JWT_ROLE_CLAIM || fileJwt?.roleClaim || 'role',
-      defaultRole: (isRole(defaultRole) ? defaultRole : 'read') as Role,
+      defaultRole: isRole(defaultRole) ? defaultRole : 'read',
     };
   } else if (env.FLAGS_JWT_ISSUER || env.FLAGS_JWT_AUDIENCE) {
     errors.push('FLAGS_JWT_ISSUER/FLAGS_JWT_AUDIENCE need FLAGS_JWT_SECRET or FLAGS_JWKS_URL');

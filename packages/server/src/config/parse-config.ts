@@ -48,7 +48,7 @@ export function parseServerConfig(argv: readonly string[], env: Env = process.en
   } catch (err) {
     return { errors: [(err as Error).message.split('\n')[0]!] };
   }
-  const str = (name: string) => (typeof flags[name] === 'string' ? (flags[name] as string) : undefined);
+  const str = (name: string) => (typeof flags[name] === 'string' ? flags[name] : undefined);
 
   let file: ConfigFile = {};
   const configPath = str('config') ?? env.SWITCHYARD_CONFIG;

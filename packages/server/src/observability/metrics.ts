@@ -33,7 +33,9 @@ export class ServerMetrics {
     const requests = new Map<string, { inc(): void }>();
     const latencies = new Map<string, { observe(v: number): void }>();
     return (req, res, started) => {
-      const route = req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched';
+      // Express types `req.route` as any; routes here are declared with a path or a list of paths.
+      const routePath = (req.route as { path?: string | string[] } | undefined)?.path;
+      const route = routePath ? `${req.baseUrl}${String(routePath)}` : 'unmatched';
       const status = res.statusCode;
       const key = `${req.method} ${route}`;
       let latency = latencies.get(key);

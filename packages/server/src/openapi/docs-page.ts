@@ -2,7 +2,7 @@
 export function renderDocsPage(doc: Record<string, unknown>): string {
   const info = doc.info as { title: string; version: string; description?: string };
   const paths = doc.paths as Record<string, Record<string, Operation>>;
-  const schemas = ((doc.components as { schemas?: Record<string, unknown> }).schemas ?? {}) as Record<string, unknown>;
+  const schemas = (doc.components as { schemas?: Record<string, unknown> }).schemas ?? {};
   const byTag = new Map<string, string[]>();
   for (const [path, methods] of Object.entries(paths)) {
     for (const [method, op] of Object.entries(methods)) {

@@ -132,7 +132,7 @@ export function cdsRoutes(ctx: ServerContext): Router {
       const body = bodyOf<CdsUpdate | CdsUpdate[]>(res);
       const updates: ValueUpdate[] = (Array.isArray(body) ? body : [body]).map((u) => ({
         key: u.key,
-        value: u.value as FlagValue | null,
+        value: u.value,
         ...(u.scope && Object.keys(u.scope).length ? { scope: u.scope } : {}),
         ...(u.options?.clearSubScopes ? { clearSubScopes: true } : {}),
         ...(u.options?.remoteOnly ? { remoteOnly: true } : {}),

@@ -54,7 +54,8 @@ function storedEntry(s: StoredFlag): FlagEntry {
 function definitionFromBody(ctx: ServerContext, key: string, input: unknown): FlagDefinition {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new HttpError('VALIDATION', 'body: expected a flag definition object');
   const given = (input as { key?: unknown }).key;
-  if (given !== undefined && given !== key) throw new HttpError('VALIDATION', `body.key "${String(given)}" does not match the key in the path "${key}"`, [{ path: ['key'], message: 'does not match the path' }]);
+  // A key that is not text is shown as JSON, not as "[object Object]".
+  if (given !== undefined && given !== key) throw new HttpError('VALIDATION', `body.key "${typeof given === 'string' ? given : JSON.stringify(given)}" does not match the key in the path "${key}"`, [{ path: ['key'], message: 'does not match the path' }]);
   // `source` says where a definition lives; the server sets it. A definition read from this API
   // carries `{kind: 'store'}` and may be sent back as it is; any other source would be ignored, so it is refused.
   const { source, ...rest } = input as Record<string, unknown>;

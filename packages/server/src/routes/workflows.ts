@@ -108,8 +108,9 @@ export function workflowRoutes(ctx: ServerContext, runner: WorkflowRunner | unde
       responses: { 200: 'The run record', 404: 'No such run (records expire)' },
     },
     async (req, res) => {
-      const record = await needRunner().getRun(String(req.params.id));
-      if (!record) throw new HttpError('NOT_FOUND', `no run "${req.params.id}"`);
+      const id = String(req.params.id);
+      const record = await needRunner().getRun(id);
+      if (!record) throw new HttpError('NOT_FOUND', `no run "${id}"`);
       res.json(record);
     },
   );

@@ -5,7 +5,7 @@ import type { ServerConfig } from '../config/server-config';
 export function workflowRunnerSettings(config: ServerConfig): Pick<WorkflowRunnerOptions, 'environments' | 'sessions' | 'network' | 'stepTimeoutMs' | 'runDeadlineMs'> {
   const s = config.workflowSettings ?? {};
   return {
-    environments: (s.environments ?? {}) as unknown as WorkflowRunnerOptions['environments'],
+    environments: s.environments ?? {},
     sessions: (s.sessions ?? {}) as unknown as WorkflowRunnerOptions['sessions'],
     ...(s.network ? { network: s.network } : {}),
     ...(s.stepTimeoutMs !== undefined ? { stepTimeoutMs: s.stepTimeoutMs } : {}),

@@ -168,7 +168,7 @@ export class MapStore implements FlagStore {
         if (layer) this.db.values.set(key, { ...layer, version: (current?.version ?? 0) + 1 });
         else this.db.values.delete(key);
         const { version: _version, ...before } = current ?? { version: 0 };
-        this.#audit(options, 'values.update', key, current ? (before as JsonValue) : null, (layer ?? null) as JsonValue);
+        this.#audit(options, 'values.update', key, current ? before : null, layer ?? null);
       }
       this.#kit.committed('values', [...next.keys()]);
     });

@@ -36,9 +36,9 @@ interface Compilation {
   sessionClaims: Map<string, Set<string>>;
   /** Step index by tag. */
   tags: Map<string, number>;
-  report(path: Path, message: string): void;
+  report: (path: Path, message: string) => void;
   /** Records that the workflow needs `name` of `kind`, and reports it when no environment defines it. */
-  requireNamed(kind: keyof EnvironmentNeeds, label: string, name: string, path: Path): void;
+  requireNamed: (kind: keyof EnvironmentNeeds, label: string, name: string, path: Path) => void;
 }
 
 const COMMON_KEYS = new Set(['tag', 'type', 'description', 'depends_on', 'parallel', 'if', 'retries', 'timeout', 'allow_fail', 'flag']);
@@ -99,7 +99,7 @@ function startCompilation({ def, locator, base, ctx, batch, diagnostics }: Compi
   const envs = Object.values(ctx.environments);
   const requireNamed = (kind: keyof EnvironmentNeeds, label: string, name: string, path: Path) => {
     needs[kind].add(name);
-    if (!envs.some((e) => Object.hasOwn(e[kind as keyof EnvironmentSettings] ?? {}, name))) {
+    if (!envs.some((e) => Object.hasOwn(e[kind] ?? {}, name))) {
       const configured = Object.keys(ctx.environments);
       report(path, configured.length ? `${label} "${name}" is not defined in any environment (${configured.join(', ')})` : `${label} "${name}" needs an environment that defines it; no environments are configured`);
     }

@@ -11,7 +11,7 @@ export function readDefinitionText(text: string, file: string): { pending: Pendi
   const doc = new SourceDocument(text, file);
   if (doc.problems.length) return { pending: [], diagnostics: doc.problems };
   const value = doc.value;
-  if (Array.isArray(value)) return { pending: value.map((v, i) => ({ value: v, locator: doc, basePath: [i] })), diagnostics: [] };
+  if (Array.isArray(value)) return { pending: value.map((v: unknown, i) => ({ value: v, locator: doc, basePath: [i] })), diagnostics: [] };
   if (value === null || typeof value !== 'object') {
     return { pending: [], diagnostics: [doc.diagnostic([], 'a workflow file must hold a workflow (a mapping with tag, product and steps) or a list of them', 'invalid-format')] };
   }

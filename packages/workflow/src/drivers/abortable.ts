@@ -16,6 +16,7 @@ export async function abortable<T>(promise: Promise<T>, signal: AbortSignal): Pr
 
 export function abortReason(signal: AbortSignal): Error {
   const r: unknown = signal.reason;
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a reason that is not an Error (a string, usually) becomes its message
   return r instanceof Error ? r : new Error(String(r ?? 'aborted'));
 }
 

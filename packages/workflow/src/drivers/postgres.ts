@@ -11,7 +11,7 @@ type PgClient = PoolClient & { activeQuery?: unknown };
  */
 export async function createPostgresDriver(url: string, options: { max?: number } = {}): Promise<DatabaseDriver> {
   const pg = await loadPeer('pg', () => import('pg'));
-  const { Pool, Client } = pg.default ?? (pg as unknown as typeof pg.default);
+  const { Pool, Client } = pg.default ?? pg;
   const pool = new Pool({ connectionString: url, max: options.max ?? 5 });
   pool.on('error', () => undefined);
 
@@ -28,7 +28,7 @@ export async function createPostgresDriver(url: string, options: { max?: number 
       const checkout = pool.connect();
       let client: PgClient;
       try {
-        client = (await abortable(checkout, signal)) as PgClient;
+        client = await abortable(checkout, signal);
       } catch (err) {
         // Aborted while waiting for a connection: hand it back once it arrives.
         checkout.then((c) => c.release(), () => undefined);
@@ -41,7 +41,7 @@ export async function createPostgresDriver(url: string, options: { max?: number 
       };
       signal.addEventListener('abort', onAbort, { once: true });
       try {
-        const result = await client.query({ text: sql, values: params.map((p) => (p === undefined ? null : p)) as unknown[] });
+        const result = await client.query({ text: sql, values: params.map((p) => (p === undefined ? null : p)) });
         if (signal.aborted) throw abortReason(signal);
         return { rows: result.rows as Record<string, unknown>[], rowCount: result.rowCount ?? result.rows.length };
       } catch (err) {

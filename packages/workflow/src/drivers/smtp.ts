@@ -35,7 +35,7 @@ export async function createSmtpMailer(options: SmtpOptions): Promise<MailDriver
           subject: message.subject,
           ...(message.text !== undefined ? { text: message.text } : {}),
           ...(message.html !== undefined ? { html: message.html } : {}),
-        } as Parameters<typeof transport.sendMail>[0]),
+        }),
         signal,
       );
       return { messageId: String(info.messageId), accepted: info.accepted.map(String), rejected: info.rejected.map(String) };

@@ -57,7 +57,7 @@ function build(value: unknown, path: (string | number)[], refs: FoundReference[]
   if (Array.isArray(value)) {
     const items = value.map((item, i) => build(item, [...path, i], refs, problems));
     if (items.every((m) => m === undefined)) return undefined;
-    return (scope) => items.map((m, i) => (m === undefined ? value[i] : m(scope)));
+    return (scope) => items.map((m, i): unknown => (m === undefined ? value[i] : m(scope)));
   }
   if (value !== null && typeof value === 'object') {
     const entries = Object.entries(value).map(([k, v]) => [k, v, build(v, [...path, k], refs, problems)] as const);
@@ -65,7 +65,7 @@ function build(value: unknown, path: (string | number)[], refs: FoundReference[]
     return (scope) => {
       const out: Record<string, unknown> = {};
       for (const [k, v, m] of entries) {
-        const resolved = m === undefined ? v : m(scope);
+        const resolved: unknown = m === undefined ? v : m(scope);
         if (resolved !== undefined) out[k] = resolved;
       }
       return out;

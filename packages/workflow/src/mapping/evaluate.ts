@@ -43,6 +43,7 @@ export function toText(value: unknown): string {
   if (value === undefined || value === null) return '';
   if (typeof value === 'string') return value;
   if (typeof value === 'object') return value instanceof Date ? value.toISOString() : JSON.stringify(value);
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- objects returned above: only primitives reach `String`
   return String(value);
 }
 

@@ -1,5 +1,6 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { isIP, type LookupFunction, type Socket } from 'node:net';
+import type { ReadableStreamDefaultReader } from 'node:stream/web';
 import { Agent, buildConnector, fetch as undiciFetch } from 'undici';
 import { AddressPolicy } from './address-policy';
 
@@ -122,9 +123,9 @@ class Guard implements OriginGuard {
     this.origins = options.allowOrigins ? new Set(options.allowOrigins.map(normalizeOrigin)) : undefined;
     this.maxRedirects = options.maxRedirects ?? 5;
     this.maxBytes = options.maxResponseBytes ?? 10 * 1024 * 1024;
-    const resolve = options.lookup ?? (dnsLookup as unknown as LookupFunction);
+    const resolve = options.lookup ?? dnsLookup;
     const lookup = guardedLookup(resolve, this.policy);
-    const connect = buildConnector({ lookup, timeout: options.connectTimeoutMs ?? 10_000 } as buildConnector.BuildOptions);
+    const connect = buildConnector({ lookup, timeout: options.connectTimeoutMs ?? 10_000 });
     const policy = this.policy;
     this.agent = new Agent({
       connect(opts, callback) {
@@ -139,7 +140,7 @@ class Guard implements OriginGuard {
         connect(opts, (err, socket) => {
           if (err || !socket) return callback(err ?? new Error('no socket'), null);
           // The peer actually connected to, whatever resolved it.
-          const peer = (socket as Socket).remoteAddress;
+          const peer = socket.remoteAddress;
           const why = peer ? policy.refusal(peer) : 'the peer address is unknown';
           if (why) {
             socket.destroy();
@@ -229,7 +230,8 @@ class Guard implements OriginGuard {
     if (!res.body) return new Uint8Array(0);
     const chunks: Uint8Array[] = [];
     let size = 0;
-    const reader = res.body.getReader();
+    // undici types the body as a stream of `any`; a fetch body streams bytes.
+    const reader: ReadableStreamDefaultReader<Uint8Array> = res.body.getReader();
     try {
       for (;;) {
         const { done, value } = await reader.read();

@@ -36,7 +36,7 @@ export interface Execution {
  * and skips those not started.
  */
 export async function executeWorkflow(wf: CompiledWorkflow, scope: MappingScope, options: ExecuteOptions): Promise<Execution> {
-  const reports: StepReport[] = new Array(wf.steps.length);
+  const reports = new Array<StepReport>(wf.steps.length);
   const results: Record<string, unknown> = {};
   const runScope: MappingScope = { ...scope, steps: results };
   const cancel = new AbortController();

@@ -61,7 +61,7 @@ export function injectSession(input: Record<string, unknown>, scope: MappingScop
       else {
         const [tag, claim] = ref.node.path as [string, string];
         if (!scope.sessions[tag]) throw new SessionError(tag, `input "${k}" reads this session; pass session: { tag: "${tag}", token }`);
-        if (scope.sessions[tag]![claim] === undefined) problems.push({ path: ['input', k], error: new Error(`the session "${tag}" token has no claim "${claim}"`) });
+        if (scope.sessions[tag][claim] === undefined) problems.push({ path: ['input', k], error: new Error(`the session "${tag}" token has no claim "${claim}"`) });
       }
     }
     out[k] = compiled.resolve(scope);

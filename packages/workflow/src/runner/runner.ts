@@ -261,7 +261,7 @@ class Runner implements WorkflowRunner {
       }
     }
     const hash = createHash('sha256').update(canonicalJson({ env, workflow: wf.key, version: closure.version, input, claims, tag })).digest('base64url');
-    return `workflow:cache:${env}:${product}:${featureTag}:${String(generation)}:${hash}`;
+    return `workflow:cache:${env}:${product}:${featureTag}:${typeof generation === 'string' ? generation : JSON.stringify(generation)}:${hash}`;
   }
 
   /** The session claims and definitions a workflow's output may depend on, through its nested features. */

@@ -33,7 +33,7 @@ export class SessionVerifier {
     }
     const missing = settings.claims.filter((c) => payload[c] === undefined);
     if (missing.length) throw new SessionError(tag, `the token lacks claim${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m}"`).join(', ')}`);
-    return payload as Record<string, unknown>;
+    return payload;
   }
 
   private key(tag: string, settings: SessionSettings): Promise<VerifyKey> {
@@ -53,7 +53,7 @@ async function importKey(tag: string, s: SessionSettings): Promise<VerifyKey> {
   if (s.secret !== undefined) return new TextEncoder().encode(s.secret);
   const alg = s.algorithms?.[0] ?? 'RS256';
   if (s.publicKey !== undefined) return importSPKI(s.publicKey, alg);
-  return importJWK(s.jwk as Parameters<typeof importJWK>[0], alg) as Promise<VerifyKey>;
+  return importJWK(s.jwk as Parameters<typeof importJWK>[0], alg);
 }
 
 function describeJoseError(err: unknown): string {

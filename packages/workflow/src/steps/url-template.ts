@@ -54,7 +54,7 @@ export function compileUrlTemplate(source: string, hasBase: boolean, report: (me
   const leading = pieces.findIndex((p) => 'map' in p && !p.trusted);
   const literalPrefix = pieces.slice(0, leading < 0 ? pieces.length : leading);
   const prefixIsText = literalPrefix.every((p) => 'text' in p);
-  const prefixText = prefixIsText ? literalPrefix.map((p) => (p as { text: string }).text).join('') : undefined;
+  const prefixText = prefixIsText ? literalPrefix.map((p) => p.text).join('') : undefined;
   const fail = report;
   if (hasBase) {
     const head = pieces[0] && 'text' in pieces[0] ? pieces[0].text : '';
