@@ -1,5 +1,5 @@
 import { flagDefinitionSchema, unknownKeyMessage } from '@switchyard/core';
-import type { AcceptanceRule, FlagDefinition, Rule } from '@switchyard/core';
+import type { FlagDefinition, Rule } from '@switchyard/core';
 import type { Diagnostic } from './diagnostic';
 import { parseWithSchema, valueAt } from './schema-issues';
 import type { Finding } from './schema-issues';

@@ -12,10 +12,10 @@ export function tempDir(prefix = 'sy-of-'): { dir: string; remove: () => void } 
 let domains = 0;
 
 /** Registers the provider under a fresh domain and records every provider event of that domain. */
-export async function attach(provider: SwitchyardProvider): Promise<{ client: Client; events: { type: string; flagsChanged?: string[]; message?: string; at: number }[]; domain: string }> {
+export async function attach(provider: SwitchyardProvider): Promise<{ client: Client; events: { type: ProviderEvents; flagsChanged?: string[]; message?: string; at: number }[]; domain: string }> {
   const domain = `switchyard-test-${++domains}`;
   const client = OpenFeature.getClient(domain);
-  const events: { type: string; flagsChanged?: string[]; message?: string; at: number }[] = [];
+  const events: { type: ProviderEvents; flagsChanged?: string[]; message?: string; at: number }[] = [];
   for (const type of [ProviderEvents.Ready, ProviderEvents.Error, ProviderEvents.Stale, ProviderEvents.ConfigurationChanged]) {
     client.addHandler(type, (details) => {
       events.push({ type, flagsChanged: details?.flagsChanged as string[] | undefined, message: details?.message, at: performance.now() });

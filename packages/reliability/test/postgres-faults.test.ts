@@ -2,7 +2,6 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger, parseServerConfig, startServer, type RunningServer } from '@switchyard/server';
-import type { FlagDefinition } from '@switchyard/core';
 import { openStore } from '@switchyard/stores';
 import { percentile, privatePostgresProblem, startPrivatePostgres, type PrivatePostgres } from '../src/index';
 import { outageWrites, putFlag, within } from './helpers';

@@ -56,7 +56,7 @@ function options(store: FlagStore, extra: Partial<WorkflowRunnerOptions> = {}): 
 }
 
 function sign(claims: Record<string, unknown>, expiresIn: string | number = '5m', key = SECRET): Promise<string> {
-  return new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setIssuer('switchyard-tests').setSubject(String(claims.sub ?? 'user-1')).setIssuedAt().setExpirationTime(expiresIn).sign(new TextEncoder().encode(key));
+  return new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setIssuer('switchyard-tests').setSubject(typeof claims.sub === 'string' ? claims.sub : 'user-1').setIssuedAt().setExpirationTime(expiresIn).sign(new TextEncoder().encode(key));
 }
 
 const base = { product: 'shop' };

@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
 import { definitionIssues, jsonValueSchema, operatorNames, strictObject } from '@switchyard/core';
-import type { AttributeCondition, Condition, DefinitionSource, FlagDefinition, JsonValue, MaintainedValues, Rule, ValidationIssue } from '@switchyard/core';
+import type { AttributeCondition, Condition, DefinitionSource, FlagDefinition, MaintainedValues, Rule, ValidationIssue } from '@switchyard/core';
 
 /** A Workertown runtime condition: `{field, operator, value}`, all of a flag's conditions must hold. */
 export const workertownConditionSchema = strictObject({

@@ -1,5 +1,5 @@
 import { ACCESS_ROLE_SETTINGS, RoleMap, type AccessRoles } from '../auth/access-roles';
-import { isRole, type Role } from '../auth/roles';
+import { isRole } from '../auth/roles';
 import type { ApiKeyCredential, AuthConfig, BasicCredential, JwtConfig } from './server-config';
 import type { ConfigFile } from './config-file';
 import { apiKeyWeakness, jwtSecretWeakness } from '../security/key-strength';

@@ -1,7 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { flagValueSchema, isStoreUnavailableError, scopeMapSchema, strictObject } from '@switchyard/core';
-import type { FlagValue, ValueUpdate } from '@switchyard/core';
+import type { ValueUpdate } from '@switchyard/core';
 import { principalOf } from '../auth/require-role';
 import { cdsToggleState, type CdsToggleState } from '../compat/cds-state';
 import { HttpError } from '../http/http-error';

@@ -25,7 +25,8 @@ export async function createSmtpMailer(options: SmtpOptions): Promise<MailDriver
   return {
     async send(message, signal) {
       if (signal.aborted) throw abortReason(signal);
-      const info = await abortable(
+      // nodemailer types the sent-message info as `any`: these are the fields read from it.
+      const info = (await abortable(
         transport.sendMail({
           signal,
           from: message.from,
@@ -37,7 +38,7 @@ export async function createSmtpMailer(options: SmtpOptions): Promise<MailDriver
           ...(message.html !== undefined ? { html: message.html } : {}),
         }),
         signal,
-      );
+      )) as { messageId?: unknown; accepted: unknown[]; rejected: unknown[] };
       return { messageId: String(info.messageId), accepted: info.accepted.map(String), rejected: info.rejected.map(String) };
     },
     async close() {

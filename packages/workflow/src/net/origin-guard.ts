@@ -1,5 +1,5 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
-import { isIP, type LookupFunction, type Socket } from 'node:net';
+import { isIP, type LookupFunction } from 'node:net';
 import type { ReadableStreamDefaultReader } from 'node:stream/web';
 import { Agent, buildConnector, fetch as undiciFetch } from 'undici';
 import { AddressPolicy } from './address-policy';
@@ -231,7 +231,7 @@ class Guard implements OriginGuard {
     const chunks: Uint8Array[] = [];
     let size = 0;
     // undici types the body as a stream of `any`; a fetch body streams bytes.
-    const reader: ReadableStreamDefaultReader<Uint8Array> = res.body.getReader();
+    const reader = res.body.getReader() as ReadableStreamDefaultReader<Uint8Array>;
     try {
       for (;;) {
         const { done, value } = await reader.read();
