@@ -7,6 +7,7 @@ import { openStore } from '@switchyard/stores';
 import { serviceUrl, uniqueNamespace } from '@switchyard/store-test-suite';
 import { SwitchyardProvider } from '../src/index';
 import { attach, tempDir, until } from './helpers';
+import { deleteRedisKeys } from '../../../tooling/testing/redis-keys.ts';
 
 const flag = (key: string, value: boolean): FlagDefinition => ({ key, type: 'boolean', fallbackValue: false, defaultRule: { type: 'static', value } });
 
@@ -106,8 +107,8 @@ describe.skipIf(!redisUrl)('SwitchyardProvider with Redis', () => {
       await followsWrites('redis', () => new SwitchyardProvider({ store: reader }), writer);
     } finally {
       await OpenFeature.clearProviders();
-      await writer.purgeFeatures().catch(() => undefined);
-      for (const key of ['seeded']) await writer.deleteFlag(key).catch(() => false);
+      // Only this test's own keys: the Redis server is shared.
+      await deleteRedisKeys((c) => writer.sendCommand!(c), namespace);
       await reader.close();
       await writer.close();
     }

@@ -2,6 +2,8 @@ import { serviceUrl, uniqueNamespace } from '@switchyard/store-test-suite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testServer, type TestServer } from './helpers';
 import { seedManifests } from './fixtures/cds-app';
+import pg from 'pg';
+import { dropPostgresSchema } from '../../../tooling/testing/postgres-schema.ts';
 import { deleteRedisKeys } from '../../../tooling/testing/redis-keys.ts';
 
 const redisUrl = await serviceUrl('redis');
@@ -104,7 +106,16 @@ if (redisUrl) {
 
 if (postgresUrl) {
   const schema = uniqueNamespace('sy_scopes');
-  scopeCases('PostgreSQL', () => `${postgresUrl}?schema=${schema}`);
+  scopeCases('PostgreSQL', () => `${postgresUrl}?schema=${schema}`, async () => {
+    // Only this suite's own schema: the database is shared.
+    const client = new pg.Client({ connectionString: postgresUrl });
+    await client.connect();
+    try {
+      await dropPostgresSchema((sql) => client.query(sql), schema);
+    } finally {
+      await client.end();
+    }
+  });
 } else {
   // Reached only outside CI, as above.
   it.skip('two instances on one PostgreSQL store: no PostgreSQL on loopback (set SWITCHYARD_TEST_POSTGRES_URL to run)', () => undefined);

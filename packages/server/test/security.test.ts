@@ -10,6 +10,7 @@ import { serviceUrl, uniqueNamespace } from '@switchyard/store-test-suite';
 import { createLogger, createServerRuntime, jsonDepthExceeds, parseServerConfig, RedisCommandPolicy, StartupError } from '../src/index';
 import { EXAMPLES, sharedTestServer, type TestServer, testServer } from './helpers';
 import { runs } from '../../../tooling/testing/property.ts';
+import { deleteRedisKeys } from '../../../tooling/testing/redis-keys.ts';
 
 const KEYS = { read: 'sec-read-key-0001', admin: 'sec-admin-key-0002' };
 const PASSWORD = 'b4sic-p@ssword-secret';
@@ -131,7 +132,12 @@ describe('redisSendCommand runs read-only diagnostics only', () => {
     beforeAll(async () => {
       s = await testServer({ store: `${redisUrl}/?prefix=${namespace}`, env: AUTH_ENV });
     });
-    afterAll(() => s.close());
+    afterAll(async () => {
+      // Only this suite's own keys: the Redis server is shared.
+      const store = s.runtime.store as unknown as { sendCommand(c: string[]): Promise<unknown> };
+      await deleteRedisKeys((c) => store.sendCommand(c), namespace);
+      await s.close();
+    });
 
     it('refuses writes, server-wide commands and other tenants\' keys with 403, even for admins; allows reads of its own keys', async () => {
       const prefix = `${namespace}:`;

@@ -1,6 +1,8 @@
 import { serviceUrl, uniqueNamespace } from '@switchyard/store-test-suite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testServer, type TestServer } from './helpers';
+import pg from 'pg';
+import { dropPostgresSchema } from '../../../tooling/testing/postgres-schema.ts';
 import { deleteRedisKeys } from '../../../tooling/testing/redis-keys.ts';
 
 const redisUrl = await serviceUrl('redis');
@@ -55,14 +57,23 @@ describe.skipIf(!redisUrl)('two instances on one Redis store', () => {
 describe.skipIf(!postgresUrl)('routes on Postgres', () => {
   let a: TestServer;
   let b: TestServer;
+  const schema = uniqueNamespace('sy_server');
   beforeAll(async () => {
-    const store = `${postgresUrl}?schema=${uniqueNamespace('sy_server')}`;
+    const store = `${postgresUrl}?schema=${schema}`;
     a = await testServer({ store });
     b = await testServer({ store });
   });
   afterAll(async () => {
     await a.close();
     await b.close();
+    // Only this suite's own schema: the database is shared.
+    const client = new pg.Client({ connectionString: postgresUrl });
+    await client.connect();
+    try {
+      await dropPostgresSchema((sql) => client.query(sql), schema);
+    } finally {
+      await client.end();
+    }
   });
 
   it('serves Workertown, cds and native writes and propagates them to a second instance', async () => {
