@@ -106,7 +106,9 @@ export async function loadManifestPaths(paths: readonly string[], cwd: string, o
   }
   if (out.errors.length === 0 && out.definitions.length > 0) {
     try {
-      createEngine().load({ definitions: out.definitions, values: out.values });
+      // What the server would refuse beyond each flag's schema (cycles, evaluators that cannot be
+      // built). The schema itself was checked by the manifest parser: not validated twice.
+      createEngine().load({ definitions: out.definitions, values: out.values }, { validate: false });
     } catch (err) {
       if (!isValidationError(err)) throw err;
       for (const issue of err.issues) {
