@@ -3,8 +3,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 import supertest from 'supertest';
 import type { Logger } from 'pino';
+import { dropPostgresSchema } from '../../../tooling/testing/postgres-schema.ts';
 import { createLogger, createServerRuntime, parseServerConfig, type ServerRuntimeOptions, type ServerConfig, type ServerRuntime } from '../src/index';
 
 export const EXAMPLES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../examples/manifests');
@@ -49,4 +51,15 @@ export function sharedTestServer(options?: Parameters<typeof testServer>[0]): Te
   });
   afterAll(() => s.close());
   return s;
+}
+
+/** Drops a schema a suite created on the shared PostgreSQL server (never another one), on a connection of its own. */
+export async function dropSchemaAt(url: string, schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await dropPostgresSchema((sql) => client.query(sql), schema);
+  } finally {
+    await client.end();
+  }
 }

@@ -1,9 +1,7 @@
 import { serviceUrl, uniqueNamespace } from '@switchyard/store-test-suite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testServer, type TestServer } from './helpers';
+import { dropSchemaAt, testServer, type TestServer } from './helpers';
 import { seedManifests } from './fixtures/cds-app';
-import pg from 'pg';
-import { dropPostgresSchema } from '../../../tooling/testing/postgres-schema.ts';
 import { deleteRedisKeys } from '../../../tooling/testing/redis-keys.ts';
 
 const redisUrl = await serviceUrl('redis');
@@ -108,13 +106,7 @@ if (postgresUrl) {
   const schema = uniqueNamespace('sy_scopes');
   scopeCases('PostgreSQL', () => `${postgresUrl}?schema=${schema}`, async () => {
     // Only this suite's own schema: the database is shared.
-    const client = new pg.Client({ connectionString: postgresUrl });
-    await client.connect();
-    try {
-      await dropPostgresSchema((sql) => client.query(sql), schema);
-    } finally {
-      await client.end();
-    }
+    await dropSchemaAt(postgresUrl, schema);
   });
 } else {
   // Reached only outside CI, as above.

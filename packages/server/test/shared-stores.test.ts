@@ -1,8 +1,6 @@
 import { serviceUrl, uniqueNamespace } from '@switchyard/store-test-suite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testServer, type TestServer } from './helpers';
-import pg from 'pg';
-import { dropPostgresSchema } from '../../../tooling/testing/postgres-schema.ts';
+import { dropSchemaAt, testServer, type TestServer } from './helpers';
 import { deleteRedisKeys } from '../../../tooling/testing/redis-keys.ts';
 
 const redisUrl = await serviceUrl('redis');
@@ -67,13 +65,7 @@ describe.skipIf(!postgresUrl)('routes on Postgres', () => {
     await a.close();
     await b.close();
     // Only this suite's own schema: the database is shared.
-    const client = new pg.Client({ connectionString: postgresUrl });
-    await client.connect();
-    try {
-      await dropPostgresSchema((sql) => client.query(sql), schema);
-    } finally {
-      await client.end();
-    }
+    await dropSchemaAt(postgresUrl!, schema);
   });
 
   it('serves Workertown, cds and native writes and propagates them to a second instance', async () => {
