@@ -1,6 +1,8 @@
 import { constructFromEvents, CORE_SCHEMA, EVENT_ID, getScalarValue, parseEvents, SCALAR_STYLE } from 'js-yaml';
 import { isAlias, isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import type { Document, Node, Pair } from 'yaml';
+import { pathKey, readBlockYaml } from './block-yaml';
+import type { BlockYaml } from './block-yaml';
 import type { Diagnostic } from './diagnostic';
 import { formatDocumentPath } from './diagnostic';
 
@@ -12,8 +14,8 @@ const MAX_ALIAS_COUNT = 1000;
 /**
  * A parsed YAML/JSON text, its plain value, and where its nodes sit in the text.
  *
- * Valid documents are read with js-yaml's event parser (fast, with the offsets of the keys that
- * name flags). Everything else, and any position a diagnostic needs, comes from the `yaml`
+ * Valid documents are read by the block-YAML reader (the style manifests are written in), else
+ * with js-yaml's event parser, both fast and with the offsets of the keys that name flags. Everything else, and any position a diagnostic needs, comes from the `yaml`
  * package's document (node ranges), built only when needed: it reports syntax errors and
  * duplicate keys precisely but is several times slower on large files.
  */
@@ -157,66 +159,16 @@ export class SourceDocument {
   }
 
   /**
-   * Reads a well-formed document with js-yaml (YAML 1.2 core schema, like the `yaml` package's
-   * default), keeping the offsets of keys at the top two levels. Returns `undefined` for anything
-   * unusual (syntax errors, duplicate keys, aliases, several documents) so the precise path reports it.
+   * Reads a well-formed document fast, keeping the offsets of keys at the top two levels: the
+   * block-YAML reader first, else js-yaml's event parser. Returns `undefined` for anything unusual
+   * (syntax errors, duplicate keys, aliases, several documents) so the precise path reports it.
    */
   private readFast(): { value: unknown } | undefined {
-    let events: ReturnType<typeof parseEvents>;
-    let documents: unknown[];
-    try {
-      events = parseEvents(this.text, { maxDepth: 200 });
-      documents = constructFromEvents(events, { source: this.text, schema: CORE_SCHEMA, maxAliases: 0 });
-    } catch {
-      return undefined;
-    }
-    if (documents.length > 1) return undefined;
-    const offsets = new Map<string, number>();
-    const order = new Map<string, string[]>();
-    interface Frame {
-      isMap: boolean;
-      /** Path of this collection while it is shallow enough to index, else null. */
-      path: DocPath | null;
-      keyTurn: boolean;
-      key: string | undefined;
-      /** Offset of the collection itself: where a key without text of its own is reported. */
-      start: number;
-    }
-    const stack: Frame[] = [{ isMap: false, path: [], keyTurn: false, key: undefined, start: 0 }];
-    for (const event of events) {
-      if (event.type === EVENT_ID.POP) {
-        stack.pop();
-        continue;
-      }
-      if (event.type === EVENT_ID.DOCUMENT) {
-        stack.push({ isMap: false, path: [], keyTurn: false, key: undefined, start: 0 });
-        continue;
-      }
-      const parent = stack[stack.length - 1]!;
-      let childPath: DocPath | null = null;
-      if (parent.isMap && parent.keyTurn) {
-        parent.keyTurn = false;
-        parent.key = undefined;
-        if (event.type === EVENT_ID.SCALAR && parent.path) {
-          const key = getScalarValue(this.text, event);
-          const quoted = event.style === SCALAR_STYLE.SINGLE_QUOTED || event.style === SCALAR_STYLE.DOUBLE_QUOTED;
-          parent.key = key;
-          offsets.set(pathKey([...parent.path, key]), keyOffset(event, quoted, parent.start));
-          order.get(pathKey(parent.path))!.push(key);
-        }
-      } else if (parent.isMap) {
-        parent.keyTurn = true;
-        if (parent.path && parent.key !== undefined && parent.path.length === 0) childPath = [parent.key];
-      } else if (parent.path && parent.path.length === 0 && stack.length === 2) childPath = [];
-      if (event.type === EVENT_ID.MAPPING || event.type === EVENT_ID.SEQUENCE) {
-        const isMapping = event.type === EVENT_ID.MAPPING;
-        if (isMapping && childPath) order.set(pathKey(childPath), []);
-        stack.push({ isMap: isMapping, path: isMapping ? childPath : null, keyTurn: true, key: undefined, start: Math.max(0, event.start) });
-      }
-    }
-    this.keyOffsets = offsets;
-    this.keyOrder = order;
-    return { value: documents[0] ?? null };
+    const read = readBlockYaml(this.text) ?? readWithEvents(this.text);
+    if (!read) return undefined;
+    this.keyOffsets = read.keyOffsets;
+    this.keyOrder = read.keyOrder;
+    return { value: read.value };
   }
 
   private checkDuplicateKeys(node: unknown, path: DocPath): void {
@@ -245,6 +197,67 @@ export class SourceDocument {
 }
 
 /**
+ * Reads a well-formed document with js-yaml's event parser (YAML 1.2 core schema, like the `yaml`
+ * package's default), keeping the offsets of keys at the top two levels; `undefined` for anything
+ * unusual (syntax errors, aliases, several documents).
+ */
+export function readWithEvents(text: string): BlockYaml | undefined {
+  let events: ReturnType<typeof parseEvents>;
+  let documents: unknown[];
+  try {
+    events = parseEvents(text, { maxDepth: 200 });
+    documents = constructFromEvents(events, { source: text, schema: CORE_SCHEMA, maxAliases: 0 });
+  } catch {
+    return undefined;
+  }
+  if (documents.length > 1) return undefined;
+  const offsets = new Map<string, number>();
+  const order = new Map<string, string[]>();
+  interface Frame {
+    isMap: boolean;
+    /** Path of this collection while it is shallow enough to index, else null. */
+    path: DocPath | null;
+    keyTurn: boolean;
+    key: string | undefined;
+    /** Offset of the collection itself: where a key without text of its own is reported. */
+    start: number;
+  }
+  const stack: Frame[] = [{ isMap: false, path: [], keyTurn: false, key: undefined, start: 0 }];
+  for (const event of events) {
+    if (event.type === EVENT_ID.POP) {
+      stack.pop();
+      continue;
+    }
+    if (event.type === EVENT_ID.DOCUMENT) {
+      stack.push({ isMap: false, path: [], keyTurn: false, key: undefined, start: 0 });
+      continue;
+    }
+    const parent = stack[stack.length - 1]!;
+    let childPath: DocPath | null = null;
+    if (parent.isMap && parent.keyTurn) {
+      parent.keyTurn = false;
+      parent.key = undefined;
+      if (event.type === EVENT_ID.SCALAR && parent.path) {
+        const key = getScalarValue(text, event);
+        const quoted = event.style === SCALAR_STYLE.SINGLE_QUOTED || event.style === SCALAR_STYLE.DOUBLE_QUOTED;
+        parent.key = key;
+        offsets.set(pathKey([...parent.path, key]), keyOffset(event, quoted, parent.start));
+        order.get(pathKey(parent.path))!.push(key);
+      }
+    } else if (parent.isMap) {
+      parent.keyTurn = true;
+      if (parent.path && parent.key !== undefined && parent.path.length === 0) childPath = [parent.key];
+    } else if (parent.path && parent.path.length === 0 && stack.length === 2) childPath = [];
+    if (event.type === EVENT_ID.MAPPING || event.type === EVENT_ID.SEQUENCE) {
+      const isMapping = event.type === EVENT_ID.MAPPING;
+      if (isMapping && childPath) order.set(pathKey(childPath), []);
+      stack.push({ isMap: isMapping, path: isMapping ? childPath : null, keyTurn: true, key: undefined, start: Math.max(0, event.start) });
+    }
+  }
+  return { value: documents[0] ?? null, keyOffsets: offsets, keyOrder: order };
+}
+
+/**
  * Where a mapping key starts. An empty scalar (`? !!str`, `? &a`) has no value text, so its tag or
  * anchor, or else the mapping, gives the position; a quoted key starts at its quote.
  */
@@ -252,10 +265,6 @@ function keyOffset(event: { valueStart: number; tagStart: number; anchorStart: n
   if (event.valueStart >= 0) return quoted ? event.valueStart - 1 : event.valueStart;
   const marks = [event.tagStart, event.anchorStart].filter((offset) => offset >= 0);
   return marks.length ? Math.min(...marks) : fallback;
-}
-
-function pathKey(path: readonly (string | number)[]): string {
-  return path.join('\u0000');
 }
 
 function lineStartsOf(text: string): number[] {
