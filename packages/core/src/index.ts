@@ -30,7 +30,8 @@ export {
 export { scopeMapSchema } from './schema/scope-schema';
 export { RESERVED_KEYS, isReservedKey } from './schema/reserved-keys';
 export { compilePattern, patternProblem, MAX_PATTERN_LENGTH, type LinearRegex, type CompiledPattern } from './regex/linear-regex';
-export { definitionIssues, parseDefinition } from './schema/parse-definition';
+export { acceptCommonDefinition } from './schema/common-definition';
+export { definitionIssues, parseDefinition, safeParseDefinition } from './schema/parse-definition';
 export { strictObject, knownKeysOf } from './schema/strict-object';
 export { conditionProblem } from './schema/condition-checks';
 export { editDistance, closestMatch, didYouMean, unknownKeyMessage } from './text/did-you-mean';

@@ -1,4 +1,4 @@
-import { flagDefinitionSchema, unknownKeyMessage } from '@switchyard/core';
+import { acceptCommonDefinition, flagDefinitionSchema, unknownKeyMessage } from '@switchyard/core';
 import type { FlagDefinition, Rule } from '@switchyard/core';
 import type { Diagnostic } from './diagnostic';
 import { parseWithSchema, valueAt } from './schema-issues';
@@ -53,6 +53,9 @@ export function compileFlag(
   /** The keys an author may write where core accepts `known` at `corePath`, for "did you mean" hints. */
   keyNames?: KeyNames,
 ): FlagDefinition | undefined {
+  // Most definitions have a common shape, checked by hand (same result); the schema explains the rest.
+  const common = acceptCommonDefinition(candidate);
+  if (common) return common;
   const { data, findings, input } = parseWithSchema(flagDefinitionSchema, candidate);
   const all = data ? findings : [...findings, ...crossFieldFindings(findings, input)];
   for (const finding of all) if (!redundant?.(finding)) diagnostics.push(toDiagnostic(finding, candidate, links, doc, rewrite, keyNames));
@@ -77,10 +80,20 @@ function* rulesOf(definition: FlagDefinition): Generator<[DocPath, Rule]> {
  * Warns at each acceptance rule whose source is not among `configured`: such a flag can never be
  * accepted where the manifests are served, and evaluates with reason `DISABLED_INTEGRATION`.
  */
-export function checkAcceptanceSources(definition: FlagDefinition, configured: ReadonlySet<string>, links: PathLinks, doc: SourceDocument, diagnostics: Diagnostic[]): void {
+export function checkAcceptanceSources(
+  definition: FlagDefinition,
+  configured: ReadonlySet<string>,
+  /** The definition's links to the document, built only when a warning needs them. */
+  links: PathLinks | (() => PathLinks),
+  doc: SourceDocument,
+  diagnostics: Diagnostic[],
+): void {
+  // Few flags have acceptance rules: the others are passed over without walking their rules.
+  if (!hasAcceptanceRule(definition.defaultRule) && !Object.values(definition.environments ?? {}).some(hasAcceptanceRule)) return;
   for (const [path, rule] of rulesOf(definition)) {
     if (rule.type !== 'acceptance' || configured.has(rule.source)) continue;
     const { source } = rule;
+    if (typeof links === 'function') links = links();
     const served = definition.type === 'boolean' ? 'false' : 'its fallback';
     diagnostics.push(
       doc.diagnostic(
@@ -91,6 +104,13 @@ export function checkAcceptanceSources(definition: FlagDefinition, configured: R
       ),
     );
   }
+}
+
+function hasAcceptanceRule(rule: Rule | undefined): boolean {
+  if (rule === undefined) return false;
+  if (rule.type === 'acceptance') return true;
+  if ('otherwise' in rule && hasAcceptanceRule(rule.otherwise)) return true;
+  return rule.type === 'targeting' && rule.rules.some((clause) => hasAcceptanceRule(clause.serve));
 }
 
 /** Optional parts of a definition that can be left out to check the rest. */

@@ -1,9 +1,10 @@
-import { unknownKeyMessage } from '@switchyard/core';
+import { acceptCommonDefinition, unknownKeyMessage } from '@switchyard/core';
 import type { FlagDefinition, FlagType } from '@switchyard/core';
 import { checkAcceptanceSources, compileFlag, PathLinks } from './compile-flag';
 import type { KeyNames } from './compile-flag';
 import { hasErrors, isPlainObject, setOwn, sourceOf } from './document-result';
 import type { ReadContext } from './document-result';
+import type { Diagnostic } from './diagnostic';
 import { describeValue } from './schema-issues';
 import { readSeededValues } from './seeded-values';
 import type { DocPath } from './yaml-document';
@@ -65,21 +66,58 @@ function readFlag(key: string, raw: unknown, at: DocPath, ctx: ReadContext): voi
     return;
   }
   const before = out.diagnostics.length;
+  const built = buildCandidate(key, raw, at, ctx, undefined, out.diagnostics);
+  if (!built) return;
+  // The common shapes are checked without links between the definition and the document; only a
+  // definition with a problem (or a rarer shape) is built again with them, to place each report.
+  let definition: FlagDefinition | undefined = acceptCommonDefinition(built.candidate);
+  let links: PathLinks | undefined;
+  if (!definition) {
+    links = new PathLinks(at);
+    const { candidate, noFallback } = buildCandidate(key, raw, at, ctx, links, [])!;
+    definition = compileFlag(candidate, links, doc, out.diagnostics, undefined, (f) => noFallback && f.path.length === 1 && f.path[0] === 'type', nativeKeyNames);
+  }
+  if (!definition) return;
+  if (ctx.acceptanceSources) checkAcceptanceSources(definition, ctx.acceptanceSources, () => links ?? linksOf(key, raw, at, ctx), doc, out.diagnostics);
+  if (raw.values !== undefined) readSeededValues(definition, raw.values, [...at, 'values'], ctx);
+  if (hasErrors(out.diagnostics, before) || doc.hasDuplicateWithin(at)) out.values.delete(key);
+  else out.flags.push({ definition, docPath: at });
+}
+
+function linksOf(key: string, raw: Record<string, unknown>, at: DocPath, ctx: ReadContext): PathLinks {
   const links = new PathLinks(at);
-  links.link(['key'], at);
-  const { fallback, values, ...fields } = raw;
-  for (const [name, why] of Object.entries(DERIVED_KEYS)) {
+  buildCandidate(key, raw, at, ctx, links, []);
+  return links;
+}
+
+/**
+ * The core definition a native entry stands for (shorthands expanded). With `links`, records where
+ * each part of the definition sits in the document. Problems that are the author's to fix go to
+ * `diagnostics`; `undefined` when the entry cannot become a definition at all.
+ */
+function buildCandidate(
+  key: string,
+  raw: Record<string, unknown>,
+  at: DocPath,
+  ctx: ReadContext,
+  links: PathLinks | undefined,
+  diagnostics: Diagnostic[],
+): { candidate: Record<string, unknown>; noFallback: boolean } | undefined {
+  const { doc } = ctx;
+  links?.link(['key'], at);
+  const { fallback, values: _values, ...fields } = raw;
+  for (const name in DERIVED_KEYS) {
     if (!Object.prototype.hasOwnProperty.call(fields, name)) continue;
-    out.diagnostics.push(doc.diagnostic([...at, name], `"${name}" cannot be set here: ${why}`, 'unknown-key'));
+    diagnostics.push(doc.diagnostic([...at, name], `"${name}" cannot be set here: ${DERIVED_KEYS[name]}`, 'unknown-key'));
     delete fields[name];
   }
   const candidate: Record<string, unknown> = { key, ...fields };
   // `fallback` is the spelling problems are reported under, unless the author wrote `fallbackValue`.
-  if (fields.fallbackValue === undefined) links.link(['fallbackValue'], [...at, 'fallback']);
+  if (fields.fallbackValue === undefined) links?.link(['fallbackValue'], [...at, 'fallback']);
   if (fallback !== undefined) {
     if (fields.fallbackValue !== undefined) {
-      out.diagnostics.push(doc.diagnostic([...at, 'fallback'], 'fallback and fallbackValue are the same setting, keep one', 'invalid-definition'));
-      return;
+      diagnostics.push(doc.diagnostic([...at, 'fallback'], 'fallback and fallbackValue are the same setting, keep one', 'invalid-definition'));
+      return undefined;
     }
     candidate.fallbackValue = fallback;
   }
@@ -87,7 +125,7 @@ function readFlag(key: string, raw: unknown, at: DocPath, ctx: ReadContext): voi
     const implied = impliedType(candidate.fallbackValue);
     if (implied) {
       candidate.type = implied;
-      links.link(['type'], at);
+      links?.link(['type'], at);
     }
   }
   if (isPlainObject(fields.environments)) {
@@ -100,12 +138,7 @@ function readFlag(key: string, raw: unknown, at: DocPath, ctx: ReadContext): voi
   candidate.source = sourceOf(ctx, at);
   // Without a fallback there is no type to infer either; "fallback: required" says all there is.
   const noFallback = candidate.type === undefined && candidate.fallbackValue === undefined;
-  const definition: FlagDefinition | undefined = compileFlag(candidate, links, doc, out.diagnostics, undefined, (f) => noFallback && f.path.length === 1 && f.path[0] === 'type', nativeKeyNames);
-  if (!definition) return;
-  if (ctx.acceptanceSources) checkAcceptanceSources(definition, ctx.acceptanceSources, links, doc, out.diagnostics);
-  if (values !== undefined) readSeededValues(definition, values, [...at, 'values'], ctx);
-  if (hasErrors(out.diagnostics, before) || doc.hasDuplicateWithin(at)) out.values.delete(key);
-  else out.flags.push({ definition, docPath: at });
+  return { candidate, noFallback };
 }
 
 /** A flag's keys as the native format spells them: `fallback` and `values` besides core's, without the derived ones. */
@@ -113,9 +146,9 @@ const nativeKeyNames: KeyNames = (corePath, known) =>
   corePath.length === 0 ? [...known.filter((k) => !Object.prototype.hasOwnProperty.call(DERIVED_KEYS, k)), 'fallback', 'values'] : known;
 
 /** Expands plain values to static rules, at any depth (`otherwise`, targeting `serve`). */
-function expandRule(rule: unknown, corePath: DocPath, links: PathLinks, at: DocPath): unknown {
+function expandRule(rule: unknown, corePath: DocPath, links: PathLinks | undefined, at: DocPath): unknown {
   if (typeof rule === 'string' || typeof rule === 'number' || typeof rule === 'boolean' || Array.isArray(rule)) {
-    links.link([...corePath, 'value'], [...at, ...corePath]);
+    links?.link([...corePath, 'value'], [...at, ...corePath]);
     return { type: 'static', value: rule };
   }
   if (!isPlainObject(rule)) return rule;

@@ -105,22 +105,47 @@ function assemble(
 
 /** True for a flag decided by flagd rules only: it follows flagd's semantics where they differ (no value when disabled, its own metadata). */
 export function isFlagdFlag(definition: FlagDefinition): boolean {
-  const rules = [definition.defaultRule, ...Object.values(definition.environments ?? {})].filter((r) => r !== undefined);
-  return rules.length > 0 && rules.every((r) => r.type === 'flagd');
+  const rule = definition.defaultRule;
+  if (rule !== undefined && rule.type !== 'flagd') return false;
+  let any = rule !== undefined;
+  const environments = definition.environments;
+  if (environments) {
+    for (const env in environments) {
+      if (environments[env]!.type !== 'flagd') return false;
+      any = true;
+    }
+  }
+  return any;
 }
 
 /** Evaluation metadata of a flag: its flag set (not for flagd flags, whose metadata is their own) and the primitive entries of its `metadata`. */
+/** The metadata of flags that carry only their flag set, shared: a large manifest has one per file, not one per flag. */
+const flagSetMetadata = new Map<string, EvaluationMetadata>();
+const MAX_SHARED_METADATA = 10_000;
+
 function flagMetadata(definition: FlagDefinition): EvaluationMetadata {
+  const flagSet = definition.flagSet;
+  if (flagSet !== undefined && definition.metadata === undefined && !isFlagdFlag(definition)) {
+    let shared = flagSetMetadata.get(flagSet);
+    if (!shared) {
+      shared = Object.freeze({ flagSet });
+      if (flagSetMetadata.size < MAX_SHARED_METADATA) flagSetMetadata.set(flagSet, shared);
+    }
+    return shared;
+  }
   const out: Record<string, string | number | boolean> = {};
   let any = false;
   if (definition.flagSet !== undefined && !isFlagdFlag(definition)) {
     out.flagSet = definition.flagSet;
     any = true;
   }
-  for (const [k, v] of Object.entries(definition.metadata ?? {})) {
-    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') {
-      out[k] = v;
-      any = true;
+  const metadata = definition.metadata;
+  if (metadata) {
+    for (const [k, v] of Object.entries(metadata)) {
+      if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') {
+        out[k] = v;
+        any = true;
+      }
     }
   }
   return any ? Object.freeze(out) : EMPTY_METADATA;

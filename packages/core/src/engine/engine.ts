@@ -2,7 +2,7 @@ import { compileFlag, type CompiledFlag } from '../compile/compile-flag';
 import { DEFAULT_SCOPE_ORDER } from '../compile/compile-scoped';
 import { EMPTY_METADATA } from '../compile/results';
 import { ValidationError, type ValidationIssue } from '../errors/store-errors';
-import { flagDefinitionSchema } from '../schema/definition-schema';
+import { safeParseDefinition } from '../schema/parse-definition';
 import { validateValue, validateValueAsync } from '../validation/validate-value';
 import { toValidatorRegistry, type ValidatorRegistry, type ValidatorSource, type ValueValidator } from '../validation/validators';
 import type { EvaluateOptions, EvaluationContext } from '../types/context';
@@ -300,7 +300,7 @@ export class Engine {
     definitions.forEach((d, i) => {
       let def = d;
       if (options.validate !== false) {
-        const parsed = flagDefinitionSchema.safeParse(d);
+        const parsed = safeParseDefinition(d);
         if (!parsed.success) {
           for (const issue of parsed.error.issues) issues.push({ path: [i, ...issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))], message: issue.message });
           return;

@@ -2,8 +2,9 @@ import type { FlagDefinition } from '../types/flag';
 
 /** A prerequisite cycle as a path of keys that starts and ends with the same key, or `undefined`. */
 export function findPrerequisiteCycle(definitions: readonly FlagDefinition[]): string[] | undefined {
+  // Only flags with prerequisites can be on a cycle: the others are left out of the walk.
   const edges = new Map<string, string[]>();
-  for (const d of definitions) edges.set(d.key, (d.prerequisites ?? []).map((p) => p.flag));
+  for (const d of definitions) if (d.prerequisites?.length) edges.set(d.key, d.prerequisites.map((p) => p.flag));
   const state = new Map<string, 1 | 2>();
   const stack: string[] = [];
   const visit = (key: string): string[] | undefined => {

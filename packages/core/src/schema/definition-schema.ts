@@ -190,7 +190,11 @@ const definitionShape = strictObject({
 
 /** The zod schema of a flag definition, including the checks that span fields (types, weights, dates, regexes). */
 export const flagDefinitionSchema: z.ZodType<FlagDefinition> = definitionShape.superRefine((def, ctx) => {
-  const add = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+  checkAcrossFields(def, (path, message) => ctx.addIssue({ code: 'custom', path, message }));
+});
+
+/** The checks that span fields of a well-shaped definition: value types, weight sums, dates, regexes, self-prerequisites. */
+export function checkAcrossFields(def: FlagDefinition, add: AddIssue): void {
   checkValue(def.type, def.fallbackValue, ['fallbackValue'], add);
   for (const [env, rule] of Object.entries(def.environments ?? {})) checkRule(def.type, rule, ['environments', env], add);
   if (def.defaultRule) checkRule(def.type, def.defaultRule, ['defaultRule'], add);
@@ -202,9 +206,9 @@ export const flagDefinitionSchema: z.ZodType<FlagDefinition> = definitionShape.s
     const problem = regexProblem(v.regex);
     if (problem) add(['validations', i, 'regex'], problem);
   });
-});
+}
 
-type AddIssue = (path: (string | number)[], message: string) => void;
+export type AddIssue = (path: (string | number)[], message: string) => void;
 
 /** `value "test" has invalid type string, must be number`, as cds words it. */
 export function typeOfValue(value: unknown): string {

@@ -1,5 +1,5 @@
 import type { Engine } from '../engine/engine';
-import { flagDefinitionSchema } from '../schema/definition-schema';
+import { safeParseDefinition } from '../schema/parse-definition';
 import type { FlagStore, StoreChange, StoredFlag, StoredValues, ValueLayer } from '../store/store';
 import { overlayValues } from '../store/value-updates';
 import type { FlagDefinition, MaintainedValues } from '../types/flag';
@@ -216,7 +216,7 @@ export class EngineSync {
   }
 
   private acceptStored(row: StoredFlag): void {
-    const parsed = flagDefinitionSchema.safeParse(row.definition);
+    const parsed = safeParseDefinition(row.definition);
     if (parsed.success) this.storedFlags.set(parsed.data.key, parsed.data);
     else this.fail(new Error(`stored flag "${row.definition?.key}" is invalid and was skipped: ${parsed.error.issues[0]?.message}`));
   }
