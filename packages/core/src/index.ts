@@ -81,7 +81,7 @@ export { compileLogic, truthy, LogicError, type Logic, type CustomOperator, type
 export { compileFlagdTargeting, flagdOperators, hasTargeting } from './flagd/compile-flagd-rule';
 export { fractional, bucketOfHash } from './flagd/fractional';
 export { semVer, startsWith, endsWith } from './flagd/sem-ver';
-export { isFlagdFlag } from './compile/compile-flag';
+export { isFlagdFlag, usesAcceptance } from './compile/compile-flag';
 export { normalizedHash, VARIANT_SEED } from './unleash/hash';
 export { contextValue as unleashContextValue } from './unleash/context';
 export { UNLEASH_OPERATORS } from './unleash/constraints';

@@ -3,8 +3,8 @@ import { boolCoreTag, floatCoreTag, intCoreTag, NOT_RESOLVED, nullCoreTag } from
 /** What the block-YAML reader gives: the value, and where the keys of the top two levels start. */
 export interface BlockYaml {
   value: unknown;
-  /** Offset of each key of the root mapping and of the mappings directly under it, by `pathKey`. */
-  keyOffsets: Map<string, number>;
+  /** Offset of each key of the root mapping and of the mappings directly under it: mapping's `pathKey` → key → offset. */
+  keyOffsets: Map<string, Map<string, number>>;
   /** Keys of the root mapping and of the mappings directly under it, in document order, by `pathKey`. */
   keyOrder: Map<string, string[]>;
 }
@@ -62,7 +62,7 @@ class BlockReader {
   private atEnd = false;
   /** Start of the next line to look at. */
   private next = 0;
-  readonly keyOffsets = new Map<string, number>();
+  readonly keyOffsets = new Map<string, Map<string, number>>();
   readonly keyOrder = new Map<string, string[]>();
 
   constructor(private readonly text: string) {}
@@ -120,18 +120,25 @@ class BlockReader {
     if (depth > MAX_DEPTH) throw UNSUPPORTED;
     const out: Record<string, unknown> = {};
     const order: string[] | undefined = path && path.length <= 1 ? [] : undefined;
-    if (order) this.keyOrder.set(pathKey(path!), order);
+    const offsets = order && new Map<string, number>();
+    if (order) {
+      this.keyOrder.set(pathKey(path!), order);
+      this.keyOffsets.set(pathKey(path!), offsets!);
+    }
     let at = first;
     for (;;) {
       const { key, after } = this.key(at);
       if (key === '__proto__' || Object.prototype.hasOwnProperty.call(out, key)) throw UNSUPPORTED;
       if (order) {
         order.push(key);
-        this.keyOffsets.set(pathKey([...path!, key]), at);
+        offsets!.set(key, at);
       }
       const value = this.valueAfter(after, column, depth, order ? [...path!, key] : null, true);
       // An empty `{}` under the root is a mapping with no keys, as the event reader records it.
-      if (order && path!.length === 0 && isEmptyObject(value)) this.keyOrder.set(pathKey([key]), []);
+      if (order && path!.length === 0 && isEmptyObject(value)) {
+        this.keyOrder.set(pathKey([key]), []);
+        this.keyOffsets.set(pathKey([key]), new Map());
+      }
       out[key] = value;
       if (this.atEnd || this.indent < column) return out;
       if (this.indent > column || this.isSequenceItem(this.start)) throw UNSUPPORTED;

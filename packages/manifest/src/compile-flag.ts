@@ -1,4 +1,4 @@
-import { acceptCommonDefinition, flagDefinitionSchema, unknownKeyMessage } from '@switchyard/core';
+import { acceptCommonDefinition, flagDefinitionSchema, unknownKeyMessage, usesAcceptance } from '@switchyard/core';
 import type { FlagDefinition, Rule } from '@switchyard/core';
 import type { Diagnostic } from './diagnostic';
 import { parseWithSchema, valueAt } from './schema-issues';
@@ -89,7 +89,7 @@ export function checkAcceptanceSources(
   diagnostics: Diagnostic[],
 ): void {
   // Few flags have acceptance rules: the others are passed over without walking their rules.
-  if (!hasAcceptanceRule(definition.defaultRule) && !Object.values(definition.environments ?? {}).some(hasAcceptanceRule)) return;
+  if (!usesAcceptance(definition)) return;
   for (const [path, rule] of rulesOf(definition)) {
     if (rule.type !== 'acceptance' || configured.has(rule.source)) continue;
     const { source } = rule;
@@ -104,13 +104,6 @@ export function checkAcceptanceSources(
       ),
     );
   }
-}
-
-function hasAcceptanceRule(rule: Rule | undefined): boolean {
-  if (rule === undefined) return false;
-  if (rule.type === 'acceptance') return true;
-  if ('otherwise' in rule && hasAcceptanceRule(rule.otherwise)) return true;
-  return rule.type === 'targeting' && rule.rules.some((clause) => hasAcceptanceRule(clause.serve));
 }
 
 /** Optional parts of a definition that can be left out to check the rest. */

@@ -29,7 +29,7 @@ export class SourceDocument {
   private lineStarts: number[] | undefined;
   private ast: Document.Parsed | undefined;
   /** Offsets of the keys of the root mapping and of the mappings directly under it (fast path only). */
-  private keyOffsets: Map<string, number> | undefined;
+  private keyOffsets: Map<string, Map<string, number>> | undefined;
   /** Those mappings' keys in document order (fast path only). */
   private keyOrder: Map<string, string[]> | undefined;
 
@@ -86,7 +86,7 @@ export class SourceDocument {
    * A path that leaves the document resolves to the nearest node that exists.
    */
   locate(path: readonly (string | number)[]): { line: number; column: number } {
-    const known = this.keyOffsets?.get(pathKey(path));
+    const known = path.length > 0 ? this.keyOffsets?.get(pathKey(path.slice(0, -1)))?.get(String(path[path.length - 1])) : undefined;
     if (known !== undefined) return this.position(known);
     const doc = this.document();
     let node: unknown = doc.contents;
@@ -211,7 +211,7 @@ export function readWithEvents(text: string): BlockYaml | undefined {
     return undefined;
   }
   if (documents.length > 1) return undefined;
-  const offsets = new Map<string, number>();
+  const offsets = new Map<string, Map<string, number>>();
   const order = new Map<string, string[]>();
   interface Frame {
     isMap: boolean;
@@ -241,7 +241,7 @@ export function readWithEvents(text: string): BlockYaml | undefined {
         const key = getScalarValue(text, event);
         const quoted = event.style === SCALAR_STYLE.SINGLE_QUOTED || event.style === SCALAR_STYLE.DOUBLE_QUOTED;
         parent.key = key;
-        offsets.set(pathKey([...parent.path, key]), keyOffset(event, quoted, parent.start));
+        offsets.get(pathKey(parent.path))!.set(key, keyOffset(event, quoted, parent.start));
         order.get(pathKey(parent.path))!.push(key);
       }
     } else if (parent.isMap) {
@@ -250,7 +250,10 @@ export function readWithEvents(text: string): BlockYaml | undefined {
     } else if (parent.path && parent.path.length === 0 && stack.length === 2) childPath = [];
     if (event.type === EVENT_ID.MAPPING || event.type === EVENT_ID.SEQUENCE) {
       const isMapping = event.type === EVENT_ID.MAPPING;
-      if (isMapping && childPath) order.set(pathKey(childPath), []);
+      if (isMapping && childPath) {
+        order.set(pathKey(childPath), []);
+        offsets.set(pathKey(childPath), new Map());
+      }
       stack.push({ isMap: isMapping, path: isMapping ? childPath : null, keyTurn: true, key: undefined, start: Math.max(0, event.start) });
     }
   }

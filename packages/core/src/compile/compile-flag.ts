@@ -33,6 +33,60 @@ export interface FlagCompileOptions {
 }
 
 /**
+ * A flag compiled on first use: loading a large estate costs a wrapper per flag, and only the flags
+ * actually evaluated pay for their evaluators (compiling never throws for a valid definition).
+ */
+export function compileFlagLazily(definition: FlagDefinition, values: MaintainedValues | undefined, options: FlagCompileOptions): CompiledFlag {
+  // Acceptance rules register their probe when compiled, so the engine can refresh them before any evaluation.
+  if (usesAcceptance(definition)) return compileFlag(definition, values, options);
+  return new LazyFlag(definition, values, options);
+}
+
+/** True when any of the definition's rules, at any depth, is an acceptance rule. */
+export function usesAcceptance(definition: FlagDefinition): boolean {
+  if (definition.defaultRule && ruleUsesAcceptance(definition.defaultRule)) return true;
+  const environments = definition.environments;
+  if (environments) for (const env in environments) if (ruleUsesAcceptance(environments[env]!)) return true;
+  return false;
+}
+
+function ruleUsesAcceptance(rule: Rule): boolean {
+  if (rule.type === 'acceptance') return true;
+  if ('otherwise' in rule && rule.otherwise && ruleUsesAcceptance(rule.otherwise)) return true;
+  return rule.type === 'targeting' && rule.rules.some((clause) => ruleUsesAcceptance(clause.serve));
+}
+
+class LazyFlag implements CompiledFlag {
+  private compiled: CompiledFlag | undefined;
+
+  constructor(
+    readonly definition: FlagDefinition,
+    readonly values: MaintainedValues | undefined,
+    private options: FlagCompileOptions | undefined,
+  ) {}
+
+  get key(): string {
+    return this.definition.key;
+  }
+
+  get environments(): ReadonlyMap<string, FlagEvaluator> {
+    return this.compile().environments;
+  }
+
+  get otherwise(): FlagEvaluator {
+    return this.compile().otherwise;
+  }
+
+  private compile(): CompiledFlag {
+    if (!this.compiled) {
+      this.compiled = compileFlag(this.definition, this.values, this.options!);
+      this.options = undefined;
+    }
+    return this.compiled;
+  }
+}
+
+/**
  * Compiles a definition (plus its maintained values) into one evaluator per environment. The order
  * of decisions is: disabled → fallback (`DISABLED`); prerequisites unmet → fallback
  * (`PREREQUISITE_FAILED`); most specific scoped value (`SCOPED`), root value (`STATIC`); the

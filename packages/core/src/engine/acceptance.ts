@@ -67,7 +67,7 @@ export class AcceptanceCache {
   }
 
   /** Forgets entries no flag uses any more. */
-  retain(flagKeys: ReadonlySet<string>): void {
+  retain(flagKeys: { has(key: string): boolean }): void {
     for (const [id, e] of this.entries) {
       for (const k of e.flags) if (!flagKeys.has(k)) e.flags.delete(k);
       if (e.flags.size === 0) this.entries.delete(id);

@@ -1,4 +1,4 @@
-import { compileFlag, type CompiledFlag } from '../compile/compile-flag';
+import { compileFlagLazily, type CompiledFlag } from '../compile/compile-flag';
 import { DEFAULT_SCOPE_ORDER } from '../compile/compile-scoped';
 import { EMPTY_METADATA } from '../compile/results';
 import { ValidationError, type ValidationIssue } from '../errors/store-errors';
@@ -91,8 +91,8 @@ export class Engine {
     const flags = new Map<string, CompiledFlag>();
     for (const d of definitions) flags.set(d.key, this.compile(d));
     this.swap(flags);
-    const changed = new Set<string>([...previous.keys(), ...flags.keys()]);
-    this.emit([...changed], 'load');
+    // Listing 100,000 keys is worth it only when someone listens.
+    if (this.listeners.size > 0) this.emit([...new Set<string>([...previous.keys(), ...flags.keys()])], 'load');
   }
 
   /** Adds or replaces definitions (validated unless told otherwise). */
@@ -142,7 +142,7 @@ export class Engine {
     if (typeof ctx !== 'object' || ctx === null || Array.isArray(ctx)) return invalidContext(key);
     try {
       if (options === undefined || options.environment === undefined || options.environment === this.environment) {
-        const fn = snapshot.current.get(key);
+        const fn = snapshot.evaluator(key);
         return fn === undefined ? notFound(key) : fn(ctx, this.environment, snapshot);
       }
       return snapshot.evaluate(key, ctx, options.environment);
@@ -281,7 +281,7 @@ export class Engine {
   }
 
   private compile(definition: FlagDefinition): CompiledFlag {
-    return compileFlag(definition, this.values.get(definition.key), {
+    return compileFlagLazily(definition, this.values.get(definition.key), {
       clock: this.clock,
       acceptance: (rule, flagKey) => this.acceptance.probe(rule, flagKey),
       scopeOrder: this.scopeOrder,
@@ -290,7 +290,7 @@ export class Engine {
 
   private swap(flags: Map<string, CompiledFlag>): void {
     this.snapshot = new Snapshot(flags, this.environment);
-    this.acceptance.retain(new Set(flags.keys()));
+    this.acceptance.retain(flags);
   }
 
   private checked(definitions: readonly FlagDefinition[], options: LoadOptions, whole: boolean): FlagDefinition[] {

@@ -9,26 +9,36 @@ import type { FlagValue } from '../types/values';
  * the prerequisites it evaluates) always sees one consistent state.
  */
 export class Snapshot implements FlagResolver {
-  readonly list: readonly CompiledFlag[];
-  /** Evaluators for the engine's environment, looked up by key on the hot path. */
-  readonly current: ReadonlyMap<string, FlagEvaluator>;
-  /** The same evaluators in `list` order, for evaluating everything. */
-  readonly currentList: readonly FlagEvaluator[];
+  /** Evaluators for the engine's environment by key, filled as flags are first evaluated (flags compile on first use). */
+  private readonly current = new Map<string, FlagEvaluator>();
+  private listCache: readonly CompiledFlag[] | undefined;
+  private currentListCache: readonly FlagEvaluator[] | undefined;
 
   constructor(
     readonly flags: ReadonlyMap<string, CompiledFlag>,
     readonly environment: string | undefined,
-  ) {
-    this.list = [...flags.values()];
-    const current = new Map<string, FlagEvaluator>();
-    const currentList: FlagEvaluator[] = [];
-    for (const f of this.list) {
-      const fn = evaluatorFor(f, environment);
-      current.set(f.key, fn);
-      currentList.push(fn);
+  ) {}
+
+  /** Every flag in definition order. */
+  get list(): readonly CompiledFlag[] {
+    return (this.listCache ??= [...this.flags.values()]);
+  }
+
+  /** The evaluators of the engine's environment in `list` order, for evaluating everything. */
+  get currentList(): readonly FlagEvaluator[] {
+    return (this.currentListCache ??= this.list.map((f) => this.evaluator(f.key)!));
+  }
+
+  /** The evaluator of `key` for the engine's environment; one map lookup once the flag has been evaluated. */
+  evaluator(key: string): FlagEvaluator | undefined {
+    let fn = this.current.get(key);
+    if (fn === undefined) {
+      const flag = this.flags.get(key);
+      if (!flag) return undefined;
+      fn = evaluatorFor(flag, this.environment);
+      this.current.set(key, fn);
     }
-    this.current = current;
-    this.currentList = currentList;
+    return fn;
   }
 
   evaluate(key: string, context: EvaluationContext, environment: string | undefined): EvaluationDetails<FlagValue | undefined> {
