@@ -62,6 +62,10 @@ class BlockReader {
   private atEnd = false;
   /** Start of the next line to look at. */
   private next = 0;
+  /** Where the value of the key just read starts. */
+  private valueStart = 0;
+  /** The last empty flow mapping (`{}`) read. */
+  private emptyMapping: object | undefined;
   readonly keyOffsets = new Map<string, Map<string, number>>();
   readonly keyOrder = new Map<string, string[]>();
 
@@ -127,7 +131,8 @@ class BlockReader {
     }
     let at = first;
     for (;;) {
-      const { key, after } = this.key(at);
+      const key = this.key(at);
+      const after = this.valueStart;
       if (key === '__proto__' || Object.prototype.hasOwnProperty.call(out, key)) throw UNSUPPORTED;
       if (order) {
         order.push(key);
@@ -135,7 +140,7 @@ class BlockReader {
       }
       const value = this.valueAfter(after, column, depth, order ? [...path!, key] : null, true);
       // An empty `{}` under the root is a mapping with no keys, as the event reader records it.
-      if (order && path!.length === 0 && isEmptyObject(value)) {
+      if (order && path!.length === 0 && value === this.emptyMapping) {
         this.keyOrder.set(pathKey([key]), []);
         this.keyOffsets.set(pathKey([key]), new Map());
       }
@@ -205,8 +210,8 @@ class BlockReader {
     return -1;
   }
 
-  /** Reads the key of an entry starting at `at`; `after` is where its value starts (after `: `). */
-  private key(at: number): { key: string; after: number } {
+  /** Reads the key of an entry starting at `at`, and sets `valueStart` to where its value starts (after `: `). */
+  private key(at: number): string {
     const text = this.text;
     const c = text.charCodeAt(at);
     let key: string;
@@ -230,7 +235,8 @@ class BlockReader {
       key = raw;
     }
     if (colon - at > 1024) throw UNSUPPORTED;
-    return { key, after: colon + 1 };
+    this.valueStart = colon + 1;
+    return key;
   }
 
   /**
@@ -273,7 +279,8 @@ class BlockReader {
       while (j < this.end && text.charCodeAt(j) === SPACE) j++;
       if (j === this.end || text.charCodeAt(j) !== closeChar) throw UNSUPPORTED;
       this.expectLineEnd(j + 1);
-      return c === 91 ? [] : {};
+      if (c === 91) return [];
+      return (this.emptyMapping = {});
     }
     if (INDICATOR.has(c) && !this.plainIndicatorStart(i)) throw UNSUPPORTED;
     let stop = this.end;
@@ -323,12 +330,6 @@ class BlockReader {
     if (body.replace(JSON_ESCAPES, '').includes('\\')) throw UNSUPPORTED;
     return JSON.parse(`"${body}"`) as string;
   }
-}
-
-function isEmptyObject(value: unknown): boolean {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
-  for (const _ in value) return false;
-  return true;
 }
 
 /** A plain scalar as the core schema reads it: null, boolean, integer, float, else the text itself. */

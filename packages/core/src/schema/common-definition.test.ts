@@ -100,7 +100,7 @@ function sensibleRuleOf(primitive: fc.Arbitrary<unknown>): fc.Arbitrary<unknown>
 
 const valueOfType = { boolean: fc.boolean(), string: fc.string({ maxLength: 6 }), number: fc.oneof(fc.integer({ min: -5, max: 5 }), fc.double({ min: -10, max: 10, noNaN: true })), object: anyPrimitive };
 const definition = fc.constantFrom('boolean', 'string', 'number', 'object').chain((type) => {
-  const primitive = valueOfType[type as keyof typeof valueOfType];
+  const primitive = valueOfType[type];
   const rule = fc.oneof(ruleOf(primitive), sensibleRuleOf(primitive));
   return fc.record(
     {

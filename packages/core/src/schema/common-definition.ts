@@ -34,36 +34,54 @@ const OTHER = new OtherShape('not a common definition shape');
 
 type Obj = Record<string, unknown>;
 
-const DEFINITION_KEYS = ['key', 'type', 'description', 'enabled', 'fallbackValue', 'environments', 'defaultRule', 'prerequisites', 'validations', 'tags', 'metadata', 'flagSet', 'source'];
+const DEFINITION = shape(['key', 'type', 'description', 'enabled', 'fallbackValue', 'environments', 'defaultRule', 'prerequisites', 'validations', 'tags', 'metadata', 'flagSet', 'source']);
 const FLAG_TYPES = new Set(['boolean', 'string', 'number', 'object']);
 const SOURCE_KINDS = new Set(['manifest', 'store', 'code', 'auto']);
-const RULE_KEYS: Record<string, readonly string[]> = {
-  static: ['type', 'value', 'variant'],
-  variant: ['type', 'variants', 'stickiness', 'seed'],
-  rollout: ['type', 'percentage', 'value', 'otherwise', 'stickiness', 'seed'],
-  targeting: ['type', 'rules', 'otherwise'],
+const RULES: Record<string, { shape: Shape; required: readonly string[] }> = {
+  static: { shape: shape(['type', 'value', 'variant']), required: ['value'] },
+  variant: { shape: shape(['type', 'variants', 'stickiness', 'seed']), required: ['variants'] },
+  rollout: { shape: shape(['type', 'percentage', 'value', 'otherwise', 'stickiness', 'seed']), required: ['percentage', 'value'] },
+  targeting: { shape: shape(['type', 'rules', 'otherwise']), required: ['rules'] },
 };
-const VARIANT_KEYS = ['value', 'weight', 'name'];
-const CLAUSE_KEYS = ['name', 'when', 'serve'];
-const SOURCE_KEYS = ['kind', 'file', 'line', 'column'];
-const ATTRIBUTE_KEYS = ['attribute', 'operator', 'value', 'caseInsensitive', 'negate'];
+const VARIANT = shape(['value', 'weight', 'name']);
+const CLAUSE = shape(['name', 'when', 'serve']);
+const SOURCE = shape(['kind', 'file', 'line', 'column']);
+const ATTRIBUTE = shape(['attribute', 'operator', 'value', 'caseInsensitive', 'negate']);
+const DEFINITION_REQUIRED = ['key', 'type', 'fallbackValue'];
+const VARIANT_REQUIRED = ['value', 'weight'];
+const CLAUSE_REQUIRED = ['when', 'serve'];
+const SOURCE_REQUIRED = ['kind'];
+const ATTRIBUTE_REQUIRED = ['attribute', 'operator'];
+const ALL = shape(['all']);
+const ANY = shape(['any']);
+const NOT = shape(['not']);
 
 /** A plain object whose own keys are all among `allowed`; anything else is another shape. */
-function plain(value: unknown, allowed: readonly string[]): Obj {
+function plain(value: unknown, allowed: Shape): Obj {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw OTHER;
   const proto = Object.getPrototypeOf(value) as unknown;
   if (proto !== Object.prototype && proto !== null) throw OTHER;
-  for (const key of Object.keys(value)) if (!allowed.includes(key)) throw OTHER;
+  for (const key in value) if (!allowed.set.has(key) || !Object.prototype.hasOwnProperty.call(value, key)) throw OTHER;
   return value as Obj;
+}
+
+/** An object's keys in the schema's order, and as a set for membership. */
+interface Shape {
+  keys: readonly string[];
+  set: ReadonlySet<string>;
+}
+
+function shape(keys: readonly string[]): Shape {
+  return { keys, set: new Set(keys) };
 }
 
 /**
  * Copies the fields of `from` in the order of `keys`, as zod does: a key present with `undefined`
  * stays (as `undefined`), an absent key stays absent. `read` checks and converts a defined value.
  */
-function copy(from: Obj, keys: readonly string[], read: (key: string, value: unknown) => unknown): Obj {
+function copy(from: Obj, shape: Shape, read: (key: string, value: unknown) => unknown): Obj {
   const out: Obj = {};
-  for (const key of keys) {
+  for (const key of shape.keys) {
     if (!Object.prototype.hasOwnProperty.call(from, key)) continue;
     const value = from[key];
     out[key] = value === undefined ? undefined : read(key, value);
@@ -78,6 +96,17 @@ function required(from: Obj, keys: readonly string[]): void {
 function string(value: unknown, nonEmpty = false): string {
   if (typeof value !== 'string' || (nonEmpty && value.length === 0)) throw OTHER;
   return value;
+}
+
+function nonEmptyString(value: unknown): string {
+  return string(value, true);
+}
+
+/** Each item read by `read`, holes included (as `undefined`, which no reader accepts): `map` would keep them as holes. */
+function list<T>(value: unknown[], read: (item: unknown) => T): T[] {
+  const out = new Array<T>(value.length);
+  for (let i = 0; i < value.length; i++) out[i] = read(value[i]);
+  return out;
 }
 
 function boolean(value: unknown): boolean {
@@ -103,9 +132,12 @@ function percentage(value: unknown): number {
 }
 
 function definition(input: unknown): FlagDefinition {
-  const from = plain(input, DEFINITION_KEYS);
-  required(from, ['key', 'type', 'fallbackValue']);
-  return copy(from, DEFINITION_KEYS, (key, value) => {
+  const from = plain(input, DEFINITION);
+  required(from, DEFINITION_REQUIRED);
+  return copy(from, DEFINITION, definitionField) as unknown as FlagDefinition;
+}
+
+function definitionField(key: string, value: unknown): unknown {
     switch (key) {
       case 'key':
         if (!isFlagKey(value)) throw OTHER;
@@ -126,14 +158,13 @@ function definition(input: unknown): FlagDefinition {
         return rule(value);
       case 'tags':
         if (!Array.isArray(value)) throw OTHER;
-        return value.map((tag) => string(tag, true));
+        return list(value, nonEmptyString);
       case 'source':
         return source(value);
       default:
         // prerequisites, validations, metadata: the schema checks them.
         throw OTHER;
     }
-  }) as unknown as FlagDefinition;
 }
 
 function environments(value: unknown): Record<string, Rule> {
@@ -147,70 +178,74 @@ function environments(value: unknown): Record<string, Rule> {
 }
 
 function source(value: unknown): Obj {
-  const from = plain(value, SOURCE_KEYS);
-  required(from, ['kind']);
-  return copy(from, SOURCE_KEYS, (key, v) => {
-    if (key === 'kind') {
-      if (typeof v !== 'string' || !SOURCE_KINDS.has(v)) throw OTHER;
-      return v;
-    }
-    if (key === 'file') return string(v);
-    if (!Number.isSafeInteger(v)) throw OTHER;
+  const from = plain(value, SOURCE);
+  required(from, SOURCE_REQUIRED);
+  return copy(from, SOURCE, sourceField);
+}
+
+function sourceField(key: string, v: unknown): unknown {
+  if (key === 'kind') {
+    if (typeof v !== 'string' || !SOURCE_KINDS.has(v)) throw OTHER;
     return v;
-  });
+  }
+  if (key === 'file') return string(v);
+  if (!Number.isSafeInteger(v)) throw OTHER;
+  return v;
 }
 
 function rule(value: unknown): Rule {
   if (value === null || typeof value !== 'object') throw OTHER;
   const type = (value as Obj).type;
-  const keys = typeof type === 'string' ? RULE_KEYS[type] : undefined;
-  if (!keys) throw OTHER;
-  const from = plain(value, keys);
-  switch (type) {
-    case 'static':
-      required(from, ['value']);
-      break;
+  const known = typeof type === 'string' && Object.prototype.hasOwnProperty.call(RULES, type) ? RULES[type] : undefined;
+  if (!known) throw OTHER;
+  const from = plain(value, known.shape);
+  required(from, known.required);
+  return copy(from, known.shape, ruleField) as unknown as Rule;
+}
+
+function ruleField(key: string, v: unknown): unknown {
+  switch (key) {
+    case 'type':
+      return v;
+    case 'value':
+      return primitive(v);
     case 'variant':
-      required(from, ['variants']);
-      break;
-    case 'rollout':
-      required(from, ['percentage', 'value']);
-      break;
+    case 'stickiness':
+      return string(v, true);
+    case 'seed':
+      return string(v);
+    case 'percentage':
+      return percentage(v);
+    case 'otherwise':
+      return rule(v);
+    case 'variants':
+      if (!Array.isArray(v) || v.length === 0) throw OTHER;
+      return list(v, variant);
     default:
-      required(from, ['rules']);
+      // rules
+      if (!Array.isArray(v)) throw OTHER;
+      return list(v, clause);
   }
-  return copy(from, keys, (key, v) => {
-    switch (key) {
-      case 'type':
-        return v;
-      case 'value':
-        return primitive(v);
-      case 'variant':
-      case 'stickiness':
-        return string(v, true);
-      case 'seed':
-        return string(v);
-      case 'percentage':
-        return percentage(v);
-      case 'otherwise':
-        return rule(v);
-      case 'variants':
-        if (!Array.isArray(v) || v.length === 0) throw OTHER;
-        return v.map((variant) => {
-          const f = plain(variant, VARIANT_KEYS);
-          required(f, ['value', 'weight']);
-          return copy(f, VARIANT_KEYS, (k, x) => (k === 'value' ? primitive(x) : k === 'weight' ? percentage(x) : string(x, true)));
-        });
-      default:
-        // rules
-        if (!Array.isArray(v)) throw OTHER;
-        return v.map((clause) => {
-          const f = plain(clause, CLAUSE_KEYS);
-          required(f, ['when', 'serve']);
-          return copy(f, CLAUSE_KEYS, (k, x) => (k === 'name' ? string(x) : k === 'when' ? condition(x, 0) : rule(x)));
-        });
-    }
-  }) as unknown as Rule;
+}
+
+function variant(value: unknown): Obj {
+  const from = plain(value, VARIANT);
+  required(from, VARIANT_REQUIRED);
+  return copy(from, VARIANT, variantField);
+}
+
+function variantField(key: string, v: unknown): unknown {
+  return key === 'value' ? primitive(v) : key === 'weight' ? percentage(v) : string(v, true);
+}
+
+function clause(value: unknown): Obj {
+  const from = plain(value, CLAUSE);
+  required(from, CLAUSE_REQUIRED);
+  return copy(from, CLAUSE, clauseField);
+}
+
+function clauseField(key: string, v: unknown): unknown {
+  return key === 'name' ? string(v) : key === 'when' ? condition(v, 0) : rule(v);
 }
 
 /** Conditions nest; past this depth the schema decides (and keeps the stack shallow here). */
@@ -218,28 +253,34 @@ const MAX_CONDITION_DEPTH = 32;
 
 function condition(value: unknown, depth: number): Condition {
   if (depth > MAX_CONDITION_DEPTH || value === null || typeof value !== 'object' || Array.isArray(value)) throw OTHER;
-  const keys = Object.keys(value);
-  if (keys.length === 1 && (keys[0] === 'all' || keys[0] === 'any')) {
-    const list = plain(value, keys)[keys[0]];
-    if (!Array.isArray(list)) throw OTHER;
-    return { [keys[0]]: list.map((c) => condition(c, depth + 1)) } as unknown as Condition;
+  const v = value as Obj;
+  if (Object.prototype.hasOwnProperty.call(v, 'all') && !Object.prototype.hasOwnProperty.call(v, 'attribute')) return { all: conditions(plain(v, ALL).all, depth) };
+  if (Object.prototype.hasOwnProperty.call(v, 'any') && !Object.prototype.hasOwnProperty.call(v, 'attribute')) return { any: conditions(plain(v, ANY).any, depth) };
+  if (Object.prototype.hasOwnProperty.call(v, 'not') && !Object.prototype.hasOwnProperty.call(v, 'attribute')) return { not: condition(plain(v, NOT).not, depth + 1) };
+  const from = plain(v, ATTRIBUTE);
+  required(from, ATTRIBUTE_REQUIRED);
+  return copy(from, ATTRIBUTE, attributeField) as unknown as Condition;
+}
+
+function conditions(list: unknown, depth: number): Condition[] {
+  if (!Array.isArray(list)) throw OTHER;
+  const out = new Array<Condition>(list.length);
+  for (let i = 0; i < list.length; i++) out[i] = condition(list[i], depth + 1);
+  return out;
+}
+
+function attributeField(key: string, v: unknown): unknown {
+  switch (key) {
+    case 'attribute':
+      return string(v, true);
+    case 'operator':
+      if (typeof v !== 'string' || !operatorNames.has(v)) throw OTHER;
+      return v;
+    case 'value':
+      return Array.isArray(v) ? list(v, conditionItem) : conditionItem(v);
+    default:
+      return boolean(v);
   }
-  if (keys.length === 1 && keys[0] === 'not') return { not: condition(plain(value, keys).not, depth + 1) };
-  const from = plain(value, ATTRIBUTE_KEYS);
-  required(from, ['attribute', 'operator']);
-  return copy(from, ATTRIBUTE_KEYS, (key, v) => {
-    switch (key) {
-      case 'attribute':
-        return string(v, true);
-      case 'operator':
-        if (typeof v !== 'string' || !operatorNames.has(v)) throw OTHER;
-        return v;
-      case 'value':
-        return Array.isArray(v) ? v.map(conditionItem) : conditionItem(v);
-      default:
-        return boolean(v);
-    }
-  }) as unknown as Condition;
 }
 
 /** A condition's value or list item: primitives and null (nested objects and lists are left to the schema). */
