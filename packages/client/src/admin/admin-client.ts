@@ -1,24 +1,6 @@
 import { adminPath, adminRoutes } from '@switchyard/core';
-import type {
-  AdminFlagEntry,
-  AdminOperationId,
-  AdminOperations,
-  DeleteFlagResponse,
-  EvaluateBody,
-  EvaluateResponse,
-  FlagDefinition,
-  ListAuditQuery,
-  ListAuditResponse,
-  ListFeaturesResponse,
-  ListFlagsQuery,
-  ListFlagsResponse,
-  ListValuesResponse,
-  PurgeFeaturesBody,
-  PurgeFeaturesResponse,
-  PutFlagResponse,
-  UpdateValuesBody,
-  WhoamiResponse,
-} from '@switchyard/core';
+import type { FlagDefinition } from '@switchyard/core';
+import type * as api from './contract';
 import { serverBaseUrl } from '../server-url';
 import { AdminApiError, AdminNetworkError, AdminTimeoutError, adminApiErrorOf } from './errors';
 
@@ -50,10 +32,10 @@ export interface AdminWriteOptions extends AdminCallOptions {
 }
 
 /** What a call sends, typed by operation from the contract in `@switchyard/core`. */
-interface CallInput<K extends AdminOperationId> {
-  params?: AdminOperations[K]['params'];
-  query?: AdminOperations[K]['query'];
-  body?: AdminOperations[K]['body'];
+interface CallInput<K extends api.AdminOperationId> {
+  params?: api.AdminOperations[K]['params'];
+  query?: api.AdminOperations[K]['query'];
+  body?: api.AdminOperations[K]['body'];
   options?: AdminWriteOptions;
 }
 
@@ -61,18 +43,18 @@ interface CallInput<K extends AdminOperationId> {
 export interface AdminClient {
   readonly baseUrl: string;
   /** Any operation of the route table, typed by its id. */
-  call<K extends AdminOperationId>(operation: K, input?: CallInput<K>): Promise<AdminOperations[K]['response']>;
-  listFlags(query?: ListFlagsQuery, options?: AdminCallOptions): Promise<ListFlagsResponse>;
-  getFlag(key: string, options?: AdminCallOptions): Promise<AdminFlagEntry>;
-  putFlag(definition: FlagDefinition, options?: AdminWriteOptions): Promise<PutFlagResponse>;
-  deleteFlag(key: string, options?: AdminWriteOptions): Promise<DeleteFlagResponse>;
-  listValues(options?: AdminCallOptions): Promise<ListValuesResponse>;
-  updateValues(body: UpdateValuesBody, options?: AdminCallOptions): Promise<void>;
-  evaluate(body: EvaluateBody, options?: AdminCallOptions): Promise<EvaluateResponse>;
-  listAudit(query?: ListAuditQuery, options?: AdminCallOptions): Promise<ListAuditResponse>;
-  listFeatures(options?: AdminCallOptions): Promise<ListFeaturesResponse>;
-  purgeFeatures(body?: PurgeFeaturesBody, options?: AdminCallOptions): Promise<PurgeFeaturesResponse>;
-  whoami(options?: AdminCallOptions): Promise<WhoamiResponse>;
+  call<K extends api.AdminOperationId>(operation: K, input?: CallInput<K>): Promise<api.AdminOperations[K]['response']>;
+  listFlags(query?: api.ListFlagsQuery, options?: AdminCallOptions): Promise<api.ListFlagsResponse>;
+  getFlag(key: string, options?: AdminCallOptions): Promise<api.AdminFlagEntry>;
+  putFlag(definition: FlagDefinition, options?: AdminWriteOptions): Promise<api.PutFlagResponse>;
+  deleteFlag(key: string, options?: AdminWriteOptions): Promise<api.DeleteFlagResponse>;
+  listValues(options?: AdminCallOptions): Promise<api.ListValuesResponse>;
+  updateValues(body: api.UpdateValuesBody, options?: AdminCallOptions): Promise<void>;
+  evaluate(body: api.EvaluateBody, options?: AdminCallOptions): Promise<api.EvaluateResponse>;
+  listAudit(query?: api.ListAuditQuery, options?: AdminCallOptions): Promise<api.ListAuditResponse>;
+  listFeatures(options?: AdminCallOptions): Promise<api.ListFeaturesResponse>;
+  purgeFeatures(body?: api.PurgeFeaturesBody, options?: AdminCallOptions): Promise<api.PurgeFeaturesResponse>;
+  whoami(options?: AdminCallOptions): Promise<api.WhoamiResponse>;
 }
 
 /** Query values as text; `undefined` entries are left out. */
@@ -108,7 +90,7 @@ export function createAdminClient(options: AdminClientOptions): AdminClient {
   if (options.token !== undefined) shared.authorization = `Bearer ${options.token}`;
   for (const [name, value] of Object.entries(options.headers ?? {})) shared[name.toLowerCase()] = value;
 
-  async function call<K extends AdminOperationId>(operation: K, input: CallInput<K> = {}): Promise<AdminOperations[K]['response']> {
+  async function call<K extends api.AdminOperationId>(operation: K, input: CallInput<K> = {}): Promise<api.AdminOperations[K]['response']> {
     const { method } = adminRoutes[operation];
     const path = adminPath(operation, input.params ?? {}) + queryString(input.query);
     const what = `${method.toUpperCase()} ${path}`;
@@ -139,7 +121,7 @@ export function createAdminClient(options: AdminClientOptions): AdminClient {
     if (!response.ok) throw adminApiErrorOf(response.status, body?.ok ? body.value : text, what);
     if (response.status === 204 || !text) return undefined;
     if (!body?.ok) throw new AdminApiError(response.status, 'INVALID_RESPONSE', `${what} answered with a body that is not JSON`, [], text);
-    return body.value as AdminOperations[K]['response'];
+    return body.value as api.AdminOperations[K]['response'];
   }
 
   return {
