@@ -6,7 +6,9 @@ import type {
   AcceptanceRule,
   RolloutRule,
   Rule,
+  RuleType,
   ScheduleRule,
+  StaticRule,
   TargetingRule,
   VariantRule,
 } from '../types/rule';
@@ -38,31 +40,30 @@ export interface RuleCompileContext {
   staticReason?: 'STATIC' | 'TARGETING_MATCH';
 }
 
+type RuleCompiler<R extends Rule> = (rule: R, ctx: RuleCompileContext) => RuleEvaluator;
+
+/** The compiler of each rule kind. */
+const RULE_COMPILERS: { [T in RuleType]: RuleCompiler<Extract<Rule, { type: T }>> } = {
+  static: compileStatic,
+  variant: compileVariant,
+  rollout: compileRollout,
+  schedule: compileSchedule,
+  targeting: compileTargeting,
+  acceptance: compileAcceptance,
+  flagd: compileFlagdRule,
+  unleash: compileUnleashRule,
+};
+
 /** Compiles one rule (and the rules nested in it) into an evaluator. */
 export function compileRule(rule: Rule | undefined, ctx: RuleCompileContext): RuleEvaluator {
-  if (!rule) return constant(ctx.fallback);
-  switch (rule.type) {
-    case 'static': {
-      const r = result(ctx.key, rule.value, ctx.staticReason ?? 'STATIC', ctx.metadata, rule.variant);
-      return () => r;
-    }
-    case 'variant':
-      return compileVariant(rule, ctx);
-    case 'rollout':
-      return compileRollout(rule, ctx);
-    case 'schedule':
-      return compileSchedule(rule, ctx);
-    case 'targeting':
-      return compileTargeting(rule, ctx);
-    case 'acceptance':
-      return compileAcceptance(rule, ctx);
-    case 'flagd':
-      return compileFlagdRule(rule, ctx);
-    case 'unleash':
-      return compileUnleashRule(rule, ctx);
-    default:
-      return constant(ctx.fallback);
-  }
+  // A kind this version does not know (written by a newer one) decides nothing.
+  if (!rule || !Object.hasOwn(RULE_COMPILERS, rule.type)) return constant(ctx.fallback);
+  return (RULE_COMPILERS[rule.type] as RuleCompiler<Rule>)(rule, ctx);
+}
+
+function compileStatic(rule: StaticRule, ctx: RuleCompileContext): RuleEvaluator {
+  const r = result(ctx.key, rule.value, ctx.staticReason ?? 'STATIC', ctx.metadata, rule.variant);
+  return () => r;
 }
 
 /** The unit a split buckets on, from the stickiness attribute's value; `undefined` when unusable. */
