@@ -40,11 +40,8 @@ export function compileCondition(condition: Condition): Predicate {
 
 function allOf(parts: Predicate[]): Predicate {
   // Fixed arities avoid a loop and let the JIT inline the common small rules.
+  if (parts.length <= 1) return parts[0] ?? ALWAYS;
   switch (parts.length) {
-    case 0:
-      return ALWAYS;
-    case 1:
-      return parts[0]!;
     case 2: {
       const [a, b] = parts as [Predicate, Predicate];
       return (c) => a(c) && b(c);
@@ -62,19 +59,13 @@ function allOf(parts: Predicate[]): Predicate {
 }
 
 function anyOf(parts: Predicate[]): Predicate {
-  switch (parts.length) {
-    case 0:
-      return NEVER;
-    case 1:
-      return parts[0]!;
-    case 2: {
-      const [a, b] = parts as [Predicate, Predicate];
-      return (c) => a(c) || b(c);
-    }
-    default:
-      return (c) => {
-        for (let i = 0; i < parts.length; i++) if (parts[i]!(c)) return true;
-        return false;
-      };
+  if (parts.length <= 1) return parts[0] ?? NEVER;
+  if (parts.length === 2) {
+    const [a, b] = parts as [Predicate, Predicate];
+    return (c) => a(c) || b(c);
   }
+  return (c) => {
+    for (let i = 0; i < parts.length; i++) if (parts[i]!(c)) return true;
+    return false;
+  };
 }
