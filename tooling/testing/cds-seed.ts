@@ -30,3 +30,26 @@ export const SEED_CHECK_UPDATES = [
 
 /** The maintained values of `/check/priority` in the seed's state example. */
 export const SEED_SCOPED_VALUES = { 'tenant::people': 10, 'user::alice@wonderland.com': 100 };
+
+/** The seed's `/check/priority` toggle (cds-feature-toggles' YAML, at the start of the line). */
+export const SEED_PRIORITY_TOGGLE = `/check/priority:
+  type: number
+  fallbackValue: 0
+  validations:
+    - scopes: [user, tenant]
+    - regex: '^\\d+$'
+    - { module: "$CONFIG_DIR/validators", call: validateTenantScope }
+`;
+
+/** The seed's `/memory/logInterval` toggle. */
+export const SEED_LOG_INTERVAL_TOGGLE = `/memory/logInterval:
+  type: number
+  fallbackValue: 0
+  validations:
+    - regex: '^\\d+$'
+`;
+
+/** `yaml` with every non-empty line indented by `spaces`: a toggle nested under a manifest's `flags:`. */
+export function indentYaml(yaml: string, spaces: number): string {
+  return yaml.replace(/^(?=.)/gm, ' '.repeat(spaces));
+}

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { ValidatorRegistry, validateValueAsync } from '@switchyard/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatDiagnostic, loadManifests, resolveValidators } from '../src/index';
-import { SEED_VALIDATORS } from '../../../tooling/testing/cds-seed.ts';
+import { indentYaml, SEED_PRIORITY_TOGGLE, SEED_VALIDATORS } from '../../../tooling/testing/cds-seed.ts';
 
 const header = 'switchyard: 1\nflags:\n';
 let dir: string;
@@ -32,14 +32,7 @@ describe('resolveValidators', () => {
   it("loads the seed's { module: $CONFIG_DIR/validators, call } next to the declaring file and calls it with the cds arguments", async () => {
     manifest(
       'seed/srv/feature/toggles.yaml',
-      `  /check/priority:
-    type: number
-    fallbackValue: 0
-    validations:
-      - scopes: [user, tenant]
-      - regex: '^\\d+$'
-      - { module: "$CONFIG_DIR/validators", call: validateTenantScope }
-    values:
+      `${indentYaml(SEED_PRIORITY_TOGGLE, 2)}    values:
       scoped:
         - { scope: { tenant: people }, value: 10 }
 `,
