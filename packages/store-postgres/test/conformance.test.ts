@@ -1,7 +1,8 @@
 import { test } from 'vitest';
 import { storageTestSuite, uniqueNamespace } from '@switchyard/store-test-suite';
 import { createPostgresStore, MIGRATION_NAMES, type PostgresStore } from '../src/index';
-import { admin, dropSchema, pgUrl, recordingLogger } from './helpers';
+import { admin, dropSchema, pgUrl } from './helpers';
+import { recordingLogger } from '../../../tooling/testing/recording-logger.ts';
 
 const namespace = uniqueNamespace('sy_pg_conf');
 

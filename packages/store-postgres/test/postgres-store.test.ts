@@ -2,7 +2,8 @@ import { afterAll, afterEach, describe, expect, test } from 'vitest';
 import { ConflictError, StoreUnavailableError, ValidationError, type StoreChange } from '@switchyard/core';
 import { rejectionOf, uniqueNamespace, waitFor } from '@switchyard/store-test-suite';
 import { createPostgresStore, MIGRATION_NAMES, storeFactory, type PostgresStore, type PostgresStoreOptions } from '../src/index';
-import { admin, dropSchema, pgUrl, recordingLogger } from './helpers';
+import { admin, dropSchema, pgUrl } from './helpers';
+import { recordingLogger } from '../../../tooling/testing/recording-logger.ts';
 
 const numberFlag = (key: string) => ({ key, type: 'number' as const, fallbackValue: 0 });
 

@@ -1,7 +1,8 @@
 import { test } from 'vitest';
 import { storageTestSuite, uniqueNamespace } from '@switchyard/store-test-suite';
 import { createRedisStore, MIGRATION_NAMES } from '../src/index';
-import { admin, deletePrefix, recordingLogger, redisUrl } from './helpers';
+import { admin, deletePrefix, redisUrl } from './helpers';
+import { recordingLogger } from '../../../tooling/testing/recording-logger.ts';
 
 const namespace = uniqueNamespace('sy_redis_conf');
 

@@ -4,7 +4,8 @@ import { ErrorReply } from 'redis';
 import { applyValueUpdates, StoreUnavailableError, ValidationError, type MaintainedValues, type StoreChange, type ValueUpdate } from '@switchyard/core';
 import { rejectionOf, uniqueNamespace, waitFor } from '@switchyard/store-test-suite';
 import { createRedisStore, storeFactory, type RedisStore, type RedisStoreOptions } from '../src/index';
-import { admin, deletePrefix, recordingLogger, redisUrl } from './helpers';
+import { admin, deletePrefix, redisUrl } from './helpers';
+import { recordingLogger } from '../../../tooling/testing/recording-logger.ts';
 import { PrivateRedis } from './redis-server';
 import { runs } from '../../../tooling/testing/property.ts';
 
