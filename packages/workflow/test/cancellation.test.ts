@@ -22,6 +22,29 @@ function runnerWith(env: EnvironmentSettings, extra: Partial<WorkflowRunnerOptio
   return createWorkflowRunner({ store: createMemoryStore(), environments: { dev: env }, network: { allowPrivate: [...LOOPBACK.allowPrivate] }, ...extra });
 }
 const start = (runner: WorkflowRunner, feature_tag: string, signal?: AbortSignal) => runner.run({ env: 'dev', product: 'p', feature_tag, input: {} }, signal ? { signal } : {});
+/**
+ * Runs `feature_tag`, waits for `reached` (the work the run must be in the middle of), then aborts
+ * the caller's signal: resolves with the run's result and what `reached` resolved with.
+ */
+async function abortOnceReached<T>(runner: WorkflowRunner, feature_tag: string, reached: () => Promise<T>): Promise<[RunResult, T]> {
+  const caller = new AbortController();
+  const running = start(runner, feature_tag, caller.signal);
+  const at = await reached();
+  caller.abort();
+  return [await running, at];
+}
+/** Runs a feature of `step` alone, aborts once `reached`, waits for `stopped` (what the abort must cause) and expects the run cancelled. */
+async function expectCancelledMidStep(env: EnvironmentSettings, step: WorkflowDefinition['steps'][number], reached: Promise<unknown>, stopped: Promise<unknown>): Promise<void> {
+  const runner = runnerWith(env);
+  runner.register({ product: 'p', tag: 'one_step', steps: [step] });
+  try {
+    const [result] = await abortOnceReached(runner, 'one_step', () => reached);
+    await stopped;
+    expect(result.status).toBe('cancelled');
+  } finally {
+    await runner.close();
+  }
+}
 const hangStep = (extra: Record<string, unknown> = {}) => ({ tag: 'hang', type: 'http' as const, base: 'slow', url: '/hang', ...extra });
 
 describe('timeouts and deadlines', () => {
@@ -105,11 +128,7 @@ describe('a caller who goes away cancels the run', () => {
     const runner = runnerWith({ baseUrls: { slow: hanging.url } });
     runner.register({ product: 'p', tag: 'wait', steps: [hangStep({ timeout: '1m' }), { tag: 'after', type: 'http', base: 'slow', url: '/never' }] });
     try {
-      const caller = new AbortController();
-      const running = start(runner, 'wait', caller.signal);
-      const held = await hanging.nextRequest();
-      caller.abort();
-      const result = await running;
+      const [result, held] = await abortOnceReached(runner, 'wait', () => hanging.nextRequest());
       await held.closed;
       expect(result.status).toBe('cancelled');
       expect(result.error).toEqual({ step: 'hang', code: 'ABORTED', message: 'the caller cancelled the run' });
@@ -135,12 +154,9 @@ describe('a caller who goes away cancels the run', () => {
       { product: 'p', tag: 'outer', steps: [{ tag: 'nested', type: 'feature', feature: 'inner' }] },
     ]);
     try {
-      const caller = new AbortController();
-      const running = start(runner, 'outer', caller.signal);
-      const held = await hanging.nextRequest();
-      caller.abort();
+      const [result, held] = await abortOnceReached(runner, 'outer', () => hanging.nextRequest());
       await held.closed;
-      expect(await running).toMatchObject({ status: 'cancelled', error: { step: 'nested', code: 'ABORTED' } });
+      expect(result).toMatchObject({ status: 'cancelled', error: { step: 'nested', code: 'ABORTED' } });
     } finally {
       await runner.close();
     }
@@ -167,18 +183,7 @@ describe('a caller who goes away cancels the run', () => {
       get: () => Promise.reject(new Error('unused')),
       delete: () => Promise.resolve(false),
     };
-    const runner = runnerWith({ storage: { s3: driver } });
-    runner.register({ product: 'p', tag: 'upload', steps: [{ tag: 'put', type: 'storage', action: 'put', driver: 's3', path: 'a/b.txt', content: 'x', timeout: '1m' }] });
-    try {
-      const caller = new AbortController();
-      const running = start(runner, 'upload', caller.signal);
-      await putCalled;
-      caller.abort();
-      await aborted;
-      expect((await running).status).toBe('cancelled');
-    } finally {
-      await runner.close();
-    }
+    await expectCancelledMidStep({ storage: { s3: driver } }, { tag: 'put', type: 'storage', action: 'put', driver: 's3', path: 'a/b.txt', content: 'x', timeout: '1m' }, putCalled, aborted);
   });
 
   it('in the local storage driver and SQLite: an aborted signal stops the write before it happens', async () => {
@@ -211,17 +216,10 @@ describe('a caller who goes away cancels the run', () => {
     });
     await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
     const port = (smtp.server.address() as { port: number }).port;
-    const runner = runnerWith({ mailers: { default: { host: '127.0.0.1', port } } });
-    runner.register({ product: 'p', tag: 'mail', steps: [{ tag: 'send', type: 'notify', channel: 'email', mailer: 'default', from: 'a@example.test', to: 'b@example.test', subject: 's', text: 't', timeout: '1m' }] });
+    const send = { tag: 'send', type: 'notify', channel: 'email', mailer: 'default', from: 'a@example.test', to: 'b@example.test', subject: 's', text: 't', timeout: '1m' } as const;
     try {
-      const caller = new AbortController();
-      const running = start(runner, 'mail', caller.signal);
-      await inData;
-      caller.abort();
-      await connectionClosed;
-      expect((await running).status).toBe('cancelled');
+      await expectCancelledMidStep({ mailers: { default: { host: '127.0.0.1', port } } }, send, inData, connectionClosed);
     } finally {
-      await runner.close();
       await new Promise<void>((resolve) => smtp.close(() => resolve()));
     }
   });
@@ -240,11 +238,8 @@ describe.skipIf(!pgUrl)('a caller who goes away cancels a PostgreSQL statement o
     const runner = runnerWith({ databases: { pg: { driver: 'postgres', url: url.href } } });
     runner.register({ product: 'p', tag: 'sleep', steps: [{ tag: 'q', type: 'database', connection: 'pg', sql: 'SELECT pg_sleep(60)', timeout: '2m' }] });
     try {
-      const caller = new AbortController();
-      const running = start(runner, 'sleep', caller.signal);
-      await waitFor(async () => (await active()) === 1, { description: 'the statement running' });
-      caller.abort();
-      expect((await running).status).toBe('cancelled');
+      const [result] = await abortOnceReached(runner, 'sleep', () => waitFor(async () => (await active()) === 1, { description: 'the statement running' }));
+      expect(result.status).toBe('cancelled');
       await waitFor(async () => (await active()) === 0, { description: 'the statement cancelled on the server' });
     } finally {
       await runner.close();
@@ -281,11 +276,7 @@ describe('a caller who goes away cancels a publish to a broker that stopped answ
         // Connect first, through the proxy, then make the broker go silent.
         expect((await start(runner, 'pub')).status).toBe('completed');
         proxy.stall();
-        const caller = new AbortController();
-        const running = start(runner, 'pub', caller.signal);
-        await proxy.stalledData;
-        caller.abort();
-        const result = await running;
+        const [result] = await abortOnceReached(runner, 'pub', () => proxy.stalledData);
         expect(result.status).toBe('cancelled');
         expect(result.steps[0]).toMatchObject({ status: 'cancelled', code: 'ABORTED' });
       } finally {

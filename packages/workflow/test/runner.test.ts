@@ -291,29 +291,22 @@ describe('runner', () => {
     expect(pro.output).toEqual({ beta: 200, prd: 200, extra: 200 });
   });
 
+  /** Runs `who_am_i` with a user-session token of `claims`, the seller's email given as `sellerEmail`. */
+  async function whoAmI(claims: Record<string, string>, sellerEmail: string) {
+    const token = await sign(claims);
+    const result = await runner.run({ env: 'dev', ...base, feature_tag: 'who_am_i', input: { sellerEmail }, session: { tag: 'user-session', token } });
+    return { token, result };
+  }
+
   it('injects verified session claims and evaluates flags with them', async () => {
-    const token = await sign({ sub: 'user-7', email: 'seller@example.com', plan: 'pro' });
-    const result = await runner.run({
-      env: 'dev',
-      ...base,
-      feature_tag: 'who_am_i',
-      input: { sellerEmail: '$Session{user-session}{email}' },
-      session: { tag: 'user-session', token },
-    });
+    const { token, result } = await whoAmI({ sub: 'user-7', email: 'seller@example.com', plan: 'pro' }, '$Session{user-session}{email}');
     expect(result.status).toBe('completed');
     expect(result.output).toEqual({ body: { user: 'user-7', email: 'seller@example.com', seller: 'seller@example.com' }, beta: 200 });
     expect(JSON.stringify(await runner.getRun(result.runId))).not.toContain(token);
   });
 
   it('reads a session by its key alias, as in the seed: $Session{user}{email} for the tag user-session', async () => {
-    const token = await sign({ sub: 'user-9', email: 'alias@example.com', plan: 'pro' });
-    const result = await runner.run({
-      env: 'dev',
-      ...base,
-      feature_tag: 'who_am_i',
-      input: { sellerEmail: '$Session{user}{email}' },
-      session: { tag: 'user-session', token },
-    });
+    const { result } = await whoAmI({ sub: 'user-9', email: 'alias@example.com', plan: 'pro' }, '$Session{user}{email}');
     expect(result.status).toBe('completed');
     expect(result.output).toMatchObject({ body: { user: 'user-9', email: 'alias@example.com', seller: 'alias@example.com' } });
   });
