@@ -3,6 +3,7 @@
 // Goal: under 1 s for parse + compile.
 import { createEngine } from '@switchyard/core';
 import { exportManifest, parseManifest } from '../src/index';
+import { targetingFlag } from './scale-manifest';
 import type { FlagDefinition } from '@switchyard/core';
 
 const FLAGS = 10_000;
@@ -15,20 +16,11 @@ function nativeDefinitions(): FlagDefinition[] {
       case 0:
         return { key, type: 'boolean', fallbackValue: false, environments: { development: { type: 'static', value: true }, production: { type: 'static', value: false } } };
       case 1:
-        return {
+        return targetingFlag(
           key,
-          type: 'boolean',
-          fallbackValue: false,
-          defaultRule: {
-            type: 'targeting',
-            rules: [
-              {
-                when: { all: [{ attribute: 'country', operator: 'in', value: ['DE', 'FR'] }, { attribute: 'plan', operator: 'eq', value: 'pro' }, { attribute: 'age', operator: 'gte', value: 18 }] },
-                serve: { type: 'rollout', percentage: 25, value: true },
-              },
-            ],
-          },
-        };
+          [{ attribute: 'country', operator: 'in', value: ['DE', 'FR'] }, { attribute: 'plan', operator: 'eq', value: 'pro' }, { attribute: 'age', operator: 'gte', value: 18 }],
+          { type: 'rollout', percentage: 25, value: true },
+        );
       case 2:
         return { key, type: 'string', fallbackValue: 'a', defaultRule: { type: 'variant', variants: [{ value: 'a', weight: 30 }, { value: 'b', weight: 40 }, { value: 'c', weight: 10.5 }, { value: 'd', weight: 19.5 }] } };
       case 3:

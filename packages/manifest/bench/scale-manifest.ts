@@ -3,24 +3,21 @@
 // a 50/50 split sticky by user.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FlagDefinition } from '@switchyard/core';
+import type { Condition, FlagDefinition, Rule } from '@switchyard/core';
 import { exportManifest } from '../src/index';
+
+/** A boolean flag whose one targeting rule serves `serve` to contexts matching every condition, `otherwise` to the rest. */
+export function targetingFlag(key: string, all: Condition[], serve: Rule, otherwise?: Rule): FlagDefinition {
+  return { key, type: 'boolean', fallbackValue: false, defaultRule: { type: 'targeting', rules: [{ when: { all }, serve }], ...(otherwise && { otherwise }) } };
+}
 
 /** The definitions of the fixture: `scale-000000` … in key order. */
 export function scaleDefinitions(count: number): FlagDefinition[] {
   return Array.from({ length: count }, (_, i): FlagDefinition => {
     const key = `scale-${String(i).padStart(6, '0')}`;
     if (i % 10 === 1) {
-      return {
-        key,
-        type: 'boolean',
-        fallbackValue: false,
-        defaultRule: {
-          type: 'targeting',
-          rules: [{ when: { all: [{ attribute: 'country', operator: 'in', value: ['DE', 'FR', 'NL'] }, { attribute: 'plan', operator: 'eq', value: 'pro' }] }, serve: { type: 'static', value: true } }],
-          otherwise: { type: 'static', value: false },
-        },
-      };
+      const conditions: Condition[] = [{ attribute: 'country', operator: 'in', value: ['DE', 'FR', 'NL'] }, { attribute: 'plan', operator: 'eq', value: 'pro' }];
+      return targetingFlag(key, conditions, { type: 'static', value: true }, { type: 'static', value: false });
     }
     if (i % 10 === 2) {
       return { key, type: 'boolean', fallbackValue: false, defaultRule: { type: 'variant', variants: [{ value: true, weight: 50 }, { value: false, weight: 50 }], stickiness: 'userId' } };
