@@ -6,36 +6,14 @@ import { join } from 'node:path';
 import type { FlagStore } from '@switchyard/core';
 import { createMemoryStore } from '@switchyard/store-memory';
 import { createSqliteStore } from '@switchyard/store-sqlite';
+import { sequentialLatency, type SequentialFigures } from '@switchyard/store-test-suite';
 
 const UPSERTS = 5000;
 const VALUE_UPDATES = 5000;
 /** Value updates spread over this many flags, 50 users each: realistic scoped maps, not one huge key. */
 const VALUE_KEYS = 100;
 
-interface Figures {
-  opsPerSecond: number;
-  p50Ms: number;
-  p99Ms: number;
-}
-
-async function measure(count: number, op: (i: number) => Promise<unknown>): Promise<Figures> {
-  const latencies = new Float64Array(count);
-  const started = performance.now();
-  for (let i = 0; i < count; i++) {
-    const t = performance.now();
-    await op(i);
-    latencies[i] = performance.now() - t;
-  }
-  const elapsed = performance.now() - started;
-  latencies.sort();
-  return {
-    opsPerSecond: Math.round((count / elapsed) * 1000),
-    p50Ms: latencies[Math.floor(count * 0.5)]!,
-    p99Ms: latencies[Math.floor(count * 0.99)]!,
-  };
-}
-
-function line(store: string, what: string, f: Figures): void {
+function line(store: string, what: string, f: SequentialFigures): void {
   console.log(
     `${store.padEnd(8)} ${what.padEnd(22)} ${String(f.opsPerSecond).padStart(8)} ops/s   p50 ${f.p50Ms.toFixed(3)} ms   p99 ${f.p99Ms.toFixed(3)} ms`,
   );
@@ -48,7 +26,7 @@ async function run(label: string, store: FlagStore): Promise<void> {
   line(
     label,
     'upsertFlag',
-    await measure(UPSERTS, (i) =>
+    await sequentialLatency(UPSERTS, (i) =>
       store.upsertFlag({ key: `flag-${i}`, type: 'number', fallbackValue: i, description: 'bench', tags: ['bench'] }, { actor: 'bench' }),
     ),
   );
@@ -56,7 +34,7 @@ async function run(label: string, store: FlagStore): Promise<void> {
   line(
     label,
     'setValues (scoped)',
-    await measure(VALUE_UPDATES, (i) =>
+    await sequentialLatency(VALUE_UPDATES, (i) =>
       store.setValues([{ key: `valued-${i % VALUE_KEYS}`, value: i, scope: { tenant: 'acme', user: `u${Math.floor(i / VALUE_KEYS)}` } }], { actor: 'bench' }),
     ),
   );

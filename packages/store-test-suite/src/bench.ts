@@ -86,11 +86,37 @@ function rate(n: number, started: number): string {
   return Math.round((n / (performance.now() - started)) * 1000).toLocaleString('en-US');
 }
 
+/** The sample at quantile `q` (0 to 1) of ascending `sorted` samples. */
+function quantile(sorted: ArrayLike<number>, q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+}
+
 /** Prints p50, p99 and max of latency samples in milliseconds. */
 export function reportLatency(label: string, samples: number[]): void {
   const sorted = [...samples].sort((x, y) => x - y);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!.toFixed(2);
+  const at = (q: number) => quantile(sorted, q).toFixed(2);
   console.log(`${label}: p50 ${at(0.5)} ms, p99 ${at(0.99)} ms, max ${at(1)} ms over ${samples.length} writes`);
+}
+
+/** What `sequentialLatency` measured: calls per second and latency percentiles in milliseconds. */
+export interface SequentialFigures {
+  opsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+}
+
+/** Calls `op(0)` … `op(count - 1)`, each awaited before the next, timing every call. */
+export async function sequentialLatency(count: number, op: (i: number) => Promise<unknown>): Promise<SequentialFigures> {
+  const latencies = new Float64Array(count);
+  const started = performance.now();
+  for (let i = 0; i < count; i++) {
+    const t = performance.now();
+    await op(i);
+    latencies[i] = performance.now() - t;
+  }
+  const elapsed = performance.now() - started;
+  latencies.sort();
+  return { opsPerSecond: Math.round((count / elapsed) * 1000), p50Ms: quantile(latencies, 0.5), p99Ms: quantile(latencies, 0.99) };
 }
 
 /** True when something accepts TCP connections at host:port (benchmarks skip otherwise). */

@@ -5,4 +5,4 @@ export { rejectionOf } from './expect-error';
 export { resetThroughApi } from './reset';
 export { booleanFlag, numberFlag, stringFlag } from './fixtures';
 export { serviceUrl, uniqueNamespace, SERVICES, type ServiceName } from './services';
-export { propagationBench, propagationLatency, writeThroughput, reportLatency, reachable, type PropagationBenchTarget } from './bench';
+export { propagationBench, propagationLatency, writeThroughput, reportLatency, reachable, sequentialLatency, type PropagationBenchTarget, type SequentialFigures } from './bench';
