@@ -48,16 +48,16 @@ export function evaluator(manifest: Pick<ParsedManifest, 'definitions' | 'values
 
 /**
  * A fresh temporary directory for every test, handed to `use` before the test and removed after
- * it, once `beforeRemove` (closing what the test opened in it) has run.
+ * it, once what `openedIn` returns (the watcher or runtime the test opened in it) is closed.
  */
-export function freshDirEachTest(prefix: string, use: (dir: string) => void, beforeRemove?: () => Promise<void>): void {
+export function freshDirEachTest(prefix: string, use: (dir: string) => void, openedIn?: () => { close(): Promise<void> } | undefined): void {
   let dir: string;
   beforeEach(async () => {
     dir = await mkdtemp(path.join(tmpdir(), prefix));
     use(dir);
   });
   afterEach(async () => {
-    await beforeRemove?.();
+    await openedIn?.()?.close();
     await rm(dir, { recursive: true, force: true });
   });
 }

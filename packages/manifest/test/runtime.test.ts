@@ -7,14 +7,7 @@ import { freshDirEachTest } from './helpers';
 
 let dir: string;
 let runtime: Runtime | undefined;
-freshDirEachTest(
-  'switchyard-runtime-',
-  (d) => (dir = d),
-  async () => {
-    await runtime?.close();
-    runtime = undefined;
-  },
-);
+freshDirEachTest('switchyard-runtime-', (d) => ((dir = d), (runtime = undefined)), () => runtime);
 
 const flags = (checkout: string) => `checkout_page:\n  development: true\n  production: ${checkout}\n`;
 

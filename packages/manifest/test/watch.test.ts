@@ -8,14 +8,7 @@ import { freshDirEachTest } from './helpers';
 
 let dir: string;
 let watcher: ManifestWatcher | undefined;
-freshDirEachTest(
-  'switchyard-watch-',
-  (d) => (dir = d),
-  async () => {
-    await watcher?.close();
-    watcher = undefined;
-  },
-);
+freshDirEachTest('switchyard-watch-', (d) => ((dir = d), (watcher = undefined)), () => watcher);
 
 async function write(file: string, text: string) {
   await mkdir(path.dirname(path.join(dir, file)), { recursive: true });
