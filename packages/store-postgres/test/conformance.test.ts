@@ -1,4 +1,5 @@
 import { test } from 'vitest';
+import { whenReady } from '@switchyard/core';
 import { storageTestSuite, uniqueNamespace } from '@switchyard/store-test-suite';
 import { createPostgresStore, MIGRATION_NAMES, type PostgresStore } from '../src/index';
 import { admin, dropSchema, pgUrl } from './helpers';
@@ -10,12 +11,8 @@ if (pgUrl) {
   const connectionString = pgUrl;
   storageTestSuite(
     test,
-    async (options) => {
-      // The suite migrates (and checks migrations) itself; ready() then only waits for the listener.
-      const store = createPostgresStore({ connectionString, namespace, autoMigrate: false, logger: recordingLogger(), ...options });
-      await store.ready();
-      return store;
-    },
+    // The suite migrates (and checks migrations) itself; ready() then only waits for the listener.
+    (options) => whenReady(createPostgresStore({ connectionString, namespace, autoMigrate: false, logger: recordingLogger(), ...options })),
     {
       name: 'postgres',
       // Every test starts on an empty, un-migrated schema.

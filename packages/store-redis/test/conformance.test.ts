@@ -1,4 +1,5 @@
 import { test } from 'vitest';
+import { whenReady } from '@switchyard/core';
 import { storageTestSuite, uniqueNamespace } from '@switchyard/store-test-suite';
 import { createRedisStore, MIGRATION_NAMES } from '../src/index';
 import { admin, deletePrefix, redisUrl } from './helpers';
@@ -10,12 +11,8 @@ if (redisUrl) {
   const url = redisUrl;
   storageTestSuite(
     test,
-    async (options) => {
-      const store = createRedisStore({ url, namespace, logger: recordingLogger(), ...options });
-      // Connected and subscribed before the test starts, so no change of another client is missed.
-      await store.ready();
-      return store;
-    },
+    // Connected and subscribed before the test starts, so no change of another client is missed.
+    (options) => whenReady(createRedisStore({ url, namespace, logger: recordingLogger(), ...options })),
     {
       name: 'redis',
       // Every test starts with no key under the prefix (and so no migration recorded).
