@@ -42,26 +42,27 @@ export function mergeDocuments(documents: readonly DocumentResult[]): ManifestRe
         });
         continue;
       }
-      byKey.set(definition.key, { ...flag, document });
+      byKey.set(definition.key, { definition, docPath, document });
       definitions.push(definition);
       const seeded = document.values.get(definition.key);
       if (seeded) Object.defineProperty(values, definition.key, { value: seeded, enumerable: true, writable: true, configurable: true });
     }
   }
-  checkPrerequisites(byKey, diagnostics);
+  checkPrerequisites(byKey, definitions, diagnostics);
   diagnostics.sort(compareDiagnostics);
   return { definitions, values, ...splitDiagnostics(diagnostics) };
 }
 
-function checkPrerequisites(byKey: ReadonlyMap<string, Placed>, diagnostics: Diagnostic[]): void {
+function checkPrerequisites(byKey: ReadonlyMap<string, Placed>, definitions: readonly FlagDefinition[], diagnostics: Diagnostic[]): void {
   for (const { definition, docPath, document } of byKey.values()) {
-    definition.prerequisites?.forEach((p, i) => {
+    if (!definition.prerequisites) continue;
+    definition.prerequisites.forEach((p, i) => {
       if (!byKey.has(p.flag) && document.diagnostic) {
         diagnostics.push(document.diagnostic([...docPath, 'prerequisites', i, 'flag'], `flag "${p.flag}" is not defined in these manifests`, 'invalid-definition', 'warning'));
       }
     });
   }
-  const cycle = findPrerequisiteCycle([...byKey.values()].map((f) => f.definition));
+  const cycle = findPrerequisiteCycle(definitions);
   if (!cycle) return;
   const [start, next] = cycle;
   const placed = byKey.get(start!);

@@ -36,6 +36,10 @@ export class EngineSync {
   private baseDefinitions: FlagDefinition[] = [];
   private baseValues: Record<string, MaintainedValues> = {};
   private baseKeySet = new Set<string>();
+  private baseByKey = new Map<string, FlagDefinition>();
+  /** Whether the engine has been built, and whether its last build included stored flags or values. */
+  private built = false;
+  private builtWithStored = false;
   private storedFlags = new Map<string, FlagDefinition>();
   private storedValues = new Map<string, ValueLayer>();
   private unsubscribe: (() => void) | undefined;
@@ -88,7 +92,8 @@ export class EngineSync {
   /** Replaces the base definitions (e.g. after a manifest reload) and rebuilds the engine. */
   setBase(definitions: readonly FlagDefinition[], values: Readonly<Record<string, MaintainedValues>> = {}): void {
     this.baseDefinitions = [...definitions];
-    this.baseKeySet = new Set(definitions.map((d) => d.key));
+    this.baseByKey = new Map(definitions.map((d) => [d.key, d]));
+    this.baseKeySet = new Set(this.baseByKey.keys());
     this.baseValues = { ...values };
     this.rebuild();
   }
@@ -100,7 +105,7 @@ export class EngineSync {
 
   /** The base definition of a key, if any. */
   baseDefinition(key: string): FlagDefinition | undefined {
-    return this.baseDefinitions.find((d) => d.key === key);
+    return this.baseByKey.get(key);
   }
 
   /** Values seeded for a key by the base (manifest `values:`), for `setValues({ seededValuesOf })`. */
@@ -167,7 +172,9 @@ export class EngineSync {
       this.storedFlags = new Map();
       for (const f of flags) this.acceptStored(f);
       this.storedValues = new Map(Object.entries(values).map(([k, v]) => [k, stripVersion(v)]));
-      this.rebuild();
+      // An empty store over an engine built without stored entries changes nothing: a large
+      // manifest set is not loaded twice at start-up.
+      if (!this.built || this.builtWithStored || this.storedFlags.size > 0 || this.storedValues.size > 0) this.rebuild();
       this.markSynced(['*']);
     } catch (err) {
       this.fail(err);
@@ -226,6 +233,8 @@ export class EngineSync {
   }
 
   private rebuild(): void {
+    this.built = true;
+    this.builtWithStored = this.storedFlags.size > 0 || this.storedValues.size > 0;
     const definitions = new Map<string, FlagDefinition>();
     for (const d of this.storedFlags.values()) definitions.set(d.key, d);
     for (const d of this.baseDefinitions) definitions.set(d.key, d);
